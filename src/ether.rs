@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Ethernet addresses and EtherTypes.
+
+/// Length of an Ethernet (MAC) address in bytes.
+pub const ETH_ALEN: usize = 6;
+/// Length of an Ethernet header (destination, source, type).
+pub const ETH_HLEN: usize = 14;
+/// EtherType of IPv4.
+pub const ETH_P_IP: u16 = 0x0800;
+/// EtherType of ARP.
+pub const ETH_P_ARP: u16 = 0x0806;
+/// EtherType of IPv6.
+pub const ETH_P_IPV6: u16 = 0x86dd;
+/// EtherType of an IEEE 802.1Q (customer) VLAN tag.
+pub const ETH_P_8021Q: u16 = 0x8100;
+/// EtherType of an IEEE 802.1ad (service) VLAN tag.
+pub const ETH_P_8021AD: u16 = 0x88a8;
+
+/// An Ethernet MAC address.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct MacAddr(pub [u8; ETH_ALEN]);
+
+impl MacAddr {
+    /// The all-zero address.
+    pub const ZERO: MacAddr = MacAddr([0; ETH_ALEN]);
+
+    /// Whether this is a group (multicast or broadcast) address.
+    pub fn is_multicast(&self) -> bool {
+        self.0[0] & 1 != 0
+    }
+
+    /// Whether this is the broadcast address ff:ff:ff:ff:ff:ff.
+    pub fn is_broadcast(&self) -> bool {
+        self.0 == [0xff; ETH_ALEN]
+    }
+
+    /// Whether this is the all-zero address.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; ETH_ALEN]
+    }
+
+    /// Whether this address may be assigned to an interface: not zero and
+    /// not a group address (the kernel's `is_valid_ether_addr()`).
+    pub fn is_valid_unicast(&self) -> bool {
+        !self.is_zero() && !self.is_multicast()
+    }
+
+    /// Reads an address from the first six bytes of `bytes`.
+    pub fn from_slice(bytes: &[u8]) -> Option<MacAddr> {
+        bytes.get(..ETH_ALEN)?.try_into().ok().map(MacAddr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_addresses() {
+        assert!(MacAddr([0xff; 6]).is_broadcast());
+        assert!(MacAddr([0x01, 0, 0x5e, 0, 0, 1]).is_multicast());
+        assert!(!MacAddr([0x01, 0, 0x5e, 0, 0, 1]).is_valid_unicast());
+        assert!(!MacAddr::ZERO.is_valid_unicast());
+        assert!(MacAddr([0x02, 0, 0, 0, 0, 1]).is_valid_unicast());
+        assert_eq!(MacAddr::from_slice(&[1, 2, 3]), None);
+    }
+}

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rvnet's core: everything in rvnet that is pure logic.
+//!
+//! This crate has no kernel dependency and does not allocate, so the same
+//! source is host-tested with `cargo test` and compiled into every rvnet
+//! kernel module (through `#[path]`).
+
+#![no_std]
+#![deny(missing_docs)]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod ether;
+pub mod vlan;
+pub mod vlan_proc;
