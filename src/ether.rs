@@ -4,14 +4,6 @@
 
 /// Length of an Ethernet (MAC) address in bytes.
 pub const ETH_ALEN: usize = 6;
-/// Length of an Ethernet header (destination, source, type).
-pub const ETH_HLEN: usize = 14;
-/// EtherType of IPv4.
-pub const ETH_P_IP: u16 = 0x0800;
-/// EtherType of ARP.
-pub const ETH_P_ARP: u16 = 0x0806;
-/// EtherType of IPv6.
-pub const ETH_P_IPV6: u16 = 0x86dd;
 /// EtherType of an IEEE 802.1Q (customer) VLAN tag.
 pub const ETH_P_8021Q: u16 = 0x8100;
 /// EtherType of an IEEE 802.1ad (service) VLAN tag.
@@ -28,11 +20,6 @@ impl MacAddr {
     /// Whether this is a group (multicast or broadcast) address.
     pub fn is_multicast(&self) -> bool {
         self.0[0] & 1 != 0
-    }
-
-    /// Whether this is the broadcast address ff:ff:ff:ff:ff:ff.
-    pub fn is_broadcast(&self) -> bool {
-        self.0 == [0xff; ETH_ALEN]
     }
 
     /// Whether this is the all-zero address.
@@ -58,7 +45,6 @@ mod tests {
 
     #[test]
     fn classifies_addresses() {
-        assert!(MacAddr([0xff; 6]).is_broadcast());
         assert!(MacAddr([0x01, 0, 0x5e, 0, 0, 1]).is_multicast());
         assert!(!MacAddr([0x01, 0, 0x5e, 0, 0, 1]).is_valid_unicast());
         assert!(!MacAddr::ZERO.is_valid_unicast());

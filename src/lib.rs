@@ -6,7 +6,9 @@
 //! source is host-tested with `cargo test` and compiled into every rvnet
 //! kernel module (through `#[path]`).
 
-#![no_std]
+// Kernel modules include this file as a module (`#[path]`); `MODULE` is
+// set there and the crate they are in is no_std already.
+#![cfg_attr(not(MODULE), no_std)]
 #![deny(missing_docs)]
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! IEEE 802.1Q / 802.1ad VLAN logic: ids, protocols, flags, tag control
 //! information and the priority (QoS) maps, as `net/8021q` defines them.
 
-use crate::ether::{ETH_ALEN, ETH_P_8021AD, ETH_P_8021Q};
+use super::ether::{ETH_ALEN, ETH_P_8021AD, ETH_P_8021Q};
 
 /// Length of one VLAN tag (TPID + TCI).
 pub const VLAN_HLEN: usize = 4;
@@ -41,12 +41,12 @@ impl VlanError {
     }
 
     /// The extack message 8021q gives for this error.
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> &'static core::ffi::CStr {
         match self {
-            VlanError::InvalidId => "Invalid VLAN id",
-            VlanError::InvalidProtocol => "Invalid VLAN protocol",
-            VlanError::InvalidFlags => "Invalid VLAN flags",
-            VlanError::EgressMapFull => "Too many egress QoS mappings",
+            VlanError::InvalidId => c"Invalid VLAN id",
+            VlanError::InvalidProtocol => c"Invalid VLAN protocol",
+            VlanError::InvalidFlags => c"Invalid VLAN flags",
+            VlanError::EgressMapFull => c"Too many egress QoS mappings",
         }
     }
 }

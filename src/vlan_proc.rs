@@ -3,7 +3,7 @@
 //! The text of `/proc/net/vlan/config` and `/proc/net/vlan/DEV`, in the
 //! format of `net/8021q/vlanproc.c`.
 
-use crate::vlan::{EgressQosMap, IngressQosMap};
+use super::vlan::{EgressQosMap, IngressQosMap};
 use core::fmt::{self, Write};
 
 /// The naming scheme 8021q reports; rvnet names devices only through

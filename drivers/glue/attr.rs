@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Netlink attributes: parsed attribute tables, policies, extended acks and
+//! the message a `fill_info` callback writes.
+
+use super::bindings as b;
+use core::marker::PhantomData;
+use kernel::str::CStrExt as _;
+use kernel::error::{code::EMSGSIZE, Error, Result};
+use kernel::ffi::{c_void, CStr};
+
+/// One entry of an attribute policy (`struct nla_policy`).
+#[repr(transparent)]
+pub struct Policy(b::nla_policy);
+
+// SAFETY: A policy is immutable data read by the netlink core.
+unsafe impl Sync for Policy {}
+
+impl Policy {
+    const fn with(kind: u32, len: u16) -> Policy {
+        // SAFETY: All-zero is a valid `nla_policy` (NLA_UNSPEC, no limits).
+        let mut p: b::nla_policy = unsafe { core::mem::zeroed() };
+        p.type_ = kind as u8;
+        p.len = len;
+        Policy(p)
+    }
+
+    /// An attribute the kind does not use.
+    pub const UNSPEC: Policy = Policy::with(b::NLA_UNSPEC, 0);
+    /// A `u16` attribute.
+    pub const U16: Policy = Policy::with(b::NLA_U16, 0);
+    /// A `u32` attribute.
+    pub const U32: Policy = Policy::with(b::NLA_U32, 0);
+    /// A nested attribute.
+    pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
+
+    /// An attribute of at least `len` bytes.
+    pub const fn min_len(len: u16) -> Policy {
+        Policy::with(b::NLA_UNSPEC, len)
+    }
+
+    /// The raw table pointer.
+    pub(crate) fn table_ptr(table: &'static [Policy]) -> *const b::nla_policy {
+        table.as_ptr().cast()
+    }
+}
+
+/// An extended ack, through which an error message reaches userspace.
+pub struct ExtAck(*mut b::netlink_ext_ack);
+
+impl ExtAck {
+    /// Wraps a pointer from the kernel; may be null.
+    pub(crate) fn from_raw(ptr: *mut b::netlink_ext_ack) -> ExtAck {
+        ExtAck(ptr)
+    }
+
+    pub(crate) fn as_raw(&self) -> *mut b::netlink_ext_ack {
+        self.0
+    }
+
+    /// Sets the error message shown to userspace (`NL_SET_ERR_MSG`).
+    pub fn set_message(&self, msg: &'static CStr) {
+        // SAFETY: The helper accepts null and keeps the static pointer.
+        unsafe { b::rvnet_set_extack_msg(self.0, msg.as_char_ptr()) }
+    }
+
+    /// Sets `msg` and returns `err`, for `return Err(extack.fail(..))`.
+    pub fn fail(&self, err: Error, msg: &'static CStr) -> Error {
+        self.set_message(msg);
+        err
+    }
+}
+
+/// One netlink attribute.
+#[derive(Clone, Copy)]
+pub struct Attr<'a> {
+    ptr: *const b::nlattr,
+    _p: PhantomData<&'a b::nlattr>,
+}
+
+impl<'a> Attr<'a> {
+    /// The attribute's payload.
+    pub fn data(&self) -> &'a [u8] {
+        // SAFETY: Attributes reaching rtnl callbacks were validated: the
+        // payload of `nla_len` bytes lies inside the message.
+        unsafe {
+            let len = b::rvnet_nla_len(self.ptr) as usize;
+            core::slice::from_raw_parts(b::rvnet_nla_data(self.ptr).cast::<u8>(), len)
+        }
+    }
+
+    /// The attribute type.
+    pub fn kind(&self) -> u16 {
+        // SAFETY: `ptr` is a valid attribute.
+        unsafe { b::rvnet_nla_type(self.ptr) as u16 }
+    }
+
+    fn array<const N: usize>(&self) -> [u8; N] {
+        let mut a = [0u8; N];
+        let d = self.data();
+        let n = d.len().min(N);
+        a[..n].copy_from_slice(&d[..n]);
+        a
+    }
+
+    /// The payload as a `u16` in host order.
+    pub fn u16(&self) -> u16 {
+        u16::from_ne_bytes(self.array())
+    }
+
+    /// The payload as a big-endian `u16`, converted to host order.
+    pub fn be16(&self) -> u16 {
+        u16::from_be_bytes(self.array())
+    }
+
+    /// The payload as a `u32` in host order.
+    pub fn u32(&self) -> u32 {
+        u32::from_ne_bytes(self.array())
+    }
+
+    /// The payload read as consecutive native-endian `u32` words.
+    pub fn u32_at(&self, index: usize) -> u32 {
+        let d = self.data();
+        d.get(index * 4..index * 4 + 4)
+            .map_or(0, |w| u32::from_ne_bytes([w[0], w[1], w[2], w[3]]))
+    }
+
+    /// Checks a nested attribute against `policy` (`nla_validate_nested`).
+    pub fn validate_nested(&self, policy: &'static [Policy], extack: &ExtAck) -> Result {
+        // SAFETY: `ptr` is valid and `policy` has `len` entries.
+        super::to_result(unsafe {
+            b::rvnet_nla_validate_nested(
+                self.ptr,
+                policy.len() as i32 - 1,
+                Policy::table_ptr(policy),
+                extack.as_raw(),
+            )
+        })
+    }
+
+    /// The attributes nested in this one.
+    pub fn nested(&self) -> NestedIter<'a> {
+        // SAFETY: As in `data`.
+        let first = unsafe { b::rvnet_nla_data(self.ptr) }.cast::<b::nlattr>();
+        NestedIter {
+            ptr: first,
+            remaining: self.data().len() as i32,
+            _p: PhantomData,
+        }
+    }
+}
+
+/// Iterates over nested attributes.
+pub struct NestedIter<'a> {
+    ptr: *const b::nlattr,
+    remaining: i32,
+    _p: PhantomData<&'a b::nlattr>,
+}
+
+impl<'a> Iterator for NestedIter<'a> {
+    type Item = Attr<'a>;
+
+    fn next(&mut self) -> Option<Attr<'a>> {
+        // SAFETY: `nla_ok` checks that an attribute fits in what remains.
+        if !unsafe { b::rvnet_nla_ok(self.ptr, self.remaining) } {
+            return None;
+        }
+        let cur = Attr {
+            ptr: self.ptr,
+            _p: PhantomData,
+        };
+        // SAFETY: `ptr` is a valid attribute (checked above).
+        self.ptr = unsafe { b::rvnet_nla_next(self.ptr, &mut self.remaining) };
+        Some(cur)
+    }
+}
+
+/// A parsed attribute table (`struct nlattr *tb[]`), indexed by type.
+#[derive(Clone, Copy)]
+pub struct Attrs<'a> {
+    table: *const *mut b::nlattr,
+    len: usize,
+    _p: PhantomData<&'a b::nlattr>,
+}
+
+impl<'a> Attrs<'a> {
+    /// Wraps a table of `max + 1` entries; null when absent.
+    pub(crate) fn from_raw(table: *mut *mut b::nlattr, max: u32) -> Option<Attrs<'a>> {
+        (!table.is_null()).then_some(Attrs {
+            table,
+            len: max as usize + 1,
+            _p: PhantomData,
+        })
+    }
+
+    /// The attribute of type `kind`, if present.
+    pub fn get(&self, kind: u32) -> Option<Attr<'a>> {
+        let kind = kind as usize;
+        if kind >= self.len {
+            return None;
+        }
+        // SAFETY: `kind` is within the table, whose entries are null or
+        // valid attributes.
+        let ptr = unsafe { *self.table.add(kind) };
+        (!ptr.is_null()).then_some(Attr {
+            ptr,
+            _p: PhantomData,
+        })
+    }
+}
+
+/// A netlink message being built by `fill_info`.
+pub struct NlMsg(*mut b::sk_buff);
+
+impl NlMsg {
+    pub(crate) fn from_raw(skb: *mut b::sk_buff) -> NlMsg {
+        NlMsg(skb)
+    }
+
+    /// Appends an attribute with payload `data`.
+    pub fn put(&mut self, kind: u32, data: &[u8]) -> Result {
+        // SAFETY: `self.0` is the message skb; `data` is copied.
+        let ret = unsafe {
+            b::nla_put(self.0, kind as i32, data.len() as i32, data.as_ptr().cast::<c_void>())
+        };
+        if ret < 0 {
+            Err(EMSGSIZE)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Appends a `u16` attribute in host order.
+    pub fn put_u16(&mut self, kind: u32, v: u16) -> Result {
+        self.put(kind, &v.to_ne_bytes())
+    }
+
+    /// Appends a `u16` attribute in network order.
+    pub fn put_be16(&mut self, kind: u32, v: u16) -> Result {
+        self.put(kind, &v.to_be_bytes())
+    }
+
+    /// Appends a nest of type `kind` filled by `f`; on failure the nest is
+    /// removed again.
+    pub fn nest(&mut self, kind: u32, f: impl FnOnce(&mut NlMsg) -> Result) -> Result {
+        // SAFETY: `self.0` is the message skb.
+        let start = unsafe { b::rvnet_nla_nest_start(self.0, kind as i32) };
+        if start.is_null() {
+            return Err(EMSGSIZE);
+        }
+        let r = f(self);
+        // SAFETY: `start` was returned by `nla_nest_start` on this skb.
+        unsafe {
+            if r.is_ok() {
+                b::rvnet_nla_nest_end(self.0, start)
+            } else {
+                b::rvnet_nla_nest_cancel(self.0, start)
+            }
+        }
+        r
+    }
+}
+
+/// The space an attribute with a `payload`-byte payload takes.
+pub fn total_size(payload: usize) -> usize {
+    // SAFETY: Pure arithmetic.
+    unsafe { b::rvnet_nla_total_size(payload as i32) as usize }
+}

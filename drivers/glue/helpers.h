@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Out-of-line wrappers of static inline kernel functions, for Rust. */
+#ifndef RVNET_HELPERS_H
+#define RVNET_HELPERS_H
+
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <net/netlink.h>
+
+struct seq_file;
+
+/* NETIF_F_* masks, most of which are macros bindgen cannot evaluate. */
+struct rvnet_feature_masks {
+	u64 sg, ip_csum, ipv6_csum, hw_csum, rxcsum, fraglist, highdma;
+	u64 sctp_crc, fcoe_crc, fso, hw_macsec, gso_software, gso_encap_all;
+	u64 soft_features, vlan_challenged;
+};
+extern const struct rvnet_feature_masks rvnet_features;
+
+void *rvnet_netdev_priv(const struct net_device *dev);
+void rvnet_netdev_hold(struct net_device *dev, netdevice_tracker *tracker);
+void rvnet_netdev_put(struct net_device *dev, netdevice_tracker *tracker);
+struct net *rvnet_dev_net(const struct net_device *dev);
+bool rvnet_netif_running(const struct net_device *dev);
+bool rvnet_netif_carrier_ok(const struct net_device *dev);
+void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr);
+void rvnet_netdev_use_tstats(struct net_device *dev);
+u32 rvnet_netdev_priv_flags(const struct net_device *dev);
+void rvnet_netdev_change_priv_flags(struct net_device *dev, u32 set, u32 clear);
+u64 rvnet_netdev_intersect_features(u64 f1, u64 f2);
+void rvnet_netdev_set_lltx(struct net_device *dev);
+void rvnet_netdev_keep_dst(struct net_device *dev);
+struct net_device *rvnet_netdev_notifier_info_to_dev(void *info);
+struct netlink_ext_ack *rvnet_netdev_notifier_info_to_extack(void *info);
+void *rvnet_rx_handler_data(struct net_device *dev, rx_handler_func_t *handler);
+void *rvnet_rx_handler_data_rcu(const struct net_device *dev);
+struct net_device *rvnet_first_netdev_rcu(struct net *net);
+struct net_device *rvnet_next_netdev_rcu(struct net *net, struct net_device *dev);
+void *rvnet_net_generic(const struct net *net, unsigned int id);
+struct net *rvnet_seq_file_net(struct seq_file *seq);
+void rvnet_init_list_head(struct list_head *head);
+bool rvnet_netdev_is_unregistering(const struct net_device *dev);
+void rvnet_rcu_read_lock(void);
+void rvnet_rcu_read_unlock(void);
+void rvnet_synchronize_net(void);
+bool rvnet_rtnl_is_locked(void);
+
+u32 rvnet_skb_len(const struct sk_buff *skb);
+u32 rvnet_skb_priority(const struct sk_buff *skb);
+void rvnet_skb_set_priority(struct sk_buff *skb, u32 priority);
+bool rvnet_skb_vlan_tag_present(const struct sk_buff *skb);
+u16 rvnet_skb_vlan_tci(const struct sk_buff *skb);
+__be16 rvnet_skb_vlan_proto(const struct sk_buff *skb);
+void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci);
+void rvnet_skb_vlan_clear_tag(struct sk_buff *skb);
+struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
+void rvnet_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
+u8 rvnet_skb_pkt_type(const struct sk_buff *skb);
+void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 pkt_type);
+const u8 *rvnet_skb_eth_dest(const struct sk_buff *skb);
+struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
+struct sk_buff *rvnet_skb_reinsert_vlan_tag(struct sk_buff *skb);
+bool rvnet_skb_has_inband_tag(const struct sk_buff *skb, __be16 proto);
+int rvnet_dev_queue_xmit(struct sk_buff *skb);
+void rvnet_kfree_skb(struct sk_buff *skb);
+void rvnet_tstats_rx_add(struct net_device *dev, u32 len);
+void rvnet_tstats_tx_add(struct net_device *dev, u32 len);
+void rvnet_dev_stats_inc_multicast(struct net_device *dev);
+void rvnet_dev_stats_inc_tx_dropped(struct net_device *dev);
+
+int rvnet_nla_type(const struct nlattr *nla);
+int rvnet_nla_len(const struct nlattr *nla);
+void *rvnet_nla_data(const struct nlattr *nla);
+const struct nlattr *rvnet_nla_next(const struct nlattr *nla, int *remaining);
+bool rvnet_nla_ok(const struct nlattr *nla, int remaining);
+struct nlattr *rvnet_nla_nest_start(struct sk_buff *skb, int type);
+void rvnet_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
+void rvnet_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start);
+int rvnet_nla_total_size(int payload);
+int rvnet_nla_validate_nested(const struct nlattr *start, int maxtype,
+			      const struct nla_policy *policy,
+			      struct netlink_ext_ack *extack);
+void rvnet_set_extack_msg(struct netlink_ext_ack *extack, const char *msg);
+
+#endif

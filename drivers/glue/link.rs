@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Link kinds: `struct rtnl_link_ops` (`ip link add|set|del ... type KIND`)
+//! and the `struct net_device_ops` of the devices a kind creates.
+//!
+//! A kind implements [`LinkOps`]; [`LinkRegistration`] turns it into the two
+//! C tables. Each device's private area (`netdev_priv()`) holds a C-visible
+//! header ([`LinkOps::Header`]) followed by a pointer to the kind's Rust
+//! state ([`LinkOps::Device`]), which the device owns: it is installed by
+//! [`NewLink::register`] and dropped by the device's destructor.
+
+use super::attr::{Attrs, ExtAck, NlMsg, Policy};
+use super::bindings as b;
+use super::netdev::{Net, NetDevice, UnregisterQueue};
+use super::skb::SkBuff;
+use crate::rvnet_core::ether::MacAddr;
+use core::marker::PhantomData;
+use kernel::str::CStrExt as _;
+use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
+use kernel::ffi::{c_int, c_void, CStr};
+use kernel::prelude::*;
+use kernel::types::Opaque;
+
+/// A C-visible header at the start of a device's private area, for kinds
+/// whose devices the kernel's C code reads (zero-initialized).
+pub trait CHeader: Send + Sync + 'static {}
+
+impl CHeader for () {}
+
+/// Hooks of one link kind.
+#[vtable]
+pub trait LinkOps: Sized + 'static {
+    /// The Rust state of each device of this kind.
+    type Device: Send + Sync;
+    /// The C-visible header of each device; `()` for none.
+    type Header: CHeader;
+    /// The kind's name, as in `ip link add ... type KIND`.
+    const KIND: &'static CStr;
+    /// Policy of the kind's `IFLA_INFO_DATA` attributes, indexed by type.
+    const POLICY: &'static [Policy];
+
+    /// Sets up a freshly allocated device (after the glue installed its
+    /// ops tables).
+    fn setup(dev: &NetDevice);
+
+    /// Checks the attributes of a new or changed device.
+    fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result;
+
+    /// Creates a device: fills it in and calls [`NewLink::register`].
+    fn newlink(link: NewLink<'_, Self>, extack: &ExtAck) -> Result;
+
+    /// Applies `ip link set ... type KIND ...`.
+    fn changelink(_dev: Dev<'_, Self>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Deletes a device (queues its unregistration).
+    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue);
+
+    /// Upper bound of what [`Self::fill_info`] writes.
+    fn info_size(dev: Dev<'_, Self>) -> usize;
+
+    /// Writes the kind's attributes for `ip -d link show`.
+    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result;
+
+    /// The device this one sits on, if any: gives `ip link`'s `@lower`
+    /// (`ndo_get_iflink`) and the link namespace.
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice>;
+
+    /// `ndo_init`: first step of registration.
+    fn init(_dev: Dev<'_, Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_uninit`: last step of unregistration.
+    fn uninit(_dev: Dev<'_, Self>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_open`.
+    fn open(_dev: Dev<'_, Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_stop`.
+    fn stop(_dev: Dev<'_, Self>) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_start_xmit`: sends or frees `skb`.
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff);
+
+    /// `ndo_change_mtu`.
+    fn change_mtu(_dev: Dev<'_, Self>, _mtu: u32) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_set_mac_address`.
+    fn set_mac_address(_dev: Dev<'_, Self>, _mac: MacAddr) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_set_rx_mode`.
+    fn set_rx_mode(_dev: Dev<'_, Self>) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_change_rx_flags`: `IFF_PROMISC`/`IFF_ALLMULTI` changed.
+    fn change_rx_flags(_dev: Dev<'_, Self>, _change: u32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_fix_features`.
+    fn fix_features(_dev: Dev<'_, Self>, _features: u64) -> u64 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_work`: deferred work scheduled with
+    /// [`NetDevice::schedule_work`].
+    fn work(_dev: Dev<'_, Self>, _events: u64) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+#[repr(C)]
+struct PrivArea<T: LinkOps> {
+    header: T::Header,
+    state: *const T::Device,
+}
+
+/// A registered device of kind `T` with its state.
+pub struct Dev<'a, T: LinkOps> {
+    dev: &'a NetDevice,
+    area: &'a PrivArea<T>,
+}
+
+impl<T: LinkOps> Clone for Dev<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: LinkOps> Copy for Dev<'_, T> {}
+
+impl<'a, T: LinkOps> Dev<'a, T> {
+    /// The device of kind `T` behind `dev`, or `None` when it has no state
+    /// (being torn down after a failed registration).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a valid device of kind `T` for `'a`.
+    pub(crate) unsafe fn from_raw(dev: *const b::net_device) -> Option<Dev<'a, T>> {
+        // SAFETY: Devices of kind `T` have a `PrivArea<T>` private area.
+        let area = unsafe { &*b::rvnet_netdev_priv(dev).cast::<PrivArea<T>>() };
+        if area.state.is_null() {
+            return None;
+        }
+        // SAFETY: The caller guarantees `dev` is valid.
+        let dev = unsafe { NetDevice::from_raw(dev) };
+        Some(Dev { dev, area })
+    }
+
+    /// The device of kind `T` behind `dev`, if `dev` is one.
+    pub fn of(dev: &'a NetDevice) -> Option<Dev<'a, T>> {
+        // SAFETY: `dev` is valid; its `rtnl_link_ops` tells its kind, and
+        // kind names are unique among registered kinds.
+        let ours = unsafe {
+            let ops = (*dev.as_raw()).rtnl_link_ops;
+            !ops.is_null() && CStr::from_char_ptr((*ops).kind) == T::KIND
+        };
+        // SAFETY: Checked that `dev` is of kind `T` just above.
+        ours.then(|| unsafe { Dev::from_raw(dev.as_raw()) }).flatten()
+    }
+
+    /// The net device.
+    pub fn net_device(&self) -> &'a NetDevice {
+        self.dev
+    }
+
+    /// The kind's state of this device.
+    pub fn state(&self) -> &'a T::Device {
+        // SAFETY: `state` is non-null (checked at construction) and owned
+        // by the device, which outlives `'a`.
+        unsafe { &*self.area.state }
+    }
+
+    /// The C-visible header.
+    pub fn header(&self) -> &'a T::Header {
+        &self.area.header
+    }
+}
+
+impl<T: LinkOps> core::ops::Deref for Dev<'_, T> {
+    type Target = NetDevice;
+
+    fn deref(&self) -> &NetDevice {
+        self.dev
+    }
+}
+
+/// A device being created by `ip link add`, not yet registered.
+pub struct NewLink<'a, T: LinkOps> {
+    dev: &'a NetDevice,
+    params: &'a b::rtnl_newlink_params,
+    _p: PhantomData<T>,
+}
+
+impl<'a, T: LinkOps> NewLink<'a, T> {
+    /// The device.
+    pub fn device(&self) -> &'a NetDevice {
+        self.dev
+    }
+
+    /// The generic link attributes (`IFLA_*`).
+    pub fn tb(&self) -> Attrs<'a> {
+        // The core always passes the table of `IFLA_MAX + 1` entries.
+        Attrs::from_raw(self.params.tb, b::__IFLA_MAX - 1).unwrap_or_else(|| unreachable!())
+    }
+
+    /// The kind's attributes (`IFLA_INFO_DATA`), if given.
+    pub fn data(&self) -> Option<Attrs<'a>> {
+        Attrs::from_raw(self.params.data, T::POLICY.len() as u32 - 1)
+    }
+
+    /// The namespace in which `IFLA_LINK` is looked up.
+    pub fn link_net(&self) -> &'a Net {
+        let net = if self.params.link_net.is_null() {
+            self.params.src_net
+        } else {
+            self.params.link_net
+        };
+        // SAFETY: The core keeps both namespaces alive during newlink.
+        unsafe { Net::from_raw(net) }
+    }
+
+    /// The C-visible header, to fill in before registering.
+    pub fn header(&self) -> &'a T::Header {
+        // SAFETY: Devices of kind `T` have a `PrivArea<T>` private area.
+        unsafe { &(*b::rvnet_netdev_priv(self.dev.as_raw()).cast::<PrivArea<T>>()).header }
+    }
+
+    /// Hands `state` to the device and registers it.
+    pub fn register(self, state: KBox<T::Device>) -> Result<Dev<'a, T>> {
+        // SAFETY: The private area is ours until the device is registered.
+        let area = unsafe { &mut *b::rvnet_netdev_priv(self.dev.as_raw()).cast::<PrivArea<T>>() };
+        area.state = KBox::into_raw(state);
+        // SAFETY: The caller (rtnl newlink) holds RTNL.
+        let ret = unsafe { b::register_netdevice(self.dev.as_raw()) };
+        if ret < 0 {
+            // The destructor runs on some failure paths only; whoever runs
+            // first frees the state.
+            drop_state::<T>(area);
+            return super::to_result(ret).map(|_| unreachable!());
+        }
+        // SAFETY: Registered, with its state installed.
+        unsafe { Dev::from_raw(self.dev.as_raw()) }.ok_or(EINVAL)
+    }
+}
+
+fn drop_state<T: LinkOps>(area: &mut PrivArea<T>) {
+    let state = core::mem::replace(&mut area.state, core::ptr::null());
+    if !state.is_null() {
+        // SAFETY: Installed by `NewLink::register` from `KBox::into_raw`.
+        drop(unsafe { KBox::from_raw(state.cast_mut()) });
+    }
+}
+
+/// A registered link kind; unregistering it deletes all its devices.
+pub struct LinkRegistration<T: LinkOps> {
+    ops: KBox<Opaque<b::rtnl_link_ops>>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: The registration only holds the ops table, used under RTNL.
+unsafe impl<T: LinkOps> Send for LinkRegistration<T> {}
+// SAFETY: As above.
+unsafe impl<T: LinkOps> Sync for LinkRegistration<T> {}
+
+impl<T: LinkOps> LinkRegistration<T> {
+    /// Registers kind `T` with rtnetlink.
+    pub fn new() -> Result<Self> {
+        let ops = KBox::new(Opaque::<b::rtnl_link_ops>::zeroed(), GFP_KERNEL)?;
+        // SAFETY: The table is ours to fill before registering.
+        unsafe {
+            let o = &mut *ops.get();
+            o.kind = T::KIND.as_char_ptr();
+            o.priv_size = core::mem::size_of::<PrivArea<T>>();
+            o.setup = Some(setup_callback::<T>);
+            o.maxtype = T::POLICY.len() as u32 - 1;
+            o.policy = Policy::table_ptr(T::POLICY);
+            o.validate = Some(validate_callback::<T>);
+            o.newlink = Some(newlink_callback::<T>);
+            if T::HAS_CHANGELINK {
+                o.changelink = Some(changelink_callback::<T>);
+            }
+            o.dellink = Some(dellink_callback::<T>);
+            o.get_size = Some(get_size_callback::<T>);
+            o.fill_info = Some(fill_info_callback::<T>);
+            o.get_link_net = Some(get_link_net_callback::<T>);
+        }
+        // SAFETY: `ops` stays valid (boxed) until `drop` unregisters it.
+        super::to_result(unsafe { b::rtnl_link_register(ops.get()) })?;
+        Ok(LinkRegistration {
+            ops,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<T: LinkOps> Drop for LinkRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `new`. This deletes every device of the
+        // kind, so no device outlives the ops tables.
+        unsafe { b::rtnl_link_unregister(self.ops.get()) }
+    }
+}
+
+struct Adapter<T: LinkOps>(PhantomData<T>);
+
+impl<T: LinkOps> Adapter<T> {
+    const NETDEV_OPS: b::net_device_ops = {
+        // SAFETY: All-zero is a valid, empty ops table.
+        let mut o: b::net_device_ops = unsafe { core::mem::zeroed() };
+        if T::HAS_INIT {
+            o.ndo_init = Some(ndo_init::<T>);
+        }
+        if T::HAS_UNINIT {
+            o.ndo_uninit = Some(ndo_uninit::<T>);
+        }
+        if T::HAS_OPEN {
+            o.ndo_open = Some(ndo_open::<T>);
+        }
+        if T::HAS_STOP {
+            o.ndo_stop = Some(ndo_stop::<T>);
+        }
+        o.ndo_start_xmit = Some(ndo_start_xmit::<T>);
+        o.ndo_validate_addr = Some(b::eth_validate_addr);
+        if T::HAS_CHANGE_MTU {
+            o.ndo_change_mtu = Some(ndo_change_mtu::<T>);
+        }
+        if T::HAS_SET_MAC_ADDRESS {
+            o.ndo_set_mac_address = Some(ndo_set_mac_address::<T>);
+        }
+        if T::HAS_SET_RX_MODE {
+            o.ndo_set_rx_mode = Some(ndo_set_rx_mode::<T>);
+        }
+        if T::HAS_CHANGE_RX_FLAGS {
+            o.ndo_change_rx_flags = Some(ndo_change_rx_flags::<T>);
+        }
+        if T::HAS_FIX_FEATURES {
+            o.ndo_fix_features = Some(ndo_fix_features::<T>);
+        }
+        if T::HAS_WORK {
+            o.ndo_work = Some(ndo_work::<T>);
+        }
+        o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
+        o
+    };
+}
+
+/// Runs `f` on the device behind a C callback's `dev`, or returns `none`.
+///
+/// # Safety
+///
+/// `dev` must be a valid device of kind `T` for the duration of the call.
+unsafe fn with_dev<T: LinkOps, R>(dev: *const b::net_device, none: R, f: impl FnOnce(Dev<'_, T>) -> R) -> R {
+    // SAFETY: See the function's safety section.
+    match unsafe { Dev::<T>::from_raw(dev) } {
+        Some(d) => f(d),
+        None => none,
+    }
+}
+
+fn errno(r: Result) -> c_int {
+    match r {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+// The callbacks below are called by the kernel on devices of kind `T`
+// (their ops tables are only ever installed on such devices), under the
+// locks their C contracts name; that is the safety argument of each.
+
+unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
+    // SAFETY: `dev` was just allocated with our private area, zeroed.
+    let d = unsafe { NetDevice::from_raw(dev) };
+    // SAFETY: As above; nobody else sees the device yet.
+    unsafe {
+        (*dev).netdev_ops = &Adapter::<T>::NETDEV_OPS;
+        (*dev).needs_free_netdev = true;
+        (*dev).priv_destructor = Some(destructor_callback::<T>);
+    }
+    T::setup(d);
+}
+
+unsafe extern "C" fn destructor_callback<T: LinkOps>(dev: *mut b::net_device) {
+    // SAFETY: `dev` is ours and unused by anyone else at this point.
+    let area = unsafe { &mut *b::rvnet_netdev_priv(dev).cast::<PrivArea<T>>() };
+    drop_state::<T>(area);
+}
+
+unsafe extern "C" fn validate_callback<T: LinkOps>(
+    tb: *mut *mut b::nlattr,
+    data: *mut *mut b::nlattr,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    let Some(tb) = Attrs::from_raw(tb, b::__IFLA_MAX - 1) else {
+        return EINVAL.to_errno();
+    };
+    let data = Attrs::from_raw(data, T::POLICY.len() as u32 - 1);
+    errno(T::validate(tb, data, &ExtAck::from_raw(extack)))
+}
+
+unsafe extern "C" fn newlink_callback<T: LinkOps>(
+    dev: *mut b::net_device,
+    params: *mut b::rtnl_newlink_params,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    let link = NewLink::<T> {
+        // SAFETY: rtnl passes a valid new device and parameters.
+        dev: unsafe { NetDevice::from_raw(dev) },
+        // SAFETY: As above.
+        params: unsafe { &*params },
+        _p: PhantomData,
+    };
+    errno(T::newlink(link, &ExtAck::from_raw(extack)))
+}
+
+unsafe extern "C" fn changelink_callback<T: LinkOps>(
+    dev: *mut b::net_device,
+    _tb: *mut *mut b::nlattr,
+    data: *mut *mut b::nlattr,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    let data = Attrs::from_raw(data, T::POLICY.len() as u32 - 1);
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::changelink(d, data, &ExtAck::from_raw(extack)))) }
+}
+
+unsafe extern "C" fn dellink_callback<T: LinkOps>(dev: *mut b::net_device, head: *mut b::list_head) {
+    let mut queue = UnregisterQueue(head);
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::dellink(d, &mut queue)) }
+}
+
+unsafe extern "C" fn get_size_callback<T: LinkOps>(dev: *const b::net_device) -> usize {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| T::info_size(d)) }
+}
+
+unsafe extern "C" fn fill_info_callback<T: LinkOps>(skb: *mut b::sk_buff, dev: *const b::net_device) -> c_int {
+    let mut msg = NlMsg::from_raw(skb);
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::fill_info(d, &mut msg))) }
+}
+
+unsafe extern "C" fn get_link_net_callback<T: LinkOps>(dev: *const b::net_device) -> *mut b::net {
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, b::rvnet_dev_net(dev), |d| {
+            T::lower(d).map_or(b::rvnet_dev_net(dev), |l| l.net().as_raw())
+        })
+    }
+}
+
+unsafe extern "C" fn ndo_get_iflink<T: LinkOps>(dev: *const b::net_device) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, (*dev).ifindex, |d| T::lower(d).map_or(d.ifindex(), |l| l.ifindex()))
+    }
+}
+
+unsafe extern "C" fn ndo_init<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::init(d))) }
+}
+
+unsafe extern "C" fn ndo_uninit<T: LinkOps>(dev: *mut b::net_device) {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::uninit(d)) }
+}
+
+unsafe extern "C" fn ndo_open<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::open(d))) }
+}
+
+unsafe extern "C" fn ndo_stop<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::stop(d))) }
+}
+
+unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(skb: *mut b::sk_buff, dev: *mut b::net_device) -> b::netdev_tx_t {
+    // SAFETY: The stack hands us ownership of a valid skb.
+    if let Some(skb) = unsafe { SkBuff::from_raw(skb) } {
+        // SAFETY: See the note above the callbacks. Without state the skb
+        // is dropped with the closure's argument.
+        unsafe { with_dev::<T, _>(dev, (), |d| T::start_xmit(d, skb)) }
+    }
+    b::NETDEV_TX_OK
+}
+
+unsafe extern "C" fn ndo_change_mtu<T: LinkOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::change_mtu(d, mtu as u32))) }
+}
+
+unsafe extern "C" fn ndo_set_mac_address<T: LinkOps>(dev: *mut b::net_device, addr: *mut c_void) -> c_int {
+    // SAFETY: The core passes a `struct sockaddr` holding the address.
+    let mac = unsafe { MacAddr::from_slice(&*(&(*addr.cast::<b::sockaddr>()).sa_data as *const _ as *const [u8; 6])) };
+    let Some(mac) = mac else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::set_mac_address(d, mac))) }
+}
+
+unsafe extern "C" fn ndo_set_rx_mode<T: LinkOps>(dev: *mut b::net_device) {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::set_rx_mode(d)) }
+}
+
+unsafe extern "C" fn ndo_change_rx_flags<T: LinkOps>(dev: *mut b::net_device, change: c_int) {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::change_rx_flags(d, change as u32)) }
+}
+
+unsafe extern "C" fn ndo_fix_features<T: LinkOps>(dev: *mut b::net_device, features: b::netdev_features_t) -> b::netdev_features_t {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, features, |d| T::fix_features(d, features)) }
+}
+
+unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::work(d, events as u64)) }
+}

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Network devices (`struct net_device`) and network namespaces.
+
+use super::bindings as b;
+use super::to_result;
+use crate::rvnet_core::ether::{MacAddr, ETH_ALEN};
+use core::ptr::NonNull;
+use kernel::str::CStrExt as _;
+use kernel::error::Result;
+use kernel::ffi::CStr;
+use kernel::types::Opaque;
+
+pub use b::{
+    ARPHRD_ETHER, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
+    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
+};
+
+/// `netdev_intersect_features()`: the features two devices both have,
+/// with checksum offloads reconciled.
+pub fn intersect_features(a: u64, b: u64) -> u64 {
+    // SAFETY: Pure computation.
+    unsafe { b::rvnet_netdev_intersect_features(a, b) }
+}
+
+/// A network device, borrowed from the kernel.
+///
+/// Methods that change the device say so and must be called with the RTNL
+/// held, which is the case in every rtnl and notifier callback.
+#[repr(transparent)]
+pub struct NetDevice(Opaque<b::net_device>);
+
+// SAFETY: `struct net_device` is designed to be used from any thread; the
+// methods of `NetDevice` follow the kernel's locking rules for each field.
+unsafe impl Sync for NetDevice {}
+// SAFETY: As above; a `NetDevice` is only ever reached through references.
+unsafe impl Send for NetDevice {}
+
+impl NetDevice {
+    /// Borrows a `net_device`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a valid `net_device` that stays valid for `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *const b::net_device) -> &'a NetDevice {
+        // SAFETY: `NetDevice` is a transparent wrapper of `net_device`, and the
+        // caller guarantees validity for `'a`.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The raw pointer, for calls into C.
+    pub fn as_raw(&self) -> *mut b::net_device {
+        self.0.get()
+    }
+
+    /// The device's name.
+    pub fn name(&self) -> &CStr {
+        // SAFETY: `name` is a NUL-terminated array inside the device, valid
+        // as long as `self` is; renames happen under RTNL.
+        unsafe { CStr::from_char_ptr((*self.as_raw()).name.as_ptr()) }
+    }
+
+    /// The device's name as text, for formatting.
+    pub fn name_str(&self) -> &str {
+        self.name().to_str().unwrap_or("?")
+    }
+
+    /// The interface index.
+    pub fn ifindex(&self) -> i32 {
+        // SAFETY: `self` is valid; `ifindex` is fixed once registered.
+        unsafe { (*self.as_raw()).ifindex }
+    }
+
+    /// The interface flags (`IFF_*`).
+    pub fn flags(&self) -> u32 {
+        // SAFETY: `self` is valid; a racy read of a word is fine here.
+        unsafe { (*self.as_raw()).flags }
+    }
+
+    /// Whether the device is administratively up.
+    pub fn is_up(&self) -> bool {
+        self.flags() & b::IFF_UP != 0
+    }
+
+    /// Whether the device is running (`netif_running()`).
+    pub fn is_running(&self) -> bool {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netif_running(self.as_raw()) }
+    }
+
+    /// Whether the device has carrier.
+    pub fn carrier_ok(&self) -> bool {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netif_carrier_ok(self.as_raw()) }
+    }
+
+    /// Turns the carrier on or off.
+    pub fn set_carrier(&self, on: bool) {
+        // SAFETY: `self` is valid; both functions may be called from any
+        // context.
+        unsafe {
+            if on {
+                b::netif_carrier_on(self.as_raw())
+            } else {
+                b::netif_carrier_off(self.as_raw())
+            }
+        }
+    }
+
+    /// Copies the operational state of `lower` to `self`, as stacked
+    /// devices do (`netif_stacked_transfer_operstate()`).
+    pub fn transfer_operstate_from(&self, lower: &NetDevice) {
+        // SAFETY: Both devices are valid.
+        unsafe { b::netif_stacked_transfer_operstate(lower.as_raw(), self.as_raw()) }
+    }
+
+    /// The MTU.
+    pub fn mtu(&self) -> u32 {
+        // SAFETY: `self` is valid; racy reads of the MTU are normal.
+        unsafe { (*self.as_raw()).mtu }
+    }
+
+    /// Stores the MTU: in `ndo_change_mtu`, or before registration.
+    pub fn store_mtu(&self, mtu: u32) {
+        // SAFETY: Both contexts own the field (RTNL, or no one else sees
+        // the device); racy readers are expected.
+        unsafe { core::ptr::write_volatile(&mut (*self.as_raw()).mtu, mtu) }
+    }
+
+    /// Whether VLANs on this device lose header room from their MTU
+    /// (`netif_reduces_vlan_mtu()`: MACsec devices).
+    pub fn reduces_vlan_mtu(&self) -> bool {
+        self.priv_flags() & b::IFF_MACSEC != 0
+    }
+
+    /// Changes the MTU the way userspace would (`netif_set_mtu()`). RTNL.
+    pub fn set_mtu(&self, mtu: u32) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        to_result(unsafe { b::netif_set_mtu(self.as_raw(), mtu as i32) })
+    }
+
+    /// The device's hardware address.
+    pub fn mac(&self) -> MacAddr {
+        let mut mac = [0u8; ETH_ALEN];
+        // SAFETY: `dev_addr` of an Ethernet device holds `ETH_ALEN` bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping((*self.as_raw()).dev_addr, mac.as_mut_ptr(), ETH_ALEN)
+        };
+        MacAddr(mac)
+    }
+
+    /// Sets the hardware address (`eth_hw_addr_set()`). RTNL.
+    pub fn set_mac(&self, mac: &MacAddr) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_eth_hw_addr_set(self.as_raw(), mac.0.as_ptr()) }
+    }
+
+    /// How the address was assigned (`NET_ADDR_*`).
+    pub fn addr_assign_type(&self) -> u32 {
+        // SAFETY: `self` is valid.
+        unsafe { (*self.as_raw()).addr_assign_type }.into()
+    }
+
+    /// Records how the address was assigned. RTNL.
+    pub fn set_addr_assign_type(&self, kind: u32) {
+        // SAFETY: `self` is valid and the caller holds RTNL. `NET_ADDR_*`
+        // values fit the C field.
+        unsafe { (*self.as_raw()).addr_assign_type = kind as u8 }
+    }
+
+    /// Whether the device is being unregistered (not just moved to
+    /// another namespace).
+    pub fn is_unregistering(&self) -> bool {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netdev_is_unregistering(self.as_raw()) }
+    }
+
+    /// Whether the device is a macvlan or bridge port (whose receive
+    /// handlers want frames as they came).
+    pub fn is_macvlan_or_bridge_port(&self) -> bool {
+        self.priv_flags() & (b::IFF_MACVLAN_PORT | b::IFF_BRIDGE_PORT) != 0
+    }
+
+    /// The link-layer type (`ARPHRD_*`).
+    pub fn link_type(&self) -> u16 {
+        // SAFETY: `self` is valid.
+        unsafe { (*self.as_raw()).type_ }
+    }
+
+    /// The active features (`NETIF_F_*`).
+    pub fn features(&self) -> u64 {
+        // SAFETY: `self` is valid.
+        unsafe { (*self.as_raw()).features }
+    }
+
+    /// The private flags (`IFF_*` of `priv_flags`).
+    pub fn priv_flags(&self) -> u32 {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netdev_priv_flags(self.as_raw()) }
+    }
+
+    /// The device's network namespace.
+    pub fn net(&self) -> &Net {
+        // SAFETY: A device always belongs to a live namespace.
+        unsafe { Net::from_raw(b::rvnet_dev_net(self.as_raw())) }
+    }
+
+    /// Adds a secondary unicast address to the device's filter.
+    pub fn uc_add(&self, mac: &MacAddr) -> Result {
+        // SAFETY: `self` is valid; the address is copied.
+        to_result(unsafe { b::dev_uc_add(self.as_raw(), mac.0.as_ptr()) })
+    }
+
+    /// Removes a secondary unicast address added by [`Self::uc_add`].
+    pub fn uc_del(&self, mac: &MacAddr) {
+        // SAFETY: `self` is valid. Removing an absent address is harmless.
+        unsafe { b::dev_uc_del(self.as_raw(), mac.0.as_ptr()) };
+    }
+
+    /// Syncs `upper`'s unicast and multicast lists into `self`.
+    pub fn sync_addr_lists_from(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid; called from ndo_set_rx_mode with
+        // the address lists locked as the functions expect.
+        unsafe {
+            b::dev_mc_sync(self.as_raw(), upper.as_raw());
+            b::dev_uc_sync(self.as_raw(), upper.as_raw());
+        }
+    }
+
+    /// Removes what [`Self::sync_addr_lists_from`] added.
+    pub fn unsync_addr_lists_from(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid.
+        unsafe {
+            b::dev_mc_unsync(self.as_raw(), upper.as_raw());
+            b::dev_uc_unsync(self.as_raw(), upper.as_raw());
+        }
+    }
+
+    /// Adjusts the allmulti count by `inc`. RTNL.
+    pub fn adjust_allmulti(&self, inc: i32) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::dev_set_allmulti(self.as_raw(), inc) };
+    }
+
+    /// Adjusts the promiscuity count by `inc`. RTNL.
+    pub fn adjust_promiscuity(&self, inc: i32) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::dev_set_promiscuity(self.as_raw(), inc) };
+    }
+
+    /// Brings the device up or down as `ip link set` would. RTNL.
+    pub fn set_up(&self, up: bool) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        let flags = unsafe { b::netif_get_flags(self.as_raw()) };
+        let flags = if up { flags | b::IFF_UP } else { flags & !b::IFF_UP };
+        // SAFETY: As above.
+        to_result(unsafe { b::netif_change_flags(self.as_raw(), flags, core::ptr::null_mut()) })
+    }
+
+    /// Re-runs feature negotiation (`netdev_update_features()`). RTNL.
+    pub fn update_features(&self) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::netdev_update_features(self.as_raw()) }
+    }
+
+    /// Sends `event` to the netdevice notifier chain for this device. RTNL.
+    pub fn notify(&self, event: u32) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::call_netdevice_notifiers(event as usize, self.as_raw()) };
+    }
+
+    /// Schedules deferred work `events` for the device's `ndo_work`.
+    pub fn schedule_work(&self, events: u64) {
+        // SAFETY: `self` is valid; may be called from any context.
+        unsafe { b::netdev_work_sched(self.as_raw(), events as _) }
+    }
+
+    /// Cancels deferred work scheduled by [`Self::schedule_work`].
+    pub fn cancel_work(&self, events: u64) {
+        // SAFETY: `self` is valid.
+        unsafe { b::netdev_work_cancel(self.as_raw(), events as _) };
+    }
+
+    /// Fires a link watch event so that the operstate is recomputed.
+    pub fn fire_linkwatch(&self) {
+        // SAFETY: `self` is valid.
+        unsafe { b::linkwatch_fire_event(self.as_raw()) }
+    }
+
+    /// Makes `self` an upper device of `lower`. RTNL.
+    pub fn link_upper_of(&self, lower: &NetDevice, extack: &super::attr::ExtAck) -> Result {
+        // SAFETY: Both devices are valid and the caller holds RTNL.
+        to_result(unsafe {
+            b::netdev_upper_dev_link(lower.as_raw(), self.as_raw(), extack.as_raw())
+        })
+    }
+
+    /// Undoes [`Self::link_upper_of`]. RTNL.
+    pub fn unlink_upper_of(&self, lower: &NetDevice) {
+        // SAFETY: Both devices are valid and the caller holds RTNL.
+        unsafe { b::netdev_upper_dev_unlink(lower.as_raw(), self.as_raw()) }
+    }
+
+    /// Queues the device for unregistration (`unregister_netdevice_queue`).
+    /// Without a queue it is unregistered at once. RTNL.
+    pub fn unregister(&self, queue: Option<&mut UnregisterQueue>) {
+        let head = queue.map_or(core::ptr::null_mut(), |q| q.0);
+        // SAFETY: The device is registered and the caller holds RTNL.
+        unsafe { b::unregister_netdevice_queue(self.as_raw(), head) }
+    }
+
+    /// Adds `vid` of `proto` (host order TPID) to the device's VLAN filter.
+    pub fn vlan_vid_add(&self, proto: u16, vid: u16) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        to_result(unsafe { b::vlan_vid_add(self.as_raw(), proto.to_be(), vid) })
+    }
+
+    /// Removes what [`Self::vlan_vid_add`] added.
+    pub fn vlan_vid_del(&self, proto: u16, vid: u16) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::vlan_vid_del(self.as_raw(), proto.to_be(), vid) }
+    }
+
+    /// The device's statistics (`dev_get_stats()`).
+    pub fn stats(&self) -> b::rtnl_link_stats64 {
+        // SAFETY: All-zero is a valid `rtnl_link_stats64`.
+        let mut storage: b::rtnl_link_stats64 = unsafe { core::mem::zeroed() };
+        // SAFETY: `self` is valid and `storage` is writable.
+        unsafe { b::dev_get_stats(self.as_raw(), &mut storage) };
+        storage
+    }
+
+    /// Counts one received multicast frame.
+    pub fn count_rx_multicast(&self) {
+        // SAFETY: `self` is valid; the counter is atomic.
+        unsafe { b::rvnet_dev_stats_inc_multicast(self.as_raw()) }
+    }
+
+    /// Counts one dropped transmit.
+    pub fn count_tx_dropped(&self) {
+        // SAFETY: `self` is valid; the counter is atomic.
+        unsafe { b::rvnet_dev_stats_inc_tx_dropped(self.as_raw()) }
+    }
+
+    /// Counts one received frame of `len` bytes in the per-CPU stats.
+    pub fn count_rx(&self, len: u32) {
+        // SAFETY: `self` is valid and uses per-CPU tstats (see `setup`).
+        unsafe { b::rvnet_tstats_rx_add(self.as_raw(), len) }
+    }
+
+    /// Counts one transmitted frame of `len` bytes in the per-CPU stats.
+    pub fn count_tx(&self, len: u32) {
+        // SAFETY: As in `count_rx`.
+        unsafe { b::rvnet_tstats_tx_add(self.as_raw(), len) }
+    }
+}
+
+/// Set-up of a device being created (in `setup`, `newlink` or `ndo_init`,
+/// before anyone else can see it, or under RTNL).
+impl NetDevice {
+    /// Makes the device an Ethernet device (`ether_setup()`) with per-CPU
+    /// software statistics.
+    pub fn setup_ethernet(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe {
+            b::ether_setup(self.as_raw());
+            b::rvnet_netdev_use_tstats(self.as_raw());
+        }
+    }
+
+    /// Sets and clears private flags (`IFF_*`).
+    pub fn change_priv_flags(&self, set: u32, clear: u32) {
+        // SAFETY: `self` is a device being set up, or RTNL is held.
+        unsafe { b::rvnet_netdev_change_priv_flags(self.as_raw(), set, clear) }
+    }
+
+    /// Marks transmit as lockless (`dev->lltx`).
+    pub fn set_lltx(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { b::rvnet_netdev_set_lltx(self.as_raw()) }
+    }
+
+    /// Keeps the dst of transmitted skbs (`netif_keep_dst()`).
+    pub fn keep_dst(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { b::rvnet_netdev_keep_dst(self.as_raw()) }
+    }
+
+    /// Sets the MTU range userspace may choose from.
+    pub fn set_mtu_range(&self, min: u32, max: u32) {
+        // SAFETY: `self` is a device being set up.
+        unsafe {
+            (*self.as_raw()).min_mtu = min;
+            (*self.as_raw()).max_mtu = max;
+        }
+    }
+
+    /// Zeroes the broadcast address, so that `ndo_init` can inherit one.
+    pub fn clear_broadcast(&self) {
+        // SAFETY: `self` is a device being set up; `broadcast` is an array.
+        unsafe { (*self.as_raw()).broadcast.fill(0) }
+    }
+
+    /// Copies the broadcast address of `other` when ours is still zero.
+    pub fn inherit_broadcast(&self, other: &NetDevice) {
+        // SAFETY: Both are valid; `self` is being set up.
+        unsafe {
+            let me = &mut *self.as_raw();
+            if me.broadcast.iter().all(|b| *b == 0) {
+                me.broadcast = (*other.as_raw()).broadcast;
+            }
+        }
+    }
+
+    /// Sets the interface flags field directly (before registration).
+    pub fn init_flags(&self, flags: u32) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { (*self.as_raw()).flags = flags }
+    }
+
+    /// The feature sets: (features, hw_features, vlan_features).
+    pub fn feature_sets(&self) -> (u64, u64, u64) {
+        // SAFETY: `self` is valid.
+        unsafe {
+            let d = &*self.as_raw();
+            (d.features, d.hw_features, d.vlan_features)
+        }
+    }
+
+    /// Sets the feature sets (features, hw_features, vlan_features).
+    pub fn set_feature_sets(&self, features: u64, hw_features: u64, vlan_features: u64) {
+        // SAFETY: `self` is being set up, or RTNL is held.
+        unsafe {
+            let d = &mut *self.as_raw();
+            d.features = features;
+            d.hw_features = hw_features;
+            d.vlan_features = vlan_features;
+        }
+    }
+
+    /// Copies the header room, tailroom and header length of `lower`, plus
+    /// `extra_headroom`, and its TSO limits, as stacked devices do.
+    pub fn inherit_layout(&self, lower: &NetDevice, extra_headroom: u16) {
+        // SAFETY: Both are valid; `self` is being set up or RTNL is held.
+        unsafe {
+            let (me, lo) = (&mut *self.as_raw(), &*lower.as_raw());
+            me.needed_headroom = lo.needed_headroom + extra_headroom;
+            me.needed_tailroom = lo.needed_tailroom;
+            me.hard_header_len = lo.hard_header_len;
+            me.mpls_features = lo.mpls_features;
+            me.dev_id = lo.dev_id;
+            b::netif_inherit_tso_max(self.as_raw(), lower.as_raw());
+        }
+    }
+}
+
+impl PartialEq for NetDevice {
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self, other)
+    }
+}
+
+/// A counted reference to a network device (`netdev_hold()`), released on
+/// drop.
+pub struct NetDeviceRef {
+    dev: NonNull<b::net_device>,
+    tracker: Opaque<b::netdevice_tracker>,
+}
+
+// SAFETY: The reference count may be dropped from any thread.
+unsafe impl Send for NetDeviceRef {}
+// SAFETY: Shared access only reads the device through `NetDevice`.
+unsafe impl Sync for NetDeviceRef {}
+
+impl NetDeviceRef {
+    /// Takes a reference to `dev`.
+    pub fn new(dev: &NetDevice) -> kernel::error::Result<kernel::alloc::KBox<NetDeviceRef>> {
+        let r = kernel::alloc::KBox::new(
+            NetDeviceRef {
+                // SAFETY: `as_raw` is never null.
+                dev: unsafe { NonNull::new_unchecked(dev.as_raw()) },
+                tracker: Opaque::zeroed(),
+            },
+            kernel::alloc::flags::GFP_KERNEL,
+        )?;
+        // SAFETY: `dev` is valid; the tracker lives in a box that does not
+        // move until `drop` releases it.
+        unsafe { b::rvnet_netdev_hold(dev.as_raw(), r.tracker.get()) };
+        Ok(r)
+    }
+}
+
+impl core::ops::Deref for NetDeviceRef {
+    type Target = NetDevice;
+
+    fn deref(&self) -> &NetDevice {
+        // SAFETY: The reference we hold keeps the device alive.
+        unsafe { NetDevice::from_raw(self.dev.as_ptr()) }
+    }
+}
+
+impl Drop for NetDeviceRef {
+    fn drop(&mut self) {
+        // SAFETY: Releases the reference taken in `new` with its tracker.
+        unsafe { b::rvnet_netdev_put(self.dev.as_ptr(), self.tracker.get()) }
+    }
+}
+
+/// A network namespace.
+#[repr(transparent)]
+pub struct Net(Opaque<b::net>);
+
+impl Net {
+    /// Borrows a `struct net`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must point to a live namespace that outlives `'a`.
+    pub unsafe fn from_raw<'a>(ptr: *const b::net) -> &'a Net {
+        // SAFETY: Transparent wrapper; validity is the caller's guarantee.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// The raw pointer.
+    pub fn as_raw(&self) -> *mut b::net {
+        self.0.get()
+    }
+
+    /// The device with `ifindex` in this namespace. RTNL.
+    pub fn device_by_index(&self, ifindex: i32) -> Option<&NetDevice> {
+        // SAFETY: The caller holds RTNL, which keeps the device registered
+        // while the borrow of `self` lasts.
+        let dev = unsafe { b::__dev_get_by_index(self.as_raw(), ifindex) };
+        // SAFETY: Non-null results are valid devices (see above).
+        (!dev.is_null()).then(|| unsafe { NetDevice::from_raw(dev) })
+    }
+
+    /// Calls `f` on every device of the namespace, in list order, under RCU.
+    pub fn for_each_device(&self, mut f: impl FnMut(&NetDevice)) {
+        // SAFETY: The list is walked under `rcu_read_lock()`, which keeps
+        // every device we reach valid until the unlock.
+        unsafe {
+            b::rvnet_rcu_read_lock();
+            let mut dev = b::rvnet_first_netdev_rcu(self.as_raw());
+            while !dev.is_null() {
+                f(NetDevice::from_raw(dev));
+                dev = b::rvnet_next_netdev_rcu(self.as_raw(), dev);
+            }
+            b::rvnet_rcu_read_unlock();
+        }
+    }
+
+    /// The namespace's `/proc/net` directory.
+    pub fn proc_net(&self) -> *mut b::proc_dir_entry {
+        // SAFETY: `self` is a live namespace.
+        unsafe { (*self.as_raw()).proc_net }
+    }
+}
+
+/// A batch of devices to unregister together (`unregister_netdevice_many`).
+pub struct UnregisterQueue(pub(crate) *mut b::list_head);
+
+impl UnregisterQueue {
+    /// Runs `f` with an empty queue, then unregisters what it queued. RTNL.
+    pub fn run(f: impl FnOnce(&mut UnregisterQueue)) {
+        let head = Opaque::<b::list_head>::uninit();
+        // SAFETY: Initializes the list head in place (`INIT_LIST_HEAD`).
+        unsafe { b::rvnet_init_list_head(head.get()) };
+        f(&mut UnregisterQueue(head.get()));
+        // SAFETY: The caller holds RTNL; the list holds queued devices.
+        unsafe { b::unregister_netdevice_many(head.get()) };
+    }
+}
+
+/// Feature masks (`NETIF_F_*`), read from C where they are defined.
+pub fn feature_masks() -> &'static b::rvnet_feature_masks {
+    // SAFETY: A constant initialized at compile time.
+    unsafe { &b::rvnet_features }
+}
+
+/// Waits for every CPU to leave the datapath sections that may still see an
+/// object just unpublished (`synchronize_net()`).
+pub fn synchronize_net() {
+    // SAFETY: Sleeps; called from process context only.
+    unsafe { b::rvnet_synchronize_net() }
+}

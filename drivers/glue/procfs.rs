@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/proc/net` entries shown through `seq_file`.
+
+use super::bindings as b;
+use super::netdev::{Net, NetDevice};
+use core::fmt;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::str::CStrExt as _;
+use kernel::error::{code::ENOMEM, Result};
+use kernel::ffi::{c_int, c_void, CStr};
+
+/// Mode of rvnet's `/proc` files: root-only, as 8021q's.
+const MODE: u16 = 0o600;
+
+/// Writes text into a `seq_file`.
+pub struct SeqWriter(*mut b::seq_file);
+
+impl fmt::Write for SeqWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // SAFETY: `self.0` is the seq_file of the running show callback.
+        // On overflow seq_file retries the whole show with a larger buffer.
+        unsafe { b::seq_write(self.0, s.as_ptr().cast(), s.len()) };
+        Ok(())
+    }
+}
+
+/// A file whose text is about a whole namespace.
+pub trait ShowNet {
+    /// Writes the file's text.
+    fn show(w: &mut SeqWriter, net: &Net) -> fmt::Result;
+}
+
+/// A file whose text is about one device.
+pub trait ShowDevice {
+    /// Writes the file's text.
+    fn show(w: &mut SeqWriter, dev: &NetDevice) -> fmt::Result;
+}
+
+/// A `/proc` directory. It does not own the entry: [`remove_net_dir`]
+/// removes it with everything in it.
+#[derive(Clone, Copy)]
+pub struct ProcDir(NonNull<b::proc_dir_entry>);
+
+// SAFETY: A proc entry pointer may be used from any thread.
+unsafe impl Send for ProcDir {}
+// SAFETY: As above.
+unsafe impl Sync for ProcDir {}
+
+impl ProcDir {
+    /// Creates directory `name` in `net`'s `/proc/net`.
+    pub fn create_in_net(net: &Net, name: &CStr) -> Result<ProcDir> {
+        // SAFETY: `net` is live; the name is copied.
+        let dir = unsafe { b::proc_mkdir(name.as_char_ptr(), net.proc_net()) };
+        NonNull::new(dir).map(ProcDir).ok_or(ENOMEM)
+    }
+
+    /// Creates file `name` showing `S` for the namespace.
+    pub fn create_net_file<S: ShowNet>(&self, name: &CStr) -> Result {
+        // SAFETY: The directory is live; the callback matches the C type.
+        let e = unsafe {
+            b::proc_create_net_single(
+                name.as_char_ptr(),
+                MODE,
+                self.0.as_ptr(),
+                Some(show_net::<S>),
+                core::ptr::null_mut(),
+            )
+        };
+        if e.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Creates file `name` showing `S` for `dev`; the returned entry must
+    /// be removed before `dev` is freed.
+    pub fn create_device_file<S: ShowDevice>(
+        &self,
+        name: &CStr,
+        dev: &NetDevice,
+    ) -> Result<*mut b::proc_dir_entry> {
+        // SAFETY: The directory is live; `dev` outlives the entry (see the
+        // doc above), so the data pointer stays valid.
+        let e = unsafe {
+            b::proc_create_single_data(
+                name.as_char_ptr(),
+                MODE,
+                self.0.as_ptr(),
+                Some(show_device::<S>),
+                dev.as_raw().cast(),
+            )
+        };
+        if e.is_null() {
+            Err(ENOMEM)
+        } else {
+            Ok(e)
+        }
+    }
+}
+
+/// Removes directory `name` of `net`'s `/proc/net` and all it holds.
+pub fn remove_net_dir(net: &Net, name: &CStr) {
+    // SAFETY: `net` is live; removing waits for readers to finish.
+    unsafe { b::remove_proc_subtree(name.as_char_ptr(), net.proc_net()) };
+}
+
+/// The `/proc` file of one device; removed on [`DeviceFile::remove`] or
+/// drop, whichever comes first.
+#[derive(Default)]
+pub struct DeviceFile(AtomicPtr<b::proc_dir_entry>);
+
+impl DeviceFile {
+    /// Creates (or re-creates, after a rename) the file of `dev` in `dir`.
+    pub fn create<S: ShowDevice>(&self, dir: &ProcDir, dev: &NetDevice) -> Result {
+        self.remove();
+        let e = dir.create_device_file::<S>(dev.name(), dev)?;
+        self.0.store(e, Ordering::Release);
+        Ok(())
+    }
+
+    /// Removes the file, if it exists.
+    pub fn remove(&self) {
+        let e = self.0.swap(core::ptr::null_mut(), Ordering::AcqRel);
+        if !e.is_null() {
+            // SAFETY: `e` was created by `create` and not removed since
+            // (the swap makes removal happen once).
+            unsafe { b::proc_remove(e) };
+        }
+    }
+}
+
+impl Drop for DeviceFile {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// # Safety
+///
+/// Called by seq_file for a file made by `proc_create_net_single`.
+unsafe extern "C" fn show_net<S: ShowNet>(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: A net seq_file carries its namespace, live while the file is
+    // open.
+    let net = unsafe { Net::from_raw(b::rvnet_seq_file_net(seq)) };
+    // The output is complete or seq_file retries; errors are not reported.
+    let _ = S::show(&mut SeqWriter(seq), net);
+    0
+}
+
+/// # Safety
+///
+/// Called by seq_file for a file made by `create_device_file`.
+unsafe extern "C" fn show_device<S: ShowDevice>(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: The private data is the device, live until the entry is
+    // removed (which waits for readers).
+    let dev = unsafe { NetDevice::from_raw((*seq).private.cast()) };
+    let _ = S::show(&mut SeqWriter(seq), dev);
+    0
+}

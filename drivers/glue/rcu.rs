@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A pointer the datapath reads under RCU and the control path replaces.
+
+use super::bindings as b;
+use super::netdev::synchronize_net;
+use core::sync::atomic::{AtomicPtr, Ordering};
+use kernel::alloc::KBox;
+
+/// A boxed value that readers see without locks and writers (serialized
+/// by RTNL) replace whole, freeing the old one after a grace period.
+pub struct RcuBox<T> {
+    ptr: AtomicPtr<T>,
+}
+
+impl<T> RcuBox<T> {
+    /// Wraps an initial value.
+    pub fn new(value: KBox<T>) -> RcuBox<T> {
+        RcuBox {
+            ptr: AtomicPtr::new(KBox::into_raw(value)),
+        }
+    }
+
+    /// Calls `f` with the current value, inside an RCU read-side section.
+    pub fn read<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        // SAFETY: The value is freed only a grace period after it was
+        // replaced (see `replace`), and we read it inside `rcu_read_lock`.
+        unsafe {
+            b::rvnet_rcu_read_lock();
+            let r = f(&*self.ptr.load(Ordering::Acquire));
+            b::rvnet_rcu_read_unlock();
+            r
+        }
+    }
+
+    /// Publishes `value` and frees the old one once no reader can see it.
+    /// Sleeps; writers must be serialized (RTNL).
+    pub fn replace(&self, value: KBox<T>) {
+        let old = self.ptr.swap(KBox::into_raw(value), Ordering::AcqRel);
+        synchronize_net();
+        // SAFETY: `old` came from `KBox::into_raw` and, after the grace
+        // period, nothing refers to it.
+        drop(unsafe { KBox::from_raw(old) });
+    }
+}
+
+impl<T> Drop for RcuBox<T> {
+    fn drop(&mut self) {
+        // SAFETY: The owner drops the box once no reader can reach it.
+        drop(unsafe { KBox::from_raw(*self.ptr.get_mut()) });
+    }
+}

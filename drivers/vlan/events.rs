@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What events on devices do to VLANs (`vlan_device_event()`): the lower's
+//! state, address, MTU and features propagate to its VLANs, and a lower
+//! that goes away takes its VLANs with it.
+
+use crate::dev::{self, WORK_FEATURES, WORK_LINK_STATE, WORK_MTU};
+use crate::glue::link::Dev;
+use crate::glue::netdev::{NetDevice, UnregisterQueue};
+use crate::glue::notifier::{
+    NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
+    NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS, NETDEV_PRE_TYPE_CHANGE,
+    NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
+};
+use crate::netlink::{unregister_vlan, VlanKind};
+use crate::port::VlanPort;
+use crate::procfs;
+use kernel::prelude::*;
+
+/// The module's netdevice notifier.
+pub(crate) struct LowerEvents;
+
+impl NetdevEvents for LowerEvents {
+    fn event(&self, event: u32, dev: &NetDevice) -> Result {
+        if let Some(vlan) = Dev::<VlanKind>::of(dev) {
+            vlan_event(event, vlan)?;
+        }
+        match VlanPort::of(dev) {
+            Some(port) => lower_event(event, dev, port),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Events on a VLAN device itself: its `/proc/net/vlan` file.
+fn vlan_event(event: u32, vlan: Dev<'_, VlanKind>) -> Result {
+    match event {
+        NETDEV_REGISTER | NETDEV_CHANGENAME => procfs::add_device(vlan),
+        NETDEV_UNREGISTER => {
+            vlan.state().proc_file.remove();
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Events on a device that has VLANs.
+fn lower_event(event: u32, lower: &NetDevice, port: &VlanPort) -> Result {
+    match event {
+        NETDEV_CHANGE => port.for_each(dev::transfer_operstate),
+        NETDEV_CHANGEADDR => port.for_each(|vlan| {
+            if vlan.is_up() {
+                dev::sync_address(vlan)
+            }
+        }),
+        NETDEV_CHANGEMTU => port.for_each(|vlan| {
+            if vlan.mtu() > lower.mtu() {
+                vlan.schedule_work(WORK_MTU)
+            }
+        }),
+        NETDEV_FEAT_CHANGE => port.for_each(|vlan| vlan.schedule_work(WORK_FEATURES)),
+        NETDEV_DOWN | NETDEV_UP => port.for_each(|vlan| vlan.schedule_work(WORK_LINK_STATE)),
+        NETDEV_UNREGISTER => {
+            // A move to another namespace keeps the VLANs.
+            if lower.is_unregistering() {
+                UnregisterQueue::run(|queue| port.for_each(|vlan| unregister_vlan(vlan, queue)));
+            }
+        }
+        // The lower may not change its type under its VLANs.
+        NETDEV_PRE_TYPE_CHANGE => return Err(EPERM),
+        NETDEV_NOTIFY_PEERS | NETDEV_BONDING_FAILOVER | NETDEV_RESEND_IGMP => {
+            port.for_each(|vlan| vlan.notify(event))
+        }
+        _ => {}
+    }
+    Ok(())
+}
