@@ -1,0 +1,68 @@
+# Shared helpers of rvnet's scenario tests, sourced inside the test VM.
+# Every scenario runs unchanged against rvnet (RVNET_IMPL=rust) and the
+# in-tree C drivers (RVNET_IMPL=c).
+set -euo pipefail
+
+# The module that provides `type vlan` in this run.
+case ${RVNET_IMPL:-rust} in
+rust) VLAN_MODULE=rvnet_vlan ;;
+c) VLAN_MODULE=8021q ;;
+esac
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+pass() {
+	echo "PASS: $*"
+}
+
+# expect_fail MSG CMD...: CMD must fail, printing MSG (the extack text,
+# without the module prefix 8021q adds) on stderr.
+expect_fail() {
+	local msg=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		fail "'$*' succeeded; expected: $msg"
+	fi
+	grep -qF -- "$msg" <<<"$out" || fail "'$*' said '$out'; expected: $msg"
+	echo "ok: '$*' refused: $out"
+}
+
+# in_ns NS CMD...: runs CMD in network namespace NS.
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# veth_pair NS_A NS_B: namespaces A and B joined by veth a0 <-> b0, up,
+# without IPv6 (so that nothing is sent unless a test sends it).
+veth_pair() {
+	ip netns add "$1"
+	ip netns add "$2"
+	for ns in "$1" "$2"; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		in_ns "$ns" ip link set lo up
+	done
+	ip link add a0 netns "$1" type veth peer name b0 netns "$2"
+	in_ns "$1" ip link set a0 up
+	in_ns "$2" ip link set b0 up
+}
+
+# unload_vlan: removes the VLAN module; it must go cleanly once its devices
+# are gone.
+unload_vlan() {
+	local n
+	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
+	# Namespace teardown is asynchronous; give it a moment.
+	for _ in $(seq 50); do
+		modprobe -r "$VLAN_MODULE" 2>/dev/null && break
+		sleep 0.1
+	done
+	if grep -q "^$VLAN_MODULE " /proc/modules; then
+		fail "$VLAN_MODULE did not unload"
+	fi
+	pass "$VLAN_MODULE unloaded cleanly"
+}
