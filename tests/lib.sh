@@ -66,3 +66,13 @@ unload_vlan() {
 	fi
 	pass "$VLAN_MODULE unloaded cleanly"
 }
+
+# wait_for CMD...: retries CMD for up to 5 s (link state changes reach
+# userspace through the asynchronous linkwatch).
+wait_for() {
+	for _ in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}

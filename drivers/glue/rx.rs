@@ -11,8 +11,9 @@ use super::skb::SkBuff;
 use super::to_result;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::alloc::flags::GFP_KERNEL;
 use kernel::error::Result;
+use kernel::sync::{Arc, ArcBorrow};
 
 /// What a receive handler did with a frame.
 pub enum RxResult {
@@ -34,45 +35,49 @@ pub trait RxHandler: Send + Sync + Sized + 'static {
     fn receive(&self, skb: SkBuff, ctx: &RxContext) -> RxResult;
 }
 
-/// Installs `handler` on `dev`, which then owns it until [`uninstall`].
-/// Fails with `EBUSY` when the device's single rx_handler slot is taken.
-/// RTNL.
-pub fn install<H: RxHandler>(dev: &NetDevice, handler: H) -> Result<&H> {
-    let data = KBox::into_raw(KBox::new(handler, GFP_KERNEL)?);
-    // SAFETY: The caller holds RTNL; `data` stays valid until `uninstall`
-    // unregisters the handler (waiting for readers) and frees it.
+/// Installs `handler` on `dev`, which holds a reference to it until
+/// [`uninstall`]. Fails with `EBUSY` when the device's single rx_handler
+/// slot is taken. RTNL.
+pub fn install<H: RxHandler>(dev: &NetDevice, handler: H) -> Result<Arc<H>> {
+    let handler = Arc::new(handler, GFP_KERNEL)?;
+    let data = Arc::into_raw(handler.clone());
+    // SAFETY: The caller holds RTNL; the reference `data` stands for is
+    // dropped by `uninstall`, after the handler is unregistered.
     let ret = unsafe {
-        b::netdev_rx_handler_register(dev.as_raw(), Some(rx_handler_callback::<H>), data.cast())
+        b::netdev_rx_handler_register(dev.as_raw(), Some(rx_handler_callback::<H>), data.cast_mut().cast())
     };
     if let Err(e) = to_result(ret) {
-        // SAFETY: Not installed, so still exclusively ours.
-        drop(unsafe { KBox::from_raw(data) });
+        // SAFETY: Not installed: take the reference back.
+        drop(unsafe { Arc::from_raw(data) });
         return Err(e);
     }
-    // SAFETY: Installed; lives until `uninstall`, which needs RTNL too.
-    Ok(unsafe { &*data })
+    Ok(handler)
 }
 
-/// The `H` installed on `dev`, if any. RTNL (which keeps it installed).
-pub fn find<H: RxHandler>(dev: &NetDevice) -> Option<&H> {
+/// The `H` installed on `dev`, if any. RTNL.
+pub fn find<H: RxHandler>(dev: &NetDevice) -> Option<Arc<H>> {
     // SAFETY: `dev` is valid. The data is an `H` only when the handler is
     // `rx_handler_callback::<H>`, which the helper checks.
     let data = unsafe { b::rvnet_rx_handler_data(dev.as_raw(), Some(rx_handler_callback::<H>)) };
-    // SAFETY: See above; RTNL keeps it installed while borrowed.
-    (!data.is_null()).then(|| unsafe { &*data.cast::<H>() })
+    // SAFETY: See above: `data` is the reference `install` leaked, alive
+    // while installed, which RTNL guarantees for the call.
+    (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<H>()) }.into())
 }
 
-/// Removes the `H` installed on `dev` by [`install`] and frees it. RTNL.
+/// Removes the `H` installed on `dev` by [`install`] and drops the
+/// device's reference to it. RTNL.
 pub fn uninstall<H: RxHandler>(dev: &NetDevice) {
-    let Some(h) = find::<H>(dev) else {
+    // SAFETY: `dev` is valid; see `find`.
+    let data = unsafe { b::rvnet_rx_handler_data(dev.as_raw(), Some(rx_handler_callback::<H>)) };
+    if data.is_null() {
         return;
-    };
-    let data = (h as *const H).cast_mut();
-    // SAFETY: Ours (checked by `find`); the caller holds RTNL. The call
-    // waits for in-flight handlers, after which nothing refers to `data`.
+    }
+    // SAFETY: Ours (checked above); the caller holds RTNL. Unregistering
+    // waits for in-flight handlers, after which the receive path no longer
+    // uses the reference, so it can be dropped.
     unsafe {
         b::netdev_rx_handler_unregister(dev.as_raw());
-        drop(KBox::from_raw(data));
+        drop(Arc::from_raw(data.cast::<H>()));
     }
 }
 

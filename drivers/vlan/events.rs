@@ -26,7 +26,7 @@ impl NetdevEvents for LowerEvents {
             vlan_event(event, vlan)?;
         }
         match VlanPort::of(dev) {
-            Some(port) => lower_event(event, dev, port),
+            Some(port) => lower_event(event, dev, &port),
             None => Ok(()),
         }
     }
@@ -64,6 +64,7 @@ fn lower_event(event: u32, lower: &NetDevice, port: &VlanPort) -> Result {
             // A move to another namespace keeps the VLANs.
             if lower.is_unregistering() {
                 UnregisterQueue::run(|queue| port.for_each(|vlan| unregister_vlan(vlan, queue)));
+                VlanPort::release_if_unused(lower);
             }
         }
         // The lower may not change its type under its VLANs.

@@ -94,7 +94,8 @@ impl LinkOps for VlanKind {
     }
 
     fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        unregister_vlan(dev, queue)
+        unregister_vlan(dev, queue);
+        VlanPort::release_if_unused(dev.state().real_dev());
     }
 
     fn info_size(dev: Dev<'_, Self>) -> usize {
@@ -255,7 +256,7 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
     // handler slot is taken.
     let port = VlanPort::get_or_create(real)
         .map_err(|e| extack.fail(e, c"Lower device's rx_handler is taken by another driver"))?;
-    let result = register_vlan(link, real, port, proto, vid, data, extack);
+    let result = register_vlan(link, real, &port, proto, vid, data, extack);
     if result.is_err() {
         VlanPort::release_if_unused(real);
     }
@@ -298,7 +299,8 @@ fn register_vlan(
 }
 
 /// `unregister_vlan_dev()`: withdraws the VLAN from its lower and queues
-/// its unregistration.
+/// its unregistration. The caller then releases the lower's port if it
+/// has no VLAN left ([`VlanPort::release_if_unused`]).
 pub(crate) fn unregister_vlan(dev: Dev<'_, VlanKind>, queue: &mut UnregisterQueue) {
     let s = dev.state();
     let real = s.real_dev();
@@ -307,7 +309,6 @@ pub(crate) fn unregister_vlan(dev: Dev<'_, VlanKind>, queue: &mut UnregisterQueu
     }
     dev.unlink_upper_of(real);
     dev.unregister(Some(queue));
-    VlanPort::release_if_unused(real);
     real.vlan_vid_del(s.proto().ethertype(), s.vid());
 }
 

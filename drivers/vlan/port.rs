@@ -12,6 +12,7 @@ use crate::rvnet_core::vlan::{Tci, VlanProto, VLAN_FLAG_REORDER_HDR, VLAN_N_VID}
 use crate::glue::lazy::LazyBox;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 /// VLAN ids per lazily allocated part of the table (as 8021q's groups).
 const PART_LEN: usize = 64;
@@ -35,13 +36,13 @@ impl VlanPort {
     }
 
     /// The port of `lower`, if it has VLANs. RTNL.
-    pub(crate) fn of(lower: &NetDevice) -> Option<&VlanPort> {
+    pub(crate) fn of(lower: &NetDevice) -> Option<Arc<VlanPort>> {
         rx::find::<VlanPort>(lower)
     }
 
     /// The port of `lower`, created (and its receive handler installed)
     /// if needed. RTNL.
-    pub(crate) fn get_or_create(lower: &NetDevice) -> Result<&VlanPort> {
+    pub(crate) fn get_or_create(lower: &NetDevice) -> Result<Arc<VlanPort>> {
         match VlanPort::of(lower) {
             Some(p) => Ok(p),
             None => rx::install(lower, VlanPort::new()),

@@ -7,7 +7,8 @@ L="in_ns left"
 expect_fail "Invalid VLAN id" $L ip link add link a0 name bad type vlan id 4095
 expect_fail "Invalid VLAN id" $L ip link add link a0 name bad type vlan id 5000
 expect_fail "Invalid VLAN protocol" $L ip link add link a0 name bad type vlan id 5 protocol 0x0800
-expect_fail "VLAN id not specified" $L ip link add link a0 name bad type vlan
+expect_fail "VLAN properties not specified" $L ip link add link a0 name bad type vlan
+expect_fail "VLAN id not specified" $L ip link add link a0 name bad type vlan protocol 802.1Q
 expect_fail "VLANs not supported on device" $L ip link add link lo name bad type vlan id 5
 $L ip link add link a0 name good type vlan id 5
 expect_fail "VLAN device already exists" $L ip link add link a0 name dup type vlan id 5

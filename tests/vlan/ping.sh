@@ -12,7 +12,7 @@ in_ns right ip addr add 192.0.2.2/24 dev b0.100
 in_ns left ip link set a0.100 up
 in_ns right ip link set b0.100 up
 
-in_ns right tcpdump -l -n -e -c 2 -i b0 vlan 100 >/tmp/tcpdump.txt 2>/dev/null &
+in_ns right timeout 10 tcpdump -l -n -e -c 2 -i b0 vlan 100 >/tmp/tcpdump.txt 2>/dev/null &
 dump=$!
 sleep 1
 in_ns left ping -c 3 -W 2 192.0.2.2 || fail "no ping over VLAN 100"

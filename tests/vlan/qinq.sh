@@ -20,7 +20,7 @@ in_ns right ip addr add 192.0.2.2/24 dev b0.10.20
 in_ns left ip addr add 198.51.100.1/24 dev a0.30.40
 in_ns right ip addr add 198.51.100.2/24 dev b0.30.40
 
-in_ns right tcpdump -l -n -e -c 1 -i b0 'ether proto 0x88a8' >/tmp/qinq.txt 2>/dev/null &
+in_ns right timeout 10 tcpdump -l -n -e -c 2 -i b0 >/tmp/qinq.txt 2>/dev/null &
 dump=$!
 sleep 1
 in_ns left ping -c 3 -W 2 192.0.2.2 || fail "no ping over 802.1ad 10 / 802.1Q 20"
