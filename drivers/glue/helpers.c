@@ -7,6 +7,7 @@
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/seq_file_net.h>
 #include <net/netlink.h>
@@ -138,9 +139,14 @@ void *rvnet_net_generic(const struct net *net, unsigned int id)
 	return net_generic(net, id);
 }
 
-struct net *rvnet_seq_file_net(struct seq_file *seq)
+struct proc_dir_entry *rvnet_proc_net_mkdir(struct net *net, const char *name)
 {
-	return seq_file_net(seq);
+	return proc_net_mkdir(net, name, net->proc_net);
+}
+
+struct net *rvnet_seq_file_single_net(struct seq_file *seq)
+{
+	return seq_file_single_net(seq);
 }
 
 void rvnet_init_list_head(struct list_head *head)

@@ -8,6 +8,7 @@
 #include <net/netlink.h>
 
 struct seq_file;
+struct proc_dir_entry;
 
 /* NETIF_F_* masks, most of which are macros bindgen cannot evaluate. */
 struct rvnet_feature_masks {
@@ -37,7 +38,8 @@ void *rvnet_rx_handler_data_rcu(const struct net_device *dev);
 struct net_device *rvnet_first_netdev_rcu(struct net *net);
 struct net_device *rvnet_next_netdev_rcu(struct net *net, struct net_device *dev);
 void *rvnet_net_generic(const struct net *net, unsigned int id);
-struct net *rvnet_seq_file_net(struct seq_file *seq);
+struct net *rvnet_seq_file_single_net(struct seq_file *seq);
+struct proc_dir_entry *rvnet_proc_net_mkdir(struct net *net, const char *name);
 void rvnet_init_list_head(struct list_head *head);
 bool rvnet_netdev_is_unregistering(const struct net_device *dev);
 void rvnet_rcu_read_lock(void);

@@ -49,10 +49,11 @@ unsafe impl Send for ProcDir {}
 unsafe impl Sync for ProcDir {}
 
 impl ProcDir {
-    /// Creates directory `name` in `net`'s `/proc/net`.
+    /// Creates directory `name` in `net`'s `/proc/net`, tied to `net` so
+    /// that its files know their namespace.
     pub fn create_in_net(net: &Net, name: &CStr) -> Result<ProcDir> {
         // SAFETY: `net` is live; the name is copied.
-        let dir = unsafe { b::proc_mkdir(name.as_char_ptr(), net.proc_net()) };
+        let dir = unsafe { b::rvnet_proc_net_mkdir(net.as_raw(), name.as_char_ptr()) };
         NonNull::new(dir).map(ProcDir).ok_or(ENOMEM)
     }
 
@@ -144,7 +145,7 @@ impl Drop for DeviceFile {
 unsafe extern "C" fn show_net<S: ShowNet>(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: A net seq_file carries its namespace, live while the file is
     // open.
-    let net = unsafe { Net::from_raw(b::rvnet_seq_file_net(seq)) };
+    let net = unsafe { Net::from_raw(b::rvnet_seq_file_single_net(seq)) };
     // The output is complete or seq_file retries; errors are not reported.
     let _ = S::show(&mut SeqWriter(seq), net);
     0
