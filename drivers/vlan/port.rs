@@ -148,3 +148,29 @@ impl RxHandler for VlanPort {
         RxResult::Another(skb)
     }
 }
+
+#[kunit_tests(rvnet_vlan_port)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_allocated_on_demand() -> Result {
+        let port = VlanPort::new();
+        assert!(port.slot(VlanProto::Dot1Q, 100).is_none());
+        port.reserve(VlanProto::Dot1Q, 100)?;
+        // The whole part of 64 ids around 100 exists now, for 802.1Q only.
+        assert!(port.slot(VlanProto::Dot1Q, 64).is_some());
+        assert!(port.slot(VlanProto::Dot1Q, 127).is_some());
+        assert!(port.slot(VlanProto::Dot1Q, 128).is_none());
+        assert!(port.slot(VlanProto::Dot1AD, 100).is_none());
+        port.reserve(VlanProto::Dot1AD, 4094)?;
+        assert!(port.device(VlanProto::Dot1AD, 4094).is_none());
+        let mut n = 0;
+        port.for_each(|_| n += 1);
+        assert_eq!(n, 0);
+        // Detaching an empty slot does not underflow the count.
+        port.detach(VlanProto::Dot1Q, 100);
+        assert_eq!(port.count.load(Ordering::Relaxed), 0);
+        Ok(())
+    }
+}

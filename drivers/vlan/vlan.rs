@@ -61,3 +61,45 @@ impl kernel::Module for RvnetVlan {
         })
     }
 }
+
+#[kunit_tests(rvnet_vlan_core)]
+mod tests {
+    use crate::rvnet_core::vlan::{
+        check_vid, parse_tag, pop_tag, push_tag, EgressQosMap, Tci, VlanProto, VLAN_HLEN,
+    };
+    use kernel::prelude::*;
+
+    #[test]
+    fn tag_push_and_pop_on_a_kernel_buffer() -> Result {
+        let frame: [u8; 18] = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06, 0, 1, 8, 0,
+        ];
+        let mut buf = KVec::with_capacity(frame.len() + VLAN_HLEN, GFP_KERNEL)?;
+        buf.extend_from_slice(&frame, GFP_KERNEL)?;
+        buf.extend_from_slice(&[0; VLAN_HLEN], GFP_KERNEL)?;
+        let len = push_tag(&mut buf, frame.len(), VlanProto::Dot1AD, Tci::new(4094, 5 << 13));
+        assert_eq!(len, Some(frame.len() + VLAN_HLEN));
+        let tag = parse_tag(&buf).ok_or(EINVAL)?;
+        assert_eq!(tag.proto, VlanProto::Dot1AD);
+        assert_eq!(tag.tci.vid(), 4094);
+        assert_eq!(tag.tci.pcp(), 5);
+        assert_eq!(tag.inner_type, 0x0806);
+        let (_, len) = pop_tag(&mut buf, frame.len() + VLAN_HLEN).ok_or(EINVAL)?;
+        assert_eq!(&buf[..len], &frame[..]);
+        Ok(())
+    }
+
+    #[test]
+    fn vid_and_egress_bookkeeping() -> Result {
+        assert!(check_vid(4094).is_ok());
+        assert!(check_vid(4095).is_err());
+        let mut map = KBox::new(EgressQosMap::default(), GFP_KERNEL)?;
+        map.set(17, 3).map_err(|_| EINVAL)?;
+        map.set(1, 7).map_err(|_| EINVAL)?;
+        assert_eq!(map.qos_bits(17), 3 << 13);
+        assert_eq!(map.mappings()[0].skb_prio, 1);
+        map.set(1, 0).map_err(|_| EINVAL)?;
+        assert_eq!(map.qos_bits(1), 0);
+        Ok(())
+    }
+}

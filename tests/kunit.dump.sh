@@ -1,0 +1,10 @@
+#!/bin/bash
+# Loads rvnet's modules, whose KUnit suites run at load, and prints the
+# KTAP they logged. tests/kunit.host.sh parses it.
+. "$RVNET_TESTS/lib.sh"
+echo "rvnet: kunit start" >/dev/kmsg
+modprobe "$VLAN_MODULE"
+echo "---- BEGIN KTAP ----"
+dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
+echo "---- END KTAP ----"
+unload_vlan
