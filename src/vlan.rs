@@ -33,7 +33,7 @@ impl VlanError {
     /// The (positive) errno value that 8021q returns for this error.
     pub fn errno(self) -> i32 {
         match self {
-            VlanError::InvalidId => 34,        // ERANGE
+            VlanError::InvalidId => 34,       // ERANGE
             VlanError::InvalidProtocol => 93, // EPROTONOSUPPORT
             VlanError::InvalidFlags => 22,    // EINVAL
             VlanError::EgressMapFull => 105,  // ENOBUFS

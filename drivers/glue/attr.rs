@@ -5,9 +5,9 @@
 
 use super::bindings as b;
 use core::marker::PhantomData;
-use kernel::str::CStrExt as _;
 use kernel::error::{code::EMSGSIZE, Error, Result};
 use kernel::ffi::{c_void, CStr};
+use kernel::str::CStrExt as _;
 
 /// One entry of an attribute policy (`struct nla_policy`).
 #[repr(transparent)]
@@ -221,7 +221,12 @@ impl NlMsg {
     pub fn put(&mut self, kind: u32, data: &[u8]) -> Result {
         // SAFETY: `self.0` is the message skb; `data` is copied.
         let ret = unsafe {
-            b::nla_put(self.0, kind as i32, data.len() as i32, data.as_ptr().cast::<c_void>())
+            b::nla_put(
+                self.0,
+                kind as i32,
+                data.len() as i32,
+                data.as_ptr().cast::<c_void>(),
+            )
         };
         if ret < 0 {
             Err(EMSGSIZE)

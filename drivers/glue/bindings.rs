@@ -13,6 +13,8 @@
     missing_docs,
     dead_code,
     clippy::all,
+    clippy::pedantic,
+    clippy::restriction,
     clippy::undocumented_unsafe_blocks
 )]
 

@@ -15,7 +15,6 @@ use super::netdev::{Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
 use core::marker::PhantomData;
-use kernel::str::CStrExt as _;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_int, c_void, CStr};
@@ -170,7 +169,8 @@ impl<'a, T: LinkOps> Dev<'a, T> {
             !ops.is_null() && CStr::from_char_ptr((*ops).kind) == T::KIND
         };
         // SAFETY: Checked that `dev` is of kind `T` just above.
-        ours.then(|| unsafe { Dev::from_raw(dev.as_raw()) }).flatten()
+        ours.then(|| unsafe { Dev::from_raw(dev.as_raw()) })
+            .flatten()
     }
 
     /// The net device.
@@ -251,7 +251,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             // The destructor runs on some failure paths only; whoever runs
             // first frees the state.
             drop_state::<T>(area);
-            return super::to_result(ret).map(|_| unreachable!());
+            return super::to_result(ret).map(|()| unreachable!());
         }
         // SAFETY: Registered, with its state installed.
         unsafe { Dev::from_raw(self.dev.as_raw()) }.ok_or(EINVAL)
@@ -259,7 +259,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
 }
 
 fn drop_state<T: LinkOps>(area: &mut PrivArea<T>) {
-    let state = core::mem::replace(&mut area.state, core::ptr::null());
+    let state = core::mem::take(&mut area.state);
     if !state.is_null() {
         // SAFETY: Installed by `NewLink::register` from `KBox::into_raw`.
         drop(unsafe { KBox::from_raw(state.cast_mut()) });
@@ -364,7 +364,11 @@ impl<T: LinkOps> Adapter<T> {
 /// # Safety
 ///
 /// `dev` must be a valid device of kind `T` for the duration of the call.
-unsafe fn with_dev<T: LinkOps, R>(dev: *const b::net_device, none: R, f: impl FnOnce(Dev<'_, T>) -> R) -> R {
+unsafe fn with_dev<T: LinkOps, R>(
+    dev: *const b::net_device,
+    none: R,
+    f: impl FnOnce(Dev<'_, T>) -> R,
+) -> R {
     // SAFETY: See the function's safety section.
     match unsafe { Dev::<T>::from_raw(dev) } {
         Some(d) => f(d),
@@ -383,6 +387,9 @@ fn errno(r: Result) -> c_int {
 // (their ops tables are only ever installed on such devices), under the
 // locks their C contracts name; that is the safety argument of each.
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: `dev` was just allocated with our private area, zeroed.
     let d = unsafe { NetDevice::from_raw(dev) };
@@ -395,12 +402,18 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
     T::setup(d);
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn destructor_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: `dev` is ours and unused by anyone else at this point.
     let area = unsafe { &mut *b::rvnet_netdev_priv(dev).cast::<PrivArea<T>>() };
     drop_state::<T>(area);
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn validate_callback<T: LinkOps>(
     tb: *mut *mut b::nlattr,
     data: *mut *mut b::nlattr,
@@ -413,6 +426,9 @@ unsafe extern "C" fn validate_callback<T: LinkOps>(
     errno(T::validate(tb, data, &ExtAck::from_raw(extack)))
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn newlink_callback<T: LinkOps>(
     dev: *mut b::net_device,
     params: *mut b::rtnl_newlink_params,
@@ -428,6 +444,9 @@ unsafe extern "C" fn newlink_callback<T: LinkOps>(
     errno(T::newlink(link, &ExtAck::from_raw(extack)))
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn changelink_callback<T: LinkOps>(
     dev: *mut b::net_device,
     _tb: *mut *mut b::nlattr,
@@ -436,26 +455,48 @@ unsafe extern "C" fn changelink_callback<T: LinkOps>(
 ) -> c_int {
     let data = Attrs::from_raw(data, T::POLICY.len() as u32 - 1);
     // SAFETY: See the note above the callbacks.
-    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::changelink(d, data, &ExtAck::from_raw(extack)))) }
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::changelink(d, data, &ExtAck::from_raw(extack)))
+        })
+    }
 }
 
-unsafe extern "C" fn dellink_callback<T: LinkOps>(dev: *mut b::net_device, head: *mut b::list_head) {
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn dellink_callback<T: LinkOps>(
+    dev: *mut b::net_device,
+    head: *mut b::list_head,
+) {
     let mut queue = UnregisterQueue(head);
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::dellink(d, &mut queue)) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn get_size_callback<T: LinkOps>(dev: *const b::net_device) -> usize {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, 0, |d| T::info_size(d)) }
 }
 
-unsafe extern "C" fn fill_info_callback<T: LinkOps>(skb: *mut b::sk_buff, dev: *const b::net_device) -> c_int {
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn fill_info_callback<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    dev: *const b::net_device,
+) -> c_int {
     let mut msg = NlMsg::from_raw(skb);
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::fill_info(d, &mut msg))) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn get_link_net_callback<T: LinkOps>(dev: *const b::net_device) -> *mut b::net {
     // SAFETY: See the note above the callbacks.
     unsafe {
@@ -465,34 +506,57 @@ unsafe extern "C" fn get_link_net_callback<T: LinkOps>(dev: *const b::net_device
     }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_get_iflink<T: LinkOps>(dev: *const b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe {
-        with_dev::<T, _>(dev, (*dev).ifindex, |d| T::lower(d).map_or(d.ifindex(), |l| l.ifindex()))
+        with_dev::<T, _>(dev, (*dev).ifindex, |d| {
+            T::lower(d).map_or(d.ifindex(), |l| l.ifindex())
+        })
     }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_init<T: LinkOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::init(d))) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_uninit<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::uninit(d)) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_open<T: LinkOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::open(d))) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_stop<T: LinkOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::stop(d))) }
 }
 
-unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(skb: *mut b::sk_buff, dev: *mut b::net_device) -> b::netdev_tx_t {
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    dev: *mut b::net_device,
+) -> b::netdev_tx_t {
     // SAFETY: The stack hands us ownership of a valid skb.
     if let Some(skb) = unsafe { SkBuff::from_raw(skb) } {
         // SAFETY: See the note above the callbacks. Without state the skb
@@ -502,36 +566,70 @@ unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(skb: *mut b::sk_buff, dev: *mut 
     b::NETDEV_TX_OK
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_change_mtu<T: LinkOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
     // SAFETY: See the note above the callbacks.
-    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::change_mtu(d, mtu as u32))) }
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::change_mtu(d, mtu as u32))
+        })
+    }
 }
 
-unsafe extern "C" fn ndo_set_mac_address<T: LinkOps>(dev: *mut b::net_device, addr: *mut c_void) -> c_int {
-    // SAFETY: The core passes a `struct sockaddr` holding the address.
-    let mac = unsafe { MacAddr::from_slice(&*(&(*addr.cast::<b::sockaddr>()).sa_data as *const _ as *const [u8; 6])) };
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_set_mac_address<T: LinkOps>(
+    dev: *mut b::net_device,
+    addr: *mut c_void,
+) -> c_int {
+    // SAFETY: The core passes a `struct sockaddr` whose `sa_data` holds
+    // the Ethernet address.
+    let sa_data = unsafe { &(*addr.cast::<b::sockaddr>()).sa_data };
+    let mac = MacAddr::from_slice(sa_data);
     let Some(mac) = mac else {
         return EINVAL.to_errno();
     };
     // SAFETY: See the note above the callbacks.
-    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::set_mac_address(d, mac))) }
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::set_mac_address(d, mac))
+        })
+    }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_set_rx_mode<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::set_rx_mode(d)) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_change_rx_flags<T: LinkOps>(dev: *mut b::net_device, change: c_int) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::change_rx_flags(d, change as u32)) }
 }
 
-unsafe extern "C" fn ndo_fix_features<T: LinkOps>(dev: *mut b::net_device, features: b::netdev_features_t) -> b::netdev_features_t {
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_fix_features<T: LinkOps>(
+    dev: *mut b::net_device,
+    features: b::netdev_features_t,
+) -> b::netdev_features_t {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, features, |d| T::fix_features(d, features)) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::work(d, events as u64)) }

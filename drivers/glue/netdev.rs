@@ -6,9 +6,9 @@ use super::bindings as b;
 use super::to_result;
 use crate::rvnet_core::ether::{MacAddr, ETH_ALEN};
 use core::ptr::NonNull;
-use kernel::str::CStrExt as _;
 use kernel::error::Result;
 use kernel::ffi::CStr;
+use kernel::str::CStrExt as _;
 use kernel::types::Opaque;
 
 pub use b::{
@@ -252,7 +252,11 @@ impl NetDevice {
     pub fn set_up(&self, up: bool) -> Result {
         // SAFETY: `self` is valid and the caller holds RTNL.
         let flags = unsafe { b::netif_get_flags(self.as_raw()) };
-        let flags = if up { flags | b::IFF_UP } else { flags & !b::IFF_UP };
+        let flags = if up {
+            flags | b::IFF_UP
+        } else {
+            flags & !b::IFF_UP
+        };
         // SAFETY: As above.
         to_result(unsafe { b::netif_change_flags(self.as_raw(), flags, core::ptr::null_mut()) })
     }
@@ -272,13 +276,13 @@ impl NetDevice {
     /// Schedules deferred work `events` for the device's `ndo_work`.
     pub fn schedule_work(&self, events: u64) {
         // SAFETY: `self` is valid; may be called from any context.
-        unsafe { b::netdev_work_sched(self.as_raw(), events as _) }
+        unsafe { b::netdev_work_sched(self.as_raw(), events as kernel::ffi::c_ulong) }
     }
 
     /// Cancels deferred work scheduled by [`Self::schedule_work`].
     pub fn cancel_work(&self, events: u64) {
         // SAFETY: `self` is valid.
-        unsafe { b::netdev_work_cancel(self.as_raw(), events as _) };
+        unsafe { b::netdev_work_cancel(self.as_raw(), events as kernel::ffi::c_ulong) };
     }
 
     /// Fires a link watch event so that the operstate is recomputed.

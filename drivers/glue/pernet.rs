@@ -100,7 +100,11 @@ unsafe extern "C" fn pernet_init<P: PernetOps>(net: *mut b::net) -> c_int {
     match P::init(n) {
         Ok(state) => {
             // SAFETY: The slot is ours, sized and aligned for a `P`.
-            unsafe { b::rvnet_net_generic(net, *P::ID.0.get()).cast::<P>().write(state) };
+            unsafe {
+                b::rvnet_net_generic(net, *P::ID.0.get())
+                    .cast::<P>()
+                    .write(state)
+            };
             0
         }
         Err(e) => e.to_errno(),

@@ -7,9 +7,9 @@ use super::netdev::{Net, NetDevice};
 use core::fmt;
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::str::CStrExt as _;
 use kernel::error::{code::ENOMEM, Result};
 use kernel::ffi::{c_int, c_void, CStr};
+use kernel::str::CStrExt as _;
 
 /// Mode of rvnet's `/proc` files: root-only, as 8021q's.
 const MODE: u16 = 0o600;

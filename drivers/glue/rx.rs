@@ -44,7 +44,11 @@ pub fn install<H: RxHandler>(dev: &NetDevice, handler: H) -> Result<Arc<H>> {
     // SAFETY: The caller holds RTNL; the reference `data` stands for is
     // dropped by `uninstall`, after the handler is unregistered.
     let ret = unsafe {
-        b::netdev_rx_handler_register(dev.as_raw(), Some(rx_handler_callback::<H>), data.cast_mut().cast())
+        b::netdev_rx_handler_register(
+            dev.as_raw(),
+            Some(rx_handler_callback::<H>),
+            data.cast_mut().cast(),
+        )
     };
     if let Err(e) = to_result(ret) {
         // SAFETY: Not installed: take the reference back.
@@ -145,13 +149,17 @@ impl<T: LinkOps> DeviceSlot<T> {
         let p = self.dev.load(Ordering::Acquire);
         // SAFETY: Only devices of kind `T` are published, and the RCU
         // section `_ctx` proves keeps them alive for `'a`.
-        (!p.is_null()).then(|| unsafe { Dev::from_raw(p) }).flatten()
+        (!p.is_null())
+            .then(|| unsafe { Dev::from_raw(p) })
+            .flatten()
     }
 
     /// The device in the slot, under RTNL (which keeps it registered).
     pub fn get_rtnl(&self) -> Option<Dev<'_, T>> {
         let p = self.dev.load(Ordering::Acquire);
         // SAFETY: As in `get`, with RTNL keeping the device registered.
-        (!p.is_null()).then(|| unsafe { Dev::from_raw(p) }).flatten()
+        (!p.is_null())
+            .then(|| unsafe { Dev::from_raw(p) })
+            .flatten()
     }
 }

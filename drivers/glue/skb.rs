@@ -133,7 +133,9 @@ impl SkBuff {
         let mut mac = MacAddr::ZERO;
         // SAFETY: A received skb has its MAC header set and at least an
         // Ethernet header in it.
-        unsafe { core::ptr::copy_nonoverlapping(b::rvnet_skb_eth_dest(self.raw()), mac.0.as_mut_ptr(), 6) };
+        unsafe {
+            core::ptr::copy_nonoverlapping(b::rvnet_skb_eth_dest(self.raw()), mac.0.as_mut_ptr(), 6)
+        };
         mac
     }
 

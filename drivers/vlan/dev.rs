@@ -140,7 +140,6 @@ impl VlanDev {
     }
 }
 
-
 /// `ndo_init` (`vlan_dev_init()`): takes the lower's flags, features and
 /// layout, and its address unless one was given.
 pub(crate) fn init(dev: Dev<'_, VlanKind>) -> Result {
@@ -162,7 +161,11 @@ pub(crate) fn init(dev: Dev<'_, VlanKind>) -> Result {
         hw |= f.hw_macsec;
     }
     let (features, _, _) = dev.feature_sets();
-    dev.set_feature_sets(features | hw, hw, real_vlan_features & !(f.fcoe_crc | f.fso));
+    dev.set_feature_sets(
+        features | hw,
+        hw,
+        real_vlan_features & !(f.fcoe_crc | f.fso),
+    );
     dev.set_lltx();
     dev.inherit_layout(real, VLAN_HLEN as u16);
     if dev.mac().is_zero() {
@@ -199,7 +202,8 @@ pub(crate) fn open(dev: Dev<'_, VlanKind>) -> Result {
             return Err(e);
         }
     }
-    s.real_dev_addr.store(mac_to_u64(&real.mac()), Ordering::Relaxed);
+    s.real_dev_addr
+        .store(mac_to_u64(&real.mac()), Ordering::Relaxed);
     if real.carrier_ok() && !s.has_flag(VLAN_FLAG_BRIDGE_BINDING) {
         dev.set_carrier(true);
     }
@@ -311,7 +315,11 @@ pub(crate) fn work(dev: Dev<'_, VlanKind>, events: u64) {
     let real = s.real_dev();
     let loose = s.has_flag(VLAN_FLAG_LOOSE_BINDING);
     if events & WORK_LINK_STATE != 0 {
-        let change = if real.is_up() { !dev.is_up() } else { dev.is_up() && !loose };
+        let change = if real.is_up() {
+            !dev.is_up()
+        } else {
+            dev.is_up() && !loose
+        };
         if change {
             if !loose {
                 // As 8021q, a refusal leaves the VLAN as it is.
@@ -325,7 +333,10 @@ pub(crate) fn work(dev: Dev<'_, VlanKind>, events: u64) {
     }
     if events & WORK_FEATURES != 0 {
         dev.inherit_layout(real, VLAN_HLEN as u16);
-        dev.change_priv_flags(real.priv_flags() & IFF_XMIT_DST_RELEASE, IFF_XMIT_DST_RELEASE);
+        dev.change_priv_flags(
+            real.priv_flags() & IFF_XMIT_DST_RELEASE,
+            IFF_XMIT_DST_RELEASE,
+        );
         dev.update_features();
     }
 }

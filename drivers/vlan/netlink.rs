@@ -8,8 +8,9 @@
 use crate::dev::{self, VlanDev};
 use crate::glue::attr::{total_size, Attr, Attrs, ExtAck, NlMsg, Policy};
 use crate::glue::bindings::{
-    ifla_vlan_flags, ifla_vlan_qos_mapping, IFLA_ADDRESS, IFLA_LINK, IFLA_MTU, IFLA_VLAN_EGRESS_QOS,
-    IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL, IFLA_VLAN_QOS_MAPPING,
+    ifla_vlan_flags, ifla_vlan_qos_mapping, IFLA_ADDRESS, IFLA_LINK, IFLA_MTU,
+    IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL,
+    IFLA_VLAN_QOS_MAPPING,
 };
 use crate::glue::link::{Dev, LinkOps, NewLink};
 use crate::glue::netdev::{
@@ -235,7 +236,9 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
     let dev = link.device();
 
     // `vlan_check_real_dev()`.
-    if real.features() & feature_masks().vlan_challenged != 0 || u32::from(real.link_type()) != ARPHRD_ETHER {
+    if real.features() & feature_masks().vlan_challenged != 0
+        || u32::from(real.link_type()) != ARPHRD_ETHER
+    {
         pr_info!("VLANs not supported on {}\n", real.name_str());
         return Err(extack.fail(EOPNOTSUPP, c"VLANs not supported on device"));
     }

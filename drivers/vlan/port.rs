@@ -3,13 +3,13 @@
 //! The VLAN side of a lower device: its table of VLAN devices by protocol
 //! and id, and the receive handler that hands tagged frames to them.
 
+use crate::glue::lazy::LazyBox;
 use crate::glue::link::Dev;
 use crate::glue::netdev::NetDevice;
 use crate::glue::rx::{self, DeviceSlot, RxContext, RxHandler, RxResult};
 use crate::glue::skb::{SkBuff, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST};
 use crate::netlink::VlanKind;
 use crate::rvnet_core::vlan::{Tci, VlanProto, VLAN_FLAG_REORDER_HDR, VLAN_N_VID};
-use crate::glue::lazy::LazyBox;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -61,13 +61,18 @@ impl VlanPort {
     }
 
     fn slot(&self, proto: VlanProto, vid: u16) -> Option<&DeviceSlot<VlanKind>> {
-        self.part(proto, vid).map(|part| &part[vid as usize % PART_LEN])
+        self.part(proto, vid)
+            .map(|part| &part[vid as usize % PART_LEN])
     }
 
     /// Makes sure the slot of (`proto`, `vid`) exists. RTNL.
     pub(crate) fn reserve(&self, proto: VlanProto, vid: u16) -> Result {
-        self.parts[proto.index()][vid as usize / PART_LEN]
-            .get_or_try_init(|| Ok(KBox::new(core::array::from_fn(|_| DeviceSlot::default()), GFP_KERNEL)?))?;
+        self.parts[proto.index()][vid as usize / PART_LEN].get_or_try_init(|| {
+            Ok(KBox::new(
+                core::array::from_fn(|_| DeviceSlot::default()),
+                GFP_KERNEL,
+            )?)
+        })?;
         Ok(())
     }
 
@@ -99,7 +104,9 @@ impl VlanPort {
     pub(crate) fn for_each(&self, mut f: impl FnMut(Dev<'_, VlanKind>)) {
         for proto in [VlanProto::Dot1Q, VlanProto::Dot1AD] {
             for part in self.parts[proto.index()].iter().filter_map(LazyBox::get) {
-                part.iter().filter_map(DeviceSlot::get_rtnl).for_each(&mut f);
+                part.iter()
+                    .filter_map(DeviceSlot::get_rtnl)
+                    .for_each(&mut f);
             }
         }
     }

@@ -8,7 +8,9 @@ use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, ShowNet};
 use crate::netlink::VlanKind;
-use crate::rvnet_core::vlan_proc::{write_config_entry, write_config_header, write_device, DevCounters, DevReport};
+use crate::rvnet_core::vlan_proc::{
+    write_config_entry, write_config_header, write_device, DevCounters, DevReport,
+};
 use core::fmt;
 use kernel::prelude::*;
 

@@ -77,7 +77,12 @@ mod tests {
         let mut buf = KVec::with_capacity(frame.len() + VLAN_HLEN, GFP_KERNEL)?;
         buf.extend_from_slice(&frame, GFP_KERNEL)?;
         buf.extend_from_slice(&[0; VLAN_HLEN], GFP_KERNEL)?;
-        let len = push_tag(&mut buf, frame.len(), VlanProto::Dot1AD, Tci::new(4094, 5 << 13));
+        let len = push_tag(
+            &mut buf,
+            frame.len(),
+            VlanProto::Dot1AD,
+            Tci::new(4094, 5 << 13),
+        );
         assert_eq!(len, Some(frame.len() + VLAN_HLEN));
         let tag = parse_tag(&buf).ok_or(EINVAL)?;
         assert_eq!(tag.proto, VlanProto::Dot1AD);
