@@ -12,7 +12,7 @@ export LIBCLANG_PATH ?= /usr/lib/llvm$(LLVM)/lib
 KDIR ?= $(shell scripts/build-kernel.sh normal)
 KBUILD_FLAGS = -C $(KDIR) M=$(CURDIR) LLVM=$(LLVM) KCFLAGS=-Werror KRUSTFLAGS=-Dwarnings
 
-.PHONY: all modules setup kernel clippy clean check demo bench test-host
+.PHONY: all modules modules-debug setup kernel clippy clean check demo bench test-host
 
 all: modules
 
@@ -24,6 +24,16 @@ kernel: setup
 
 modules: setup
 	$(MAKE) $(KBUILD_FLAGS) modules
+
+# The same modules for the debug kernel (scripts/vm-run --debug), built in a
+# copy of the tree so that both builds can coexist.
+DEBUG_TREE := $(CURDIR)/target/debug-tree
+modules-debug: setup
+	@mkdir -p $(DEBUG_TREE)
+	@rsync -a --delete --exclude=/target --exclude=/.git --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' --exclude='bindings_generated.rs*' ./ $(DEBUG_TREE)/
+	$(MAKE) -C $(shell scripts/build-kernel.sh debug) M=$(DEBUG_TREE) LLVM=$(LLVM) \
+		KCFLAGS=-Werror KRUSTFLAGS=-Dwarnings modules
 
 clippy: setup
 	$(MAKE) $(KBUILD_FLAGS) CLIPPY=1 modules

@@ -5,6 +5,10 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 profile=${1:-normal}
 build=$(kernel_build_dir "$profile")
+# One build per profile at a time; a second caller waits for the first.
+mkdir -p "$RVNET_CACHE"
+exec 9>"$build.lock"
+flock 9
 if [ -f "$build/.rvnet-done" ]; then
 	echo "$build"
 	exit 0

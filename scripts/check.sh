@@ -48,6 +48,7 @@ echo "host   cargo test: $p passed, $f failed"
 [ $status = 0 ] || [ "$f" -gt 0 ] || record "cargo test (did not run)" 1
 
 run build/modules make -s modules
+run build/modules-debug make -s modules-debug
 run build/clippy make -s clippy
 run build/rustfmt rustfmt --check --edition 2021 src/lib.rs drivers/*/*.rs
 

@@ -24,3 +24,13 @@ kernel_build_dir() {
 	hash=$(cat $frags | sha256sum | cut -c1-12)
 	echo "$RVNET_CACHE/kbuild-$KERNEL_DEB_VERSION-$1-$hash"
 }
+
+# rvnet_modules_dir PROFILE: where the modules built for PROFILE's kernel
+# are (`make modules` and `make modules-debug`).
+rvnet_modules_dir() {
+	if [ "$1" = debug ]; then
+		echo "$RVNET_TOP/target/debug-tree"
+	else
+		echo "$RVNET_TOP"
+	fi
+}

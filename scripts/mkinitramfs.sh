@@ -230,10 +230,7 @@ cmd_overlay() {
 					echo "mkinitramfs: warning: $c (replaced by $name) is not a module of $kver" >&2
 				fi
 			done
-		done < <({
-			find "$RVNET_TOP" -maxdepth 1 -name 'rvnet_*.ko'
-			find "$RVNET_TOP/drivers" -name '*.ko'
-		} | sort -u)
+		done < <(find "${RVNET_MODULES_DIR:-$RVNET_TOP}" -maxdepth 1 -name 'rvnet_*.ko' | sort)
 	fi
 	pack "$stage" "$out"
 }

@@ -7,7 +7,7 @@ set -euo pipefail
 apt_packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86
 	busybox-static bc flex bison libelf-dev libssl-dev cpio make gcc
 	tcpdump ethtool iputils-ping iproute2 jq gawk kmod coreutils grep sed
-	procps python3)
+	procps python3 rsync)
 missing=()
 for p in "${apt_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
