@@ -49,7 +49,7 @@ check: setup
 	@scripts/check.sh
 
 demo: setup modules
-	@scripts/vm-run --impl rust -- tests/demo.sh
+	@scripts/vm-run --impl rust -- tests/demo.dump.sh
 
 bench: setup modules
 	@scripts/bench.sh
