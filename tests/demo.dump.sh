@@ -4,12 +4,8 @@
 
 echo "== rvnet demo ($VLAN_MODULE)"
 veth_pair left right
-in_ns left ip link add link a0 name a0.100 type vlan id 100
-in_ns right ip link add link b0 name b0.100 type vlan id 100
-in_ns left ip addr add 192.0.2.1/24 dev a0.100
-in_ns right ip addr add 192.0.2.2/24 dev b0.100
-in_ns left ip link set a0.100 up
-in_ns right ip link set b0.100 up
+vlan_on left a0 100 192.0.2.1
+vlan_on right b0 100 192.0.2.2
 echo "== ip -d link show a0.100"
 in_ns left ip -d link show a0.100
 echo "== ping over VLAN 100"

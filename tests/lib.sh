@@ -76,3 +76,27 @@ wait_for() {
 	done
 	return 1
 }
+
+# vlan_on NS LOWER VID ADDR [OPTIONS...]: VLAN LOWER.VID in NS, with
+# address ADDR/24, up.
+vlan_on() {
+	local ns=$1 lower=$2 vid=$3 addr=$4
+	shift 4
+	in_ns "$ns" ip link add link "$lower" name "$lower.$vid" type vlan id "$vid" "$@"
+	in_ns "$ns" ip addr add "$addr/24" dev "$lower.$vid"
+	in_ns "$ns" ip link set "$lower.$vid" up
+}
+
+# expect_on_wire NS DEV PATTERN PING_ARGS...: pings (in namespace left)
+# while capturing on DEV in NS; the capture must match PATTERN.
+expect_on_wire() {
+	local ns=$1 dev=$2 pattern=$3 dump
+	shift 3
+	in_ns "$ns" timeout 10 tcpdump -l -n -e -c 2 -i "$dev" >/tmp/wire.txt 2>/dev/null &
+	dump=$!
+	sleep 1
+	in_ns left ping -c 3 -W 2 "$@" || fail "no ping to $*"
+	wait $dump || true
+	cat /tmp/wire.txt
+	grep -q -- "$pattern" /tmp/wire.txt || fail "'$pattern' not seen on $dev"
+}

@@ -5,23 +5,10 @@
 . "$RVNET_TESTS/lib.sh"
 
 veth_pair left right
-in_ns left ip link add link a0 name a0.100 type vlan id 100
-in_ns right ip link add link b0 name b0.100 type vlan id 100
-in_ns left ip addr add 192.0.2.1/24 dev a0.100
-in_ns right ip addr add 192.0.2.2/24 dev b0.100
-in_ns left ip link set a0.100 up
-in_ns right ip link set b0.100 up
-
-in_ns right timeout 10 tcpdump -l -n -e -c 2 -i b0 vlan 100 >/tmp/tcpdump.txt 2>/dev/null &
-dump=$!
-sleep 1
-in_ns left ping -c 3 -W 2 192.0.2.2 || fail "no ping over VLAN 100"
-pass "ping over VLAN 100"
-wait $dump || true
-cat /tmp/tcpdump.txt
-grep -q "ethertype 802.1Q (0x8100), length [0-9]*: vlan 100" /tmp/tcpdump.txt ||
-	fail "no 802.1Q tag with id 100 on the lower"
-pass "802.1Q tag with id 100 on the wire"
+vlan_on left a0 100 192.0.2.1
+vlan_on right b0 100 192.0.2.2
+expect_on_wire right b0 "ethertype 802.1Q (0x8100), length [0-9]*: vlan 100" 192.0.2.2
+pass "ping over VLAN 100, with an 802.1Q tag with id 100 on the wire"
 
 # Frames of a VID nobody listens to reach no VLAN device.
 in_ns left ip link add link a0 name a0.200 type vlan id 200

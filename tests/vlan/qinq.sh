@@ -20,14 +20,8 @@ in_ns right ip addr add 192.0.2.2/24 dev b0.10.20
 in_ns left ip addr add 198.51.100.1/24 dev a0.30.40
 in_ns right ip addr add 198.51.100.2/24 dev b0.30.40
 
-in_ns right timeout 10 tcpdump -l -n -e -c 2 -i b0 >/tmp/qinq.txt 2>/dev/null &
-dump=$!
-sleep 1
-in_ns left ping -c 3 -W 2 192.0.2.2 || fail "no ping over 802.1ad 10 / 802.1Q 20"
-pass "QinQ ping (802.1ad outer, 802.1Q inner)"
-wait $dump || true
-cat /tmp/qinq.txt
-grep -q "802.1Q-QinQ.*vlan 10.*vlan 20" /tmp/qinq.txt || fail "no 802.1ad 10 / 802.1Q 20 tags on the wire"
+expect_on_wire right b0 "802.1Q-QinQ.*vlan 10.*vlan 20" 192.0.2.2
+pass "QinQ ping (802.1ad outer, 802.1Q inner), both tags on the wire"
 in_ns left ping -c 3 -W 2 198.51.100.2 || fail "no ping over 802.1Q 30 / 802.1Q 40"
 pass "802.1Q over 802.1Q ping"
 
