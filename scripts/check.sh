@@ -55,7 +55,7 @@ run build/rustfmt rustfmt --check --edition 2021 src/lib.rs drivers/*/*.rs
 # The VM runs, two at a time (each VM has one vCPU).
 vm_tests=()
 for t in tests/*/*.sh; do
-	case $t in *.host.sh | *.dump.sh) continue ;; esac
+	case $t in *.host.sh | *.dump.sh | *.bench.sh) continue ;; esac
 	case $t in
 	*.peer.sh)
 		for pair in c:c rust:c rust:rust; do

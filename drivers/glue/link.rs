@@ -16,7 +16,10 @@ use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
-use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
+use kernel::error::{
+    code::{EINVAL, EOPNOTSUPP},
+    Result, VTABLE_DEFAULT_ERROR,
+};
 use kernel::ffi::{c_int, c_void, CStr};
 use kernel::prelude::*;
 use kernel::types::Opaque;
@@ -38,6 +41,10 @@ pub trait LinkOps: Sized + 'static {
     const KIND: &'static CStr;
     /// Policy of the kind's `IFLA_INFO_DATA` attributes, indexed by type.
     const POLICY: &'static [Policy];
+    /// The driver name `ethtool -i` reports.
+    const DRIVER_NAME: &'static CStr;
+    /// The driver version `ethtool -i` reports.
+    const DRIVER_VERSION: &'static CStr;
 
     /// Sets up a freshly allocated device (after the glue installed its
     /// ops tables).
@@ -64,7 +71,8 @@ pub trait LinkOps: Sized + 'static {
     fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result;
 
     /// The device this one sits on, if any: gives `ip link`'s `@lower`
-    /// (`ndo_get_iflink`) and the link namespace.
+    /// (`ndo_get_iflink`), the link namespace, and the link settings and
+    /// timestamping abilities `ethtool` reports.
     fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice>;
 
     /// `ndo_init`: first step of registration.
@@ -357,6 +365,16 @@ impl<T: LinkOps> Adapter<T> {
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
         o
     };
+
+    const ETHTOOL_OPS: b::ethtool_ops = {
+        // SAFETY: All-zero is a valid, empty ops table.
+        let mut o: b::ethtool_ops = unsafe { core::mem::zeroed() };
+        o.get_drvinfo = Some(get_drvinfo::<T>);
+        o.get_link = Some(b::ethtool_op_get_link);
+        o.get_link_ksettings = Some(get_link_ksettings::<T>);
+        o.get_ts_info = Some(get_ts_info::<T>);
+        o
+    };
 }
 
 /// Runs `f` on the device behind a C callback's `dev`, or returns `none`.
@@ -396,6 +414,7 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: As above; nobody else sees the device yet.
     unsafe {
         (*dev).netdev_ops = &Adapter::<T>::NETDEV_OPS;
+        (*dev).ethtool_ops = &Adapter::<T>::ETHTOOL_OPS;
         (*dev).needs_free_netdev = true;
         (*dev).priv_destructor = Some(destructor_callback::<T>);
     }
@@ -633,4 +652,60 @@ unsafe extern "C" fn ndo_fix_features<T: LinkOps>(
 unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::work(d, events as u64)) }
+}
+
+/// Copies `src` into the C string buffer `dst`, truncating, NUL-terminated.
+fn copy_c_string(dst: &mut [kernel::ffi::c_char], src: &CStr) {
+    let bytes = src.to_bytes();
+    let n = bytes.len().min(dst.len().saturating_sub(1));
+    dst[..n].copy_from_slice(&bytes[..n]);
+    if let Some(end) = dst.get_mut(n) {
+        *end = 0;
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn get_drvinfo<T: LinkOps>(
+    _dev: *mut b::net_device,
+    info: *mut b::ethtool_drvinfo,
+) {
+    // SAFETY: ethtool passes a writable, zeroed `ethtool_drvinfo`.
+    let info = unsafe { &mut *info };
+    copy_c_string(&mut info.driver, T::DRIVER_NAME);
+    copy_c_string(&mut info.version, T::DRIVER_VERSION);
+    copy_c_string(&mut info.fw_version, c"N/A");
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn get_link_ksettings<T: LinkOps>(
+    dev: *mut b::net_device,
+    cmd: *mut b::ethtool_link_ksettings,
+) -> c_int {
+    // SAFETY: See the note above the callbacks; `cmd` is ethtool's buffer.
+    unsafe {
+        with_dev::<T, _>(dev, EOPNOTSUPP.to_errno(), |d| match T::lower(d) {
+            Some(l) => b::__ethtool_get_link_ksettings(l.as_raw(), cmd),
+            None => EOPNOTSUPP.to_errno(),
+        })
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn get_ts_info<T: LinkOps>(
+    dev: *mut b::net_device,
+    info: *mut b::kernel_ethtool_ts_info,
+) -> c_int {
+    // SAFETY: See the note above the callbacks; `info` is ethtool's buffer.
+    unsafe {
+        with_dev::<T, _>(dev, EOPNOTSUPP.to_errno(), |d| match T::lower(d) {
+            Some(l) => b::ethtool_get_ts_info_by_layer(l.as_raw(), info),
+            None => EOPNOTSUPP.to_errno(),
+        })
+    }
 }

@@ -68,6 +68,8 @@ impl LinkOps for VlanKind {
     type Header = VlanHeader;
     const KIND: &'static CStr = c"vlan";
     const POLICY: &'static [Policy] = &VLAN_POLICY;
+    const DRIVER_NAME: &'static CStr = c"802.1Q VLAN Support";
+    const DRIVER_VERSION: &'static CStr = c"1.8";
 
     fn setup(dev: &NetDevice) {
         dev.setup_ethernet();
