@@ -13,6 +13,8 @@
 #include <net/netlink.h>
 #include <net/netns/generic.h>
 #include "helpers.h"
+/* net/8021q's private vlan_info and vlan_group (see Kbuild). */
+#include "vlan.h"
 
 const struct rvnet_feature_masks rvnet_features = {
 	.sg = NETIF_F_SG,
@@ -67,11 +69,6 @@ void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr)
 	eth_hw_addr_set(dev, addr);
 }
 
-void rvnet_netdev_use_tstats(struct net_device *dev)
-{
-	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
-}
-
 u32 rvnet_netdev_priv_flags(const struct net_device *dev)
 {
 	return dev->priv_flags;
@@ -105,19 +102,6 @@ struct net_device *rvnet_netdev_notifier_info_to_dev(void *info)
 struct netlink_ext_ack *rvnet_netdev_notifier_info_to_extack(void *info)
 {
 	return netdev_notifier_info_to_extack(info);
-}
-
-void *rvnet_rx_handler_data(struct net_device *dev, rx_handler_func_t *handler)
-{
-	if (rcu_access_pointer(dev->rx_handler) != handler)
-		return NULL;
-	return rcu_dereference_rtnl(dev->rx_handler_data);
-}
-
-/* The handler data, read by the handler itself (no check: see rx.rs). */
-void *rvnet_rx_handler_data_rcu(const struct net_device *dev)
-{
-	return rcu_dereference(dev->rx_handler_data);
 }
 
 struct net_device *rvnet_first_netdev_rcu(struct net *net)
@@ -189,83 +173,14 @@ u32 rvnet_skb_priority(const struct sk_buff *skb)
 	return skb->priority;
 }
 
-void rvnet_skb_set_priority(struct sk_buff *skb, u32 priority)
-{
-	skb->priority = priority;
-}
-
-bool rvnet_skb_vlan_tag_present(const struct sk_buff *skb)
-{
-	return skb_vlan_tag_present(skb);
-}
-
-u16 rvnet_skb_vlan_tci(const struct sk_buff *skb)
-{
-	return skb_vlan_tag_get(skb);
-}
-
-__be16 rvnet_skb_vlan_proto(const struct sk_buff *skb)
-{
-	return skb->vlan_proto;
-}
-
 void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci)
 {
 	__vlan_hwaccel_put_tag(skb, proto, tci);
 }
 
-void rvnet_skb_vlan_clear_tag(struct sk_buff *skb)
-{
-	__vlan_hwaccel_clear_tag(skb);
-}
-
-struct net_device *rvnet_skb_dev(const struct sk_buff *skb)
-{
-	return skb->dev;
-}
-
 void rvnet_skb_set_dev(struct sk_buff *skb, struct net_device *dev)
 {
 	skb->dev = dev;
-}
-
-u8 rvnet_skb_pkt_type(const struct sk_buff *skb)
-{
-	return skb->pkt_type;
-}
-
-void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 pkt_type)
-{
-	skb->pkt_type = pkt_type;
-}
-
-const u8 *rvnet_skb_eth_dest(const struct sk_buff *skb)
-{
-	return eth_hdr(skb)->h_dest;
-}
-
-struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb)
-{
-	return skb_share_check(skb, GFP_ATOMIC);
-}
-
-/*
- * Puts the hwaccel tag back into the frame of a received skb whose data
- * starts after the Ethernet header, as vlan_do_receive() does for VLAN
- * devices without REORDER_HDR. Consumes the skb on failure.
- */
-struct sk_buff *rvnet_skb_reinsert_vlan_tag(struct sk_buff *skb)
-{
-	unsigned int offset = skb->data - skb_mac_header(skb);
-
-	skb_push(skb, offset);
-	skb = vlan_insert_inner_tag(skb, skb->vlan_proto, skb->vlan_tci,
-				    skb->mac_len);
-	if (!skb)
-		return NULL;
-	skb_pull(skb, offset + VLAN_HLEN);
-	skb_reset_mac_len(skb);
-	return skb;
 }
 
 /*
@@ -287,26 +202,6 @@ int rvnet_dev_queue_xmit(struct sk_buff *skb)
 void rvnet_kfree_skb(struct sk_buff *skb)
 {
 	kfree_skb(skb);
-}
-
-void rvnet_tstats_rx_add(struct net_device *dev, u32 len)
-{
-	dev_sw_netstats_rx_add(dev, len);
-}
-
-void rvnet_tstats_tx_add(struct net_device *dev, u32 len)
-{
-	dev_sw_netstats_tx_add(dev, 1, len);
-}
-
-void rvnet_dev_stats_inc_multicast(struct net_device *dev)
-{
-	DEV_STATS_INC(dev, multicast);
-}
-
-void rvnet_dev_stats_inc_tx_dropped(struct net_device *dev)
-{
-	DEV_STATS_INC(dev, tx_dropped);
 }
 
 int rvnet_nla_type(const struct nlattr *nla)
@@ -366,4 +261,153 @@ void rvnet_set_extack_msg(struct netlink_ext_ack *extack, const char *msg)
 {
 	if (extack)
 		extack->_msg = msg;
+}
+
+/* VLAN statistics and the vlan_info group: see vlan_header.rs. */
+
+struct vlan_pcpu_stats __percpu *rvnet_vlan_stats_alloc(void)
+{
+	return netdev_alloc_pcpu_stats(struct vlan_pcpu_stats);
+}
+
+void rvnet_vlan_stats_free(struct vlan_pcpu_stats __percpu *stats)
+{
+	free_percpu(stats);
+}
+
+void rvnet_vlan_stats_rx(struct vlan_pcpu_stats __percpu *stats, u32 len, bool multicast)
+{
+	struct vlan_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	if (multicast)
+		u64_stats_inc(&s->rx_multicast);
+	u64_stats_update_end(&s->syncp);
+}
+
+void rvnet_vlan_stats_tx(struct vlan_pcpu_stats __percpu *stats, u32 len)
+{
+	struct vlan_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+}
+
+void rvnet_vlan_stats_tx_dropped(struct vlan_pcpu_stats __percpu *stats)
+{
+	this_cpu_inc(stats->tx_dropped);
+}
+
+/* The per-CPU sum, as vlan_dev_get_stats64() does it. */
+void rvnet_vlan_stats_fold(struct vlan_pcpu_stats __percpu *stats,
+			   struct rtnl_link_stats64 *out)
+{
+	u32 rx_errors = 0, tx_dropped = 0;
+	int i;
+
+	for_each_possible_cpu(i) {
+		const struct vlan_pcpu_stats *p = per_cpu_ptr(stats, i);
+		u64 rxpackets, rxbytes, rxmulticast, txpackets, txbytes;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			rxpackets = u64_stats_read(&p->rx_packets);
+			rxbytes = u64_stats_read(&p->rx_bytes);
+			rxmulticast = u64_stats_read(&p->rx_multicast);
+			txpackets = u64_stats_read(&p->tx_packets);
+			txbytes = u64_stats_read(&p->tx_bytes);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		out->rx_packets += rxpackets;
+		out->rx_bytes += rxbytes;
+		out->multicast += rxmulticast;
+		out->tx_packets += txpackets;
+		out->tx_bytes += txbytes;
+		rx_errors += READ_ONCE(p->rx_errors);
+		tx_dropped += READ_ONCE(p->tx_dropped);
+	}
+	out->rx_errors = rx_errors;
+	out->tx_dropped = tx_dropped;
+}
+
+int rvnet_vlan_core_attach(struct net_device *real, __be16 proto, u16 vid,
+			   struct net_device *dev)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+	int pidx = vlan_proto_idx(proto);
+	struct net_device ***part;
+
+	if (!vi || pidx < 0)
+		return -EINVAL;
+	/* As vlan_group_prealloc_vid(). */
+	part = &vi->grp.vlan_devices_arrays[pidx][vid / VLAN_GROUP_ARRAY_PART_LEN];
+	if (!*part) {
+		struct net_device **array;
+
+		array = kcalloc(VLAN_GROUP_ARRAY_PART_LEN, sizeof(*array),
+				GFP_KERNEL_ACCOUNT);
+		if (!array)
+			return -ENOBUFS;
+		/* paired with smp_rmb() in __vlan_group_get_device() */
+		smp_wmb();
+		*part = array;
+	}
+	vlan_group_set_device(&vi->grp, proto, vid, dev);
+	vi->grp.nr_vlan_devs++;
+	return 0;
+}
+
+void rvnet_vlan_core_detach(struct net_device *real, __be16 proto, u16 vid)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	if (!vi || !vlan_group_get_device(&vi->grp, proto, vid))
+		return;
+	vlan_group_set_device(&vi->grp, proto, vid, NULL);
+	vi->grp.nr_vlan_devs--;
+}
+
+struct net_device *rvnet_vlan_core_get(struct net_device *real, __be16 proto, u16 vid)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	return vi ? vlan_group_get_device(&vi->grp, proto, vid) : NULL;
+}
+
+/*
+ * The next VLAN device of real's group from position *pos (protocol index
+ * times VLAN_N_VID plus VLAN id), which is advanced past it; NULL at the end.
+ */
+struct net_device *rvnet_vlan_core_next(struct net_device *real, unsigned int *pos)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	if (!vi)
+		return NULL;
+	for (; *pos < VLAN_PROTO_NUM * VLAN_N_VID; (*pos)++) {
+		unsigned int pidx = *pos / VLAN_N_VID, vid = *pos % VLAN_N_VID;
+		struct net_device *dev;
+
+		if (!vi->grp.vlan_devices_arrays[pidx][vid / VLAN_GROUP_ARRAY_PART_LEN]) {
+			*pos |= VLAN_GROUP_ARRAY_PART_LEN - 1;
+			continue;
+		}
+		dev = __vlan_group_get_device(&vi->grp, pidx, vid);
+		if (dev) {
+			(*pos)++;
+			return dev;
+		}
+	}
+	return NULL;
+}
+
+unsigned int rvnet_vlan_core_count(struct net_device *real)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	return vi ? vi->grp.nr_vlan_devs : 0;
 }

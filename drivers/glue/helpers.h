@@ -25,7 +25,6 @@ struct net *rvnet_dev_net(const struct net_device *dev);
 bool rvnet_netif_running(const struct net_device *dev);
 bool rvnet_netif_carrier_ok(const struct net_device *dev);
 void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr);
-void rvnet_netdev_use_tstats(struct net_device *dev);
 u32 rvnet_netdev_priv_flags(const struct net_device *dev);
 void rvnet_netdev_change_priv_flags(struct net_device *dev, u32 set, u32 clear);
 u64 rvnet_netdev_intersect_features(u64 f1, u64 f2);
@@ -33,8 +32,6 @@ void rvnet_netdev_set_lltx(struct net_device *dev);
 void rvnet_netdev_keep_dst(struct net_device *dev);
 struct net_device *rvnet_netdev_notifier_info_to_dev(void *info);
 struct netlink_ext_ack *rvnet_netdev_notifier_info_to_extack(void *info);
-void *rvnet_rx_handler_data(struct net_device *dev, rx_handler_func_t *handler);
-void *rvnet_rx_handler_data_rcu(const struct net_device *dev);
 struct net_device *rvnet_first_netdev_rcu(struct net *net);
 struct net_device *rvnet_next_netdev_rcu(struct net *net, struct net_device *dev);
 void *rvnet_net_generic(const struct net *net, unsigned int id);
@@ -49,26 +46,11 @@ bool rvnet_rtnl_is_locked(void);
 
 u32 rvnet_skb_len(const struct sk_buff *skb);
 u32 rvnet_skb_priority(const struct sk_buff *skb);
-void rvnet_skb_set_priority(struct sk_buff *skb, u32 priority);
-bool rvnet_skb_vlan_tag_present(const struct sk_buff *skb);
-u16 rvnet_skb_vlan_tci(const struct sk_buff *skb);
-__be16 rvnet_skb_vlan_proto(const struct sk_buff *skb);
 void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci);
-void rvnet_skb_vlan_clear_tag(struct sk_buff *skb);
-struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
 void rvnet_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
-u8 rvnet_skb_pkt_type(const struct sk_buff *skb);
-void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 pkt_type);
-const u8 *rvnet_skb_eth_dest(const struct sk_buff *skb);
-struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
-struct sk_buff *rvnet_skb_reinsert_vlan_tag(struct sk_buff *skb);
 bool rvnet_skb_has_inband_tag(const struct sk_buff *skb, __be16 proto);
 int rvnet_dev_queue_xmit(struct sk_buff *skb);
 void rvnet_kfree_skb(struct sk_buff *skb);
-void rvnet_tstats_rx_add(struct net_device *dev, u32 len);
-void rvnet_tstats_tx_add(struct net_device *dev, u32 len);
-void rvnet_dev_stats_inc_multicast(struct net_device *dev);
-void rvnet_dev_stats_inc_tx_dropped(struct net_device *dev);
 
 int rvnet_nla_type(const struct nlattr *nla);
 int rvnet_nla_len(const struct nlattr *nla);
@@ -83,5 +65,21 @@ int rvnet_nla_validate_nested(const struct nlattr *start, int maxtype,
 			      const struct nla_policy *policy,
 			      struct netlink_ext_ack *extack);
 void rvnet_set_extack_msg(struct netlink_ext_ack *extack, const char *msg);
+
+struct vlan_pcpu_stats;
+struct rtnl_link_stats64;
+struct vlan_pcpu_stats *rvnet_vlan_stats_alloc(void);
+void rvnet_vlan_stats_free(struct vlan_pcpu_stats *stats);
+void rvnet_vlan_stats_rx(struct vlan_pcpu_stats *stats, u32 len, bool multicast);
+void rvnet_vlan_stats_tx(struct vlan_pcpu_stats *stats, u32 len);
+void rvnet_vlan_stats_tx_dropped(struct vlan_pcpu_stats *stats);
+void rvnet_vlan_stats_fold(struct vlan_pcpu_stats *stats,
+			   struct rtnl_link_stats64 *out);
+int rvnet_vlan_core_attach(struct net_device *real, __be16 proto, u16 vid,
+			   struct net_device *dev);
+void rvnet_vlan_core_detach(struct net_device *real, __be16 proto, u16 vid);
+struct net_device *rvnet_vlan_core_get(struct net_device *real, __be16 proto, u16 vid);
+struct net_device *rvnet_vlan_core_next(struct net_device *real, unsigned int *pos);
+unsigned int rvnet_vlan_core_count(struct net_device *real);
 
 #endif

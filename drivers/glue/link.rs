@@ -11,7 +11,7 @@
 
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
-use super::netdev::{Net, NetDevice, UnregisterQueue};
+use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
 use core::marker::PhantomData;
@@ -120,6 +120,11 @@ pub trait LinkOps: Sized + 'static {
 
     /// `ndo_fix_features`.
     fn fix_features(_dev: Dev<'_, Self>, _features: u64) -> u64 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_get_stats64`: adds the device's counters to `stats` (zeroed).
+    fn get_stats64(_dev: Dev<'_, Self>, _stats: &mut LinkStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -361,6 +366,9 @@ impl<T: LinkOps> Adapter<T> {
         }
         if T::HAS_WORK {
             o.ndo_work = Some(ndo_work::<T>);
+        }
+        if T::HAS_GET_STATS64 {
+            o.ndo_get_stats64 = Some(ndo_get_stats64::<T>);
         }
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
         o
@@ -652,6 +660,15 @@ unsafe extern "C" fn ndo_fix_features<T: LinkOps>(
 unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::work(d, events as u64)) }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_get_stats64<T: LinkOps>(dev: *mut b::net_device, stats: *mut LinkStats) {
+    // SAFETY: See the note above the callbacks; `stats` is the caller's
+    // zeroed buffer.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::get_stats64(d, &mut *stats)) }
 }
 
 /// Copies `src` into the C string buffer `dst`, truncating, NUL-terminated.

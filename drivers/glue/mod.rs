@@ -10,14 +10,12 @@
 
 pub mod attr;
 pub mod bindings;
-pub mod lazy;
 pub mod link;
 pub mod netdev;
 pub mod notifier;
 pub mod pernet;
 pub mod procfs;
 pub mod rcu;
-pub mod rx;
 pub mod skb;
 pub mod vlan_header;
 

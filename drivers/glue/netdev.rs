@@ -16,6 +16,9 @@ pub use b::{
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
 };
 
+/// The statistics of a device, as `ndo_get_stats64` reports them.
+pub type LinkStats = b::rtnl_link_stats64;
+
 /// `netdev_intersect_features()`: the features two devices both have,
 /// with checksum offloads reconciled.
 pub fn intersect_features(a: u64, b: u64) -> u64 {
@@ -175,12 +178,6 @@ impl NetDevice {
         unsafe { b::rvnet_netdev_is_unregistering(self.as_raw()) }
     }
 
-    /// Whether the device is a macvlan or bridge port (whose receive
-    /// handlers want frames as they came).
-    pub fn is_macvlan_or_bridge_port(&self) -> bool {
-        self.priv_flags() & (b::IFF_MACVLAN_PORT | b::IFF_BRIDGE_PORT) != 0
-    }
-
     /// The link-layer type (`ARPHRD_*`).
     pub fn link_type(&self) -> u16 {
         // SAFETY: `self` is valid.
@@ -326,50 +323,21 @@ impl NetDevice {
     }
 
     /// The device's statistics (`dev_get_stats()`).
-    pub fn stats(&self) -> b::rtnl_link_stats64 {
-        // SAFETY: All-zero is a valid `rtnl_link_stats64`.
-        let mut storage: b::rtnl_link_stats64 = unsafe { core::mem::zeroed() };
+    pub fn stats(&self) -> LinkStats {
+        let mut storage = LinkStats::default();
         // SAFETY: `self` is valid and `storage` is writable.
         unsafe { b::dev_get_stats(self.as_raw(), &mut storage) };
         storage
-    }
-
-    /// Counts one received multicast frame.
-    pub fn count_rx_multicast(&self) {
-        // SAFETY: `self` is valid; the counter is atomic.
-        unsafe { b::rvnet_dev_stats_inc_multicast(self.as_raw()) }
-    }
-
-    /// Counts one dropped transmit.
-    pub fn count_tx_dropped(&self) {
-        // SAFETY: `self` is valid; the counter is atomic.
-        unsafe { b::rvnet_dev_stats_inc_tx_dropped(self.as_raw()) }
-    }
-
-    /// Counts one received frame of `len` bytes in the per-CPU stats.
-    pub fn count_rx(&self, len: u32) {
-        // SAFETY: `self` is valid and uses per-CPU tstats (see `setup`).
-        unsafe { b::rvnet_tstats_rx_add(self.as_raw(), len) }
-    }
-
-    /// Counts one transmitted frame of `len` bytes in the per-CPU stats.
-    pub fn count_tx(&self, len: u32) {
-        // SAFETY: As in `count_rx`.
-        unsafe { b::rvnet_tstats_tx_add(self.as_raw(), len) }
     }
 }
 
 /// Set-up of a device being created (in `setup`, `newlink` or `ndo_init`,
 /// before anyone else can see it, or under RTNL).
 impl NetDevice {
-    /// Makes the device an Ethernet device (`ether_setup()`) with per-CPU
-    /// software statistics.
+    /// Makes the device an Ethernet device (`ether_setup()`).
     pub fn setup_ethernet(&self) {
         // SAFETY: `self` is a device being set up.
-        unsafe {
-            b::ether_setup(self.as_raw());
-            b::rvnet_netdev_use_tstats(self.as_raw());
-        }
+        unsafe { b::ether_setup(self.as_raw()) }
     }
 
     /// Sets and clears private flags (`IFF_*`).

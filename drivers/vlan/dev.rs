@@ -5,13 +5,14 @@
 
 use crate::glue::link::Dev;
 use crate::glue::netdev::{
-    feature_masks, intersect_features, NetDevice, NetDeviceRef, IFF_ALLMULTI, IFF_MASTER,
-    IFF_PROMISC, IFF_SLAVE, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
+    feature_masks, intersect_features, LinkStats, NetDevice, NetDeviceRef, IFF_ALLMULTI,
+    IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
 };
 use crate::glue::notifier::NETDEV_CHANGEADDR;
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::SkBuff;
+use crate::glue::vlan_header::VlanStats;
 use crate::netlink::VlanKind;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::{
@@ -42,6 +43,8 @@ pub(crate) struct VlanDev {
     egress: RcuBox<EgressQosMap>,
     /// The lower's address when we last synced our unicast filter entry.
     real_dev_addr: AtomicU64,
+    /// Per-CPU counters, shared with the kernel's receive hook.
+    stats: VlanStats,
     /// `/proc/net/vlan/NAME`.
     pub(crate) proc_file: DeviceFile,
 }
@@ -64,6 +67,7 @@ impl VlanDev {
                 ingress: RcuBox::new(KBox::new(IngressQosMap::default(), GFP_KERNEL)?),
                 egress: RcuBox::new(KBox::new(EgressQosMap::default(), GFP_KERNEL)?),
                 real_dev_addr: AtomicU64::new(0),
+                stats: VlanStats::new()?,
                 proc_file: DeviceFile::default(),
             },
             GFP_KERNEL,
@@ -85,6 +89,11 @@ impl VlanDev {
         self.vid
     }
 
+    /// The per-CPU counters.
+    pub(crate) fn stats(&self) -> &VlanStats {
+        &self.stats
+    }
+
     /// The 8021q flags (`VLAN_FLAG_*`).
     pub(crate) fn flags(&self) -> u32 {
         self.flags.load(Ordering::Relaxed)
@@ -92,11 +101,6 @@ impl VlanDev {
 
     fn has_flag(&self, flag: u32) -> bool {
         self.flags() & flag != 0
-    }
-
-    /// The skb priority of a frame received with `tci`.
-    pub(crate) fn ingress_priority(&self, tci: Tci) -> u32 {
-        self.ingress.read(|m| m.priority(tci))
     }
 
     /// Calls `f` with the ingress map.
@@ -238,9 +242,14 @@ pub(crate) fn start_xmit(dev: Dev<'_, VlanKind>, mut skb: SkBuff) {
     }
     skb.set_dev(s.real_dev());
     match skb.queue_xmit() {
-        NET_XMIT_SUCCESS | NET_XMIT_CN => dev.count_tx(len),
-        _ => dev.count_tx_dropped(),
+        NET_XMIT_SUCCESS | NET_XMIT_CN => s.stats.count_tx(len),
+        _ => s.stats.count_tx_dropped(),
     }
+}
+
+/// `ndo_get_stats64`.
+pub(crate) fn get_stats64(dev: Dev<'_, VlanKind>, stats: &mut LinkStats) {
+    dev.state().stats.fold(stats);
 }
 
 /// The largest MTU a VLAN on `real` may have.

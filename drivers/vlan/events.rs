@@ -12,8 +12,8 @@ use crate::glue::notifier::{
     NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
     NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
+use crate::glue::vlan_header::CoreGroup;
 use crate::netlink::{unregister_vlan, VlanKind};
-use crate::port::VlanPort;
 use crate::procfs;
 use kernel::prelude::*;
 
@@ -25,11 +25,16 @@ impl NetdevEvents for LowerEvents {
         if let Some(vlan) = Dev::<VlanKind>::of(dev) {
             vlan_event(event, vlan)?;
         }
-        match VlanPort::of(dev) {
-            Some(port) => lower_event(event, dev, &port),
-            None => Ok(()),
+        if CoreGroup::is_used(dev) {
+            lower_event(event, dev)?;
         }
+        Ok(())
     }
+}
+
+/// Calls `f` on every VLAN of `lower`. RTNL.
+fn for_each_vlan(lower: &NetDevice, f: impl FnMut(Dev<'_, VlanKind>)) {
+    CoreGroup::for_each(lower, f)
 }
 
 /// Events on a VLAN device itself: its `/proc/net/vlan` file.
@@ -45,32 +50,33 @@ fn vlan_event(event: u32, vlan: Dev<'_, VlanKind>) -> Result {
 }
 
 /// Events on a device that has VLANs.
-fn lower_event(event: u32, lower: &NetDevice, port: &VlanPort) -> Result {
+fn lower_event(event: u32, lower: &NetDevice) -> Result {
     match event {
-        NETDEV_CHANGE => port.for_each(dev::transfer_operstate),
-        NETDEV_CHANGEADDR => port.for_each(|vlan| {
+        NETDEV_CHANGE => for_each_vlan(lower, dev::transfer_operstate),
+        NETDEV_CHANGEADDR => for_each_vlan(lower, |vlan| {
             if vlan.is_up() {
                 dev::sync_address(vlan)
             }
         }),
-        NETDEV_CHANGEMTU => port.for_each(|vlan| {
+        NETDEV_CHANGEMTU => for_each_vlan(lower, |vlan| {
             if vlan.mtu() > lower.mtu() {
                 vlan.schedule_work(WORK_MTU)
             }
         }),
-        NETDEV_FEAT_CHANGE => port.for_each(|vlan| vlan.schedule_work(WORK_FEATURES)),
-        NETDEV_DOWN | NETDEV_UP => port.for_each(|vlan| vlan.schedule_work(WORK_LINK_STATE)),
+        NETDEV_FEAT_CHANGE => for_each_vlan(lower, |vlan| vlan.schedule_work(WORK_FEATURES)),
+        NETDEV_DOWN | NETDEV_UP => for_each_vlan(lower, |vlan| vlan.schedule_work(WORK_LINK_STATE)),
         NETDEV_UNREGISTER => {
             // A move to another namespace keeps the VLANs.
             if lower.is_unregistering() {
-                UnregisterQueue::run(|queue| port.for_each(|vlan| unregister_vlan(vlan, queue)));
-                VlanPort::release_if_unused(lower);
+                UnregisterQueue::run(|queue| {
+                    for_each_vlan(lower, |vlan| unregister_vlan(vlan, queue))
+                });
             }
         }
         // The lower may not change its type under its VLANs.
         NETDEV_PRE_TYPE_CHANGE => return Err(EPERM),
         NETDEV_NOTIFY_PEERS | NETDEV_BONDING_FAILOVER | NETDEV_RESEND_IGMP => {
-            port.for_each(|vlan| vlan.notify(event))
+            for_each_vlan(lower, |vlan| vlan.notify(event))
         }
         _ => {}
     }

@@ -14,12 +14,11 @@ use crate::glue::bindings::{
 };
 use crate::glue::link::{Dev, LinkOps, NewLink};
 use crate::glue::netdev::{
-    feature_masks, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_NO_QUEUE,
+    feature_masks, LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_NO_QUEUE,
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
 };
 use crate::glue::skb::SkBuff;
-use crate::glue::vlan_header::{VlanHeader, IFF_802_1Q_VLAN};
-use crate::port::VlanPort;
+use crate::glue::vlan_header::{CoreGroup, VlanHeader, IFF_802_1Q_VLAN};
 use crate::rvnet_core::ether::{MacAddr, ETH_ALEN, ETH_P_8021Q};
 use crate::rvnet_core::vlan::{check_vid, validate_flags, VlanError, VlanProto};
 use kernel::prelude::*;
@@ -92,13 +91,12 @@ impl LinkOps for VlanKind {
 
     fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
         let result = data.map_or(Ok(()), |data| apply_config(dev.state(), data));
-        dev.header().set_flags(dev.state().flags());
+        sync_header(dev.header(), dev.state());
         result
     }
 
     fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        unregister_vlan(dev, queue);
-        VlanPort::release_if_unused(dev.state().real_dev());
+        unregister_vlan(dev, queue)
     }
 
     fn info_size(dev: Dev<'_, Self>) -> usize {
@@ -164,6 +162,15 @@ impl LinkOps for VlanKind {
     fn work(dev: Dev<'_, Self>, events: u64) {
         dev::work(dev, events)
     }
+
+    fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
+        dev::get_stats64(dev, stats)
+    }
+}
+
+/// Publishes what C readers of the header need of `state`.
+fn sync_header(header: &VlanHeader, state: &VlanDev) {
+    header.set_config(state.flags(), &state.with_ingress(|m| *m));
 }
 
 /// `vlan_validate()`.
@@ -244,7 +251,7 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
         pr_info!("VLANs not supported on {}\n", real.name_str());
         return Err(extack.fail(EOPNOTSUPP, c"VLANs not supported on device"));
     }
-    if VlanPort::of(real).is_some_and(|p| p.device(proto, vid).is_some()) {
+    if CoreGroup::device::<VlanKind>(real, tpid, vid).is_some() {
         return Err(extack.fail(EEXIST, c"VLAN device already exists"));
     }
 
@@ -254,34 +261,25 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
     } else if dev.mtu() > max_mtu {
         return Err(EINVAL);
     }
-    link.header().set_identity(real, tpid, vid);
     dev.change_priv_flags(real.priv_flags() & IFF_XMIT_DST_RELEASE, 0);
-
-    // The port first, so that nothing is registered if the lower's receive
-    // handler slot is taken.
-    let port = VlanPort::get_or_create(real)
-        .map_err(|e| extack.fail(e, c"Lower device's rx_handler is taken by another driver"))?;
-    let result = register_vlan(link, real, &port, proto, vid, data, extack);
-    if result.is_err() {
-        VlanPort::release_if_unused(real);
-    }
-    result
+    register_vlan(link, real, proto, vid, data, extack)
 }
 
 fn register_vlan(
     link: NewLink<'_, VlanKind>,
     real: &NetDevice,
-    port: &VlanPort,
     proto: VlanProto,
     vid: u16,
     data: Option<Attrs<'_>>,
     extack: &ExtAck,
 ) -> Result {
-    port.reserve(proto, vid)?;
-    real.vlan_vid_add(proto.ethertype(), vid)?;
+    let tpid = proto.ethertype();
+    // Also creates the lower's vlan_info group, if it has none yet.
+    real.vlan_vid_add(tpid, vid)?;
     let registered = VlanDev::new(real, proto, vid).and_then(|state| {
         data.map_or(Ok(()), |d| apply_config(&state, d))?;
-        link.header().set_flags(state.flags());
+        link.header().set_identity(real, tpid, vid, state.stats());
+        sync_header(link.header(), &state);
         link.register(state)
     });
     let dev = match registered {
@@ -291,27 +289,28 @@ fn register_vlan(
             return Err(e);
         }
     };
-    if let Err(e) = dev.link_upper_of(real, extack) {
+    // Published last: from then on the kernel's receive hook delivers the
+    // VLAN's frames to it.
+    let published = dev.link_upper_of(real, extack).and_then(|()| {
+        CoreGroup::attach(real, tpid, vid, dev).inspect_err(|_| dev.unlink_upper_of(real))
+    });
+    if let Err(e) = published {
         dev.unregister(None);
-        real.vlan_vid_del(proto.ethertype(), vid);
+        real.vlan_vid_del(tpid, vid);
         return Err(e);
     }
     dev::transfer_operstate(dev);
     dev.fire_linkwatch();
-    port.attach(proto, vid, dev);
     dev.update_features();
     Ok(())
 }
 
 /// `unregister_vlan_dev()`: withdraws the VLAN from its lower and queues
-/// its unregistration. The caller then releases the lower's port if it
-/// has no VLAN left ([`VlanPort::release_if_unused`]).
+/// its unregistration.
 pub(crate) fn unregister_vlan(dev: Dev<'_, VlanKind>, queue: &mut UnregisterQueue) {
     let s = dev.state();
     let real = s.real_dev();
-    if let Some(port) = VlanPort::of(real) {
-        port.detach(s.proto(), s.vid());
-    }
+    CoreGroup::detach(real, s.proto().ethertype(), s.vid());
     dev.unlink_upper_of(real);
     dev.unregister(Some(queue));
     real.vlan_vid_del(s.proto().ethertype(), s.vid());

@@ -7,9 +7,15 @@
 //! [egress-qos-map ...]`.
 //!
 //! The module is laid out as `net/8021q` is: `netlink.rs` (rtnl_link_ops),
-//! `dev.rs` (the device and its transmit path), `port.rs` (the lower
-//! device's VLAN table and receive path), `events.rs` (what the lower
+//! `dev.rs` (the device and its transmit path), `events.rs` (what the lower
 //! device's events do) and `procfs.rs` (`/proc/net/vlan`).
+//!
+//! Receiving is the kernel's: as 8021q's, rvnet's VLAN devices sit in their
+//! lower's `vlan_info` group, where the core's receive hook
+//! (`vlan_do_receive()`, built in whenever `CONFIG_VLAN_8021Q` is y or m)
+//! finds them before any rx_handler runs. So a VLAN does not take its
+//! lower's single rx_handler slot: the lower may be, or later become, a
+//! bridge port or a bond slave. See `glue/vlan_header.rs`.
 
 // The core crate and the glue are shared by every rvnet module; each
 // module uses part of them.
@@ -24,7 +30,6 @@ mod glue;
 mod dev;
 mod events;
 mod netlink;
-mod port;
 mod procfs;
 
 use glue::link::LinkRegistration;
@@ -64,6 +69,8 @@ impl kernel::Module for RvnetVlan {
 
 #[kunit_tests(rvnet_vlan_core)]
 mod tests {
+    use crate::glue::netdev::LinkStats;
+    use crate::glue::vlan_header::VlanStats;
     use crate::rvnet_core::vlan::{
         check_vid, parse_tag, pop_tag, push_tag, EgressQosMap, Tci, VlanProto, VLAN_HLEN,
     };
@@ -91,6 +98,20 @@ mod tests {
         assert_eq!(tag.inner_type, 0x0806);
         let (_, len) = pop_tag(&mut buf, frame.len() + VLAN_HLEN).ok_or(EINVAL)?;
         assert_eq!(&buf[..len], &frame[..]);
+        Ok(())
+    }
+
+    #[test]
+    fn per_cpu_counters_add_up() -> Result {
+        let stats = VlanStats::new()?;
+        stats.count_rx(100, true);
+        stats.count_rx(50, false);
+        stats.count_tx(60);
+        stats.count_tx_dropped();
+        let mut sum = LinkStats::default();
+        stats.fold(&mut sum);
+        assert_eq!((sum.rx_packets, sum.rx_bytes, sum.multicast), (2, 150, 1));
+        assert_eq!((sum.tx_packets, sum.tx_bytes, sum.tx_dropped), (1, 60, 1));
         Ok(())
     }
 
