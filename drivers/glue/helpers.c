@@ -32,6 +32,7 @@ const struct rvnet_feature_masks rvnet_features = {
 	.gso_encap_all = NETIF_F_GSO_ENCAP_ALL,
 	.soft_features = NETIF_F_SOFT_FEATURES,
 	.vlan_challenged = NETIF_F_VLAN_CHALLENGED,
+	.hw_vlan_ctag_filter = NETIF_F_HW_VLAN_CTAG_FILTER,
 };
 
 void *rvnet_netdev_priv(const struct net_device *dev)
@@ -410,4 +411,19 @@ unsigned int rvnet_vlan_core_count(struct net_device *real)
 	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
 
 	return vi ? vi->grp.nr_vlan_devs : 0;
+}
+
+bool rvnet_vlan_core_auto_vid0(struct net_device *real)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	return vi && vi->auto_vid0;
+}
+
+void rvnet_vlan_core_set_auto_vid0(struct net_device *real, bool on)
+{
+	struct vlan_info *vi = rtnl_dereference(real->vlan_info);
+
+	if (vi)
+		vi->auto_vid0 = on;
 }

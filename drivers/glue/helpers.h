@@ -14,7 +14,7 @@ struct proc_dir_entry;
 struct rvnet_feature_masks {
 	u64 sg, ip_csum, ipv6_csum, hw_csum, rxcsum, fraglist, highdma;
 	u64 sctp_crc, fcoe_crc, fso, hw_macsec, gso_software, gso_encap_all;
-	u64 soft_features, vlan_challenged;
+	u64 soft_features, vlan_challenged, hw_vlan_ctag_filter;
 };
 extern const struct rvnet_feature_masks rvnet_features;
 
@@ -81,5 +81,7 @@ void rvnet_vlan_core_detach(struct net_device *real, __be16 proto, u16 vid);
 struct net_device *rvnet_vlan_core_get(struct net_device *real, __be16 proto, u16 vid);
 struct net_device *rvnet_vlan_core_next(struct net_device *real, unsigned int *pos);
 unsigned int rvnet_vlan_core_count(struct net_device *real);
+bool rvnet_vlan_core_auto_vid0(struct net_device *real);
+void rvnet_vlan_core_set_auto_vid0(struct net_device *real, bool on);
 
 #endif

@@ -184,6 +184,20 @@ impl CoreGroup {
         }
     }
 
+    /// Whether VLAN 0 was added to `real`'s filter automatically (8021q's
+    /// `auto_vid0`). RTNL.
+    pub fn auto_vid0(real: &NetDevice) -> bool {
+        // SAFETY: `real` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_vlan_core_auto_vid0(real.as_raw()) }
+    }
+
+    /// Records whether VLAN 0 was added automatically; needs the group,
+    /// which adding any VLAN id to the filter creates. RTNL.
+    pub fn set_auto_vid0(real: &NetDevice, on: bool) {
+        // SAFETY: `real` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_vlan_core_set_auto_vid0(real.as_raw(), on) }
+    }
+
     /// Whether `real` has VLAN devices in its group. RTNL.
     pub fn is_used(real: &NetDevice) -> bool {
         // SAFETY: `real` is valid and the caller holds RTNL.

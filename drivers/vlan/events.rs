@@ -6,7 +6,7 @@
 
 use crate::dev::{self, WORK_FEATURES, WORK_LINK_STATE, WORK_MTU};
 use crate::glue::link::Dev;
-use crate::glue::netdev::{NetDevice, UnregisterQueue};
+use crate::glue::netdev::{feature_masks, NetDevice, UnregisterQueue};
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
     NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
@@ -15,6 +15,7 @@ use crate::glue::notifier::{
 use crate::glue::vlan_header::CoreGroup;
 use crate::netlink::{unregister_vlan, VlanKind};
 use crate::procfs;
+use crate::rvnet_core::ether::ETH_P_8021Q;
 use kernel::prelude::*;
 
 /// The module's netdevice notifier.
@@ -25,10 +26,35 @@ impl NetdevEvents for LowerEvents {
         if let Some(vlan) = Dev::<VlanKind>::of(dev) {
             vlan_event(event, vlan)?;
         }
+        match event {
+            NETDEV_UP => add_vid0(dev),
+            NETDEV_DOWN => del_vid0(dev),
+            _ => {}
+        }
         if CoreGroup::is_used(dev) {
             lower_event(event, dev)?;
         }
         Ok(())
+    }
+}
+
+/// `vlan_vid0_add()`: a device that filters VLANs in hardware gets VLAN 0
+/// in its filter while up, so that priority-tagged frames pass.
+fn add_vid0(dev: &NetDevice) {
+    if dev.features() & feature_masks().hw_vlan_ctag_filter == 0 {
+        return;
+    }
+    pr_info!("adding VLAN 0 to HW filter on device {}\n", dev.name_str());
+    if dev.vlan_vid_add(ETH_P_8021Q, 0).is_ok() {
+        CoreGroup::set_auto_vid0(dev, true);
+    }
+}
+
+/// `vlan_vid0_del()`: undoes [`add_vid0`] when the device goes down.
+fn del_vid0(dev: &NetDevice) {
+    if CoreGroup::auto_vid0(dev) {
+        CoreGroup::set_auto_vid0(dev, false);
+        dev.vlan_vid_del(ETH_P_8021Q, 0);
     }
 }
 
