@@ -179,6 +179,28 @@ pub fn parse_tag(frame: &[u8]) -> Option<VlanTag> {
     })
 }
 
+/// Most VLAN tags [`network_protocol`] looks through (the kernel's
+/// `VLAN_MAX_DEPTH`).
+pub const VLAN_MAX_DEPTH: usize = 8;
+
+/// The EtherType of what an Ethernet frame carries, looking through up to
+/// [`VLAN_MAX_DEPTH`] VLAN tags (`__vlan_get_protocol()`); 0 when the frame
+/// is too short to tell.
+pub fn network_protocol(frame: &[u8]) -> u16 {
+    let mut at = 2 * ETH_ALEN;
+    for _ in 0..=VLAN_MAX_DEPTH {
+        let Some(t) = frame.get(at..at + 2) else {
+            return 0;
+        };
+        let ethertype = u16::from_be_bytes([t[0], t[1]]);
+        if VlanProto::from_ethertype(ethertype).is_err() {
+            return ethertype;
+        }
+        at += VLAN_HLEN;
+    }
+    0
+}
+
 /// Inserts a VLAN tag after the MAC addresses of the `len`-byte frame in
 /// `buf`, which must have [`VLAN_HLEN`] bytes of room after the frame.
 /// Returns the new length.
@@ -338,6 +360,22 @@ mod tests {
         assert_eq!(change_flags(1, 4, 4), Ok(5));
         assert_eq!(change_flags(5, 0, 1), Ok(4));
         assert!(change_flags(0, 0, 0x40).is_err());
+    }
+
+    #[test]
+    fn network_protocol_looks_through_tags() {
+        let mut f = [0u8; 24];
+        f[12..14].copy_from_slice(&0x0800u16.to_be_bytes());
+        assert_eq!(network_protocol(&f), 0x0800);
+        f[12..14].copy_from_slice(&0x88a8u16.to_be_bytes());
+        f[16..18].copy_from_slice(&0x8100u16.to_be_bytes());
+        f[20..22].copy_from_slice(&0x86ddu16.to_be_bytes());
+        assert_eq!(network_protocol(&f), 0x86dd);
+        assert_eq!(network_protocol(&f[..19]), 0);
+        let deep = [0x81u8, 0x00, 0, 1].repeat(12);
+        let mut g = [0u8; 12].to_vec();
+        g.extend_from_slice(&deep);
+        assert_eq!(network_protocol(&g), 0);
     }
 
     #[test]

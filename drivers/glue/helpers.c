@@ -195,6 +195,30 @@ bool rvnet_skb_has_inband_tag(const struct sk_buff *skb, __be16 proto)
 	return skb_headlen(skb) >= VLAN_ETH_HLEN && veth->h_vlan_proto == proto;
 }
 
+u32 rvnet_skb_headlen(const struct sk_buff *skb)
+{
+	return skb_headlen(skb);
+}
+
+/* The in-band tag of vlan_dev_hard_header(): TCI and encapsulated type. */
+void rvnet_push_vlan_header(struct sk_buff *skb, __be16 proto, u16 tci, u16 type,
+			    unsigned int len)
+{
+	struct vlan_hdr *vhdr = skb_push(skb, VLAN_HLEN);
+
+	vhdr->h_vlan_TCI = htons(tci);
+	/* 802.3 and 802.2 frames carry their length instead of a type. */
+	vhdr->h_vlan_encapsulated_proto =
+		htons(type != ETH_P_802_3 && type != ETH_P_802_2 ? type : len);
+	skb->protocol = proto;
+}
+
+int rvnet_dev_hard_header(struct sk_buff *skb, struct net_device *dev, u16 type,
+			  const void *daddr, const void *saddr, unsigned int len)
+{
+	return dev_hard_header(skb, dev, type, daddr, saddr, len);
+}
+
 int rvnet_dev_queue_xmit(struct sk_buff *skb)
 {
 	return dev_queue_xmit(skb);

@@ -49,6 +49,11 @@ u32 rvnet_skb_priority(const struct sk_buff *skb);
 void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci);
 void rvnet_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
 bool rvnet_skb_has_inband_tag(const struct sk_buff *skb, __be16 proto);
+u32 rvnet_skb_headlen(const struct sk_buff *skb);
+void rvnet_push_vlan_header(struct sk_buff *skb, __be16 proto, u16 tci, u16 type,
+			    unsigned int len);
+int rvnet_dev_hard_header(struct sk_buff *skb, struct net_device *dev, u16 type,
+			  const void *daddr, const void *saddr, unsigned int len);
 int rvnet_dev_queue_xmit(struct sk_buff *skb);
 void rvnet_kfree_skb(struct sk_buff *skb);
 

@@ -14,6 +14,7 @@ use super::bindings as b;
 use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
+use crate::rvnet_core::vlan::VLAN_HLEN;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::{
@@ -120,6 +121,20 @@ pub trait LinkOps: Sized + 'static {
 
     /// `ndo_fix_features`.
     fn fix_features(_dev: Dev<'_, Self>, _features: u64) -> u64 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `header_ops->create`: builds the link-layer header of a frame the
+    /// stack sends through the device. With this hook the device gets
+    /// header ops of its own: `create` from here, `parse` from Ethernet and
+    /// `parse_protocol` from [`Self::parse_protocol`].
+    fn create_header(_dev: Dev<'_, Self>, _header: HardHeader<'_>) -> i32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `header_ops->parse_protocol`: the network protocol of a frame built
+    /// by [`Self::create_header`] (host order).
+    fn parse_protocol(_skb: &SkBuffRef) -> u16 {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -374,6 +389,17 @@ impl<T: LinkOps> Adapter<T> {
         o
     };
 
+    const HEADER_OPS: b::header_ops = {
+        // SAFETY: All-zero is a valid, empty ops table.
+        let mut o: b::header_ops = unsafe { core::mem::zeroed() };
+        o.create = Some(create_header::<T>);
+        o.parse = Some(b::eth_header_parse);
+        if T::HAS_PARSE_PROTOCOL {
+            o.parse_protocol = Some(parse_protocol::<T>);
+        }
+        o
+    };
+
     const ETHTOOL_OPS: b::ethtool_ops = {
         // SAFETY: All-zero is a valid, empty ops table.
         let mut o: b::ethtool_ops = unsafe { core::mem::zeroed() };
@@ -427,6 +453,10 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
         (*dev).priv_destructor = Some(destructor_callback::<T>);
     }
     T::setup(d);
+    if T::HAS_CREATE_HEADER {
+        // SAFETY: As above.
+        unsafe { (*dev).header_ops = &Adapter::<T>::HEADER_OPS };
+    }
 }
 
 /// # Safety
@@ -669,6 +699,115 @@ unsafe extern "C" fn ndo_get_stats64<T: LinkOps>(dev: *mut b::net_device, stats:
     // SAFETY: See the note above the callbacks; `stats` is the caller's
     // zeroed buffer.
     unsafe { with_dev::<T, _>(dev, (), |d| T::get_stats64(d, &mut *stats)) }
+}
+
+/// A link-layer header to build (the arguments of `header_ops->create`).
+pub struct HardHeader<'a> {
+    skb: *mut b::sk_buff,
+    ethertype: u16,
+    daddr: *const c_void,
+    saddr: *const c_void,
+    len: u32,
+    _p: PhantomData<&'a mut b::sk_buff>,
+}
+
+impl HardHeader<'_> {
+    /// The EtherType of the payload.
+    pub fn ethertype(&self) -> u16 {
+        self.ethertype
+    }
+
+    /// The queueing priority of the frame.
+    pub fn priority(&self) -> u32 {
+        // SAFETY: `skb` is the frame being built, valid for the call.
+        unsafe { b::rvnet_skb_priority(self.skb) }
+    }
+
+    /// Pushes an 802.1Q/802.1ad tag (`proto` and `tci` in host order) in
+    /// front of the payload, so that the frame carries it in-band; the
+    /// header built on top then has EtherType `proto`.
+    pub fn push_vlan_tag(&mut self, proto: u16, tci: u16) {
+        // SAFETY: `skb` is the frame being built; the device's headroom
+        // covers the tag (its `needed_headroom`).
+        unsafe {
+            b::rvnet_push_vlan_header(self.skb, proto.to_be(), tci, self.ethertype, self.len)
+        };
+        self.ethertype = proto;
+        self.len += VLAN_HLEN as u32;
+    }
+
+    /// Builds the rest as `lower`'s header, with `upper`'s address as the
+    /// default source (`dev_hard_header()`). Returns the header length, or
+    /// a negative value as `header_ops->create` does.
+    pub fn create_on(self, lower: &NetDevice, upper: &NetDevice, pushed: u32) -> i32 {
+        let saddr = if self.saddr.is_null() {
+            // SAFETY: `upper` is valid; its address outlives the call.
+            unsafe { (*upper.as_raw()).dev_addr.cast() }
+        } else {
+            self.saddr
+        };
+        // SAFETY: All pointers come from the stack's call and are valid for
+        // it.
+        let rc = unsafe {
+            b::rvnet_dev_hard_header(
+                self.skb,
+                lower.as_raw(),
+                self.ethertype,
+                self.daddr,
+                saddr,
+                self.len,
+            )
+        };
+        if rc > 0 {
+            rc + pushed as i32
+        } else {
+            rc
+        }
+    }
+}
+
+/// A borrowed socket buffer, for read-only hooks.
+pub struct SkBuffRef(*const b::sk_buff);
+
+impl SkBuffRef {
+    /// The linear part of the data.
+    pub fn linear(&self) -> &[u8] {
+        // SAFETY: The skb is valid for the hook's call; `headlen` bytes of
+        // linear data start at `data`.
+        unsafe {
+            core::slice::from_raw_parts((*self.0).data, b::rvnet_skb_headlen(self.0) as usize)
+        }
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn create_header<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    dev: *mut b::net_device,
+    ethertype: u16,
+    daddr: *const c_void,
+    saddr: *const c_void,
+    len: kernel::ffi::c_uint,
+) -> c_int {
+    let header = HardHeader {
+        skb,
+        ethertype,
+        daddr,
+        saddr,
+        len,
+        _p: PhantomData,
+    };
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| T::create_header(d, header)) }
+}
+
+/// # Safety
+///
+/// Called by the kernel with a valid skb on a device of kind `T`.
+unsafe extern "C" fn parse_protocol<T: LinkOps>(skb: *const b::sk_buff) -> u16 {
+    T::parse_protocol(&SkBuffRef(skb)).to_be()
 }
 
 /// Copies `src` into the C string buffer `dst`, truncating, NUL-terminated.

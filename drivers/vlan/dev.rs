@@ -3,7 +3,7 @@
 //! The VLAN device: its state, its `net_device_ops` and its transmit path
 //! (`net/8021q/vlan_dev.c`).
 
-use crate::glue::link::Dev;
+use crate::glue::link::{Dev, HardHeader, SkBuffRef};
 use crate::glue::netdev::{
     feature_masks, intersect_features, LinkStats, NetDevice, NetDeviceRef, IFF_ALLMULTI,
     IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
@@ -16,8 +16,8 @@ use crate::glue::vlan_header::VlanStats;
 use crate::netlink::VlanKind;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::{
-    change_flags, EgressQosMap, IngressQosMap, Tci, VlanProto, VLAN_FLAG_BRIDGE_BINDING,
-    VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_REORDER_HDR, VLAN_HLEN,
+    change_flags, network_protocol, EgressQosMap, IngressQosMap, Tci, VlanProto,
+    VLAN_FLAG_BRIDGE_BINDING, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_REORDER_HDR, VLAN_HLEN,
 };
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::prelude::*;
@@ -250,6 +250,25 @@ pub(crate) fn start_xmit(dev: Dev<'_, VlanKind>, mut skb: SkBuff) {
 /// `ndo_get_stats64`.
 pub(crate) fn get_stats64(dev: Dev<'_, VlanKind>, stats: &mut LinkStats) {
     dev.state().stats.fold(stats);
+}
+
+/// `header_ops->create` (`vlan_dev_hard_header()`): without REORDER_HDR the
+/// tag goes into the frame here, so that it is in-band on the VLAN device
+/// too; the rest is the lower's header, with the VLAN's address.
+pub(crate) fn create_header(dev: Dev<'_, VlanKind>, mut header: HardHeader<'_>) -> i32 {
+    let s = dev.state();
+    let mut pushed = 0;
+    if !s.has_flag(VLAN_FLAG_REORDER_HDR) {
+        let qos = s.with_egress(|m| m.qos_bits(header.priority()));
+        header.push_vlan_tag(s.proto.ethertype(), Tci::new(s.vid, qos).0);
+        pushed = VLAN_HLEN as u32;
+    }
+    header.create_on(s.real_dev(), &dev, pushed)
+}
+
+/// `header_ops->parse_protocol`: the protocol under the tags.
+pub(crate) fn parse_protocol(skb: &SkBuffRef) -> u16 {
+    network_protocol(skb.linear())
 }
 
 /// The largest MTU a VLAN on `real` may have.

@@ -12,7 +12,7 @@ use crate::glue::bindings::{
     IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL,
     IFLA_VLAN_QOS_MAPPING,
 };
-use crate::glue::link::{Dev, LinkOps, NewLink};
+use crate::glue::link::{Dev, HardHeader, LinkOps, NewLink, SkBuffRef};
 use crate::glue::netdev::{
     feature_masks, LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_NO_QUEUE,
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
@@ -161,6 +161,14 @@ impl LinkOps for VlanKind {
 
     fn work(dev: Dev<'_, Self>, events: u64) {
         dev::work(dev, events)
+    }
+
+    fn create_header(dev: Dev<'_, Self>, header: HardHeader<'_>) -> i32 {
+        dev::create_header(dev, header)
+    }
+
+    fn parse_protocol(skb: &SkBuffRef) -> u16 {
+        dev::parse_protocol(skb)
     }
 
     fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
