@@ -231,6 +231,11 @@ pub struct IngressQosMap {
 }
 
 impl IngressQosMap {
+    /// The map with `entries`, indexed by VLAN priority.
+    pub fn from_entries(entries: [u32; 8]) -> IngressQosMap {
+        IngressQosMap { map: entries }
+    }
+
     /// Maps VLAN priority `vlan_prio` (its low three bits) to `skb_prio`; 0
     /// removes the mapping.
     pub fn set(&mut self, vlan_prio: u32, skb_prio: u32) {

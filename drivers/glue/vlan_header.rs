@@ -109,15 +109,34 @@ impl VlanHeader {
         }
     }
 
-    /// Records the VLAN flags (all fit the C field) and the ingress
-    /// priority map. RTNL.
-    pub fn set_config(&self, flags: u32, ingress: &IngressQosMap) {
-        // SAFETY: Writers are serialized by RTNL; the receive hook reads
-        // these words racily, as it does 8021q's.
+    /// The VLAN flags (`VLAN_FLAG_*`).
+    pub fn flags(&self) -> u32 {
+        // SAFETY: A plain read of a field written under RTNL; racy readers
+        // see the old or the new value.
+        unsafe { u32::from(core::ptr::read_volatile(&(*self.0.get()).flags)) }
+    }
+
+    /// Records the VLAN flags (all fit the C field). RTNL.
+    pub fn set_flags(&self, flags: u32) {
+        // SAFETY: Writers are serialized by RTNL; see `flags`.
+        unsafe { core::ptr::write_volatile(&mut (*self.0.get()).flags, flags as u16) }
+    }
+
+    /// The ingress priority map, which the kernel's receive hook applies.
+    pub fn ingress(&self) -> IngressQosMap {
+        // SAFETY: As in `flags`.
+        IngressQosMap::from_entries(unsafe {
+            core::ptr::read_volatile(&(*self.0.get()).ingress_priority_map)
+        })
+    }
+
+    /// Records the ingress priority map. RTNL.
+    pub fn set_ingress(&self, ingress: &IngressQosMap) {
+        // SAFETY: As in `set_flags`; the receive hook reads each word
+        // racily, as it does 8021q's.
         unsafe {
             let h = &mut *self.0.get();
-            h.flags = flags as u16;
-            h.ingress_priority_map = *ingress.entries();
+            core::ptr::write_volatile(&mut h.ingress_priority_map, *ingress.entries());
             h.nr_ingress_mappings = ingress.len() as u32;
         }
     }

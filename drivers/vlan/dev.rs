@@ -16,10 +16,10 @@ use crate::glue::vlan_header::VlanStats;
 use crate::netlink::VlanKind;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::{
-    change_flags, network_protocol, EgressQosMap, IngressQosMap, Tci, VlanProto,
-    VLAN_FLAG_BRIDGE_BINDING, VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_REORDER_HDR, VLAN_HLEN,
+    network_protocol, EgressQosMap, Tci, VlanProto, VLAN_FLAG_BRIDGE_BINDING,
+    VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_REORDER_HDR, VLAN_HLEN,
 };
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::prelude::*;
 
 /// Deferred work on a VLAN device, run by `ndo_work` (as 8021q's).
@@ -38,8 +38,6 @@ pub(crate) struct VlanDev {
     real_dev: KBox<NetDeviceRef>,
     proto: VlanProto,
     vid: u16,
-    flags: AtomicU32,
-    ingress: RcuBox<IngressQosMap>,
     egress: RcuBox<EgressQosMap>,
     /// The lower's address when we last synced our unicast filter entry.
     real_dev_addr: AtomicU64,
@@ -56,15 +54,13 @@ fn mac_to_u64(mac: &MacAddr) -> u64 {
 }
 
 impl VlanDev {
-    /// A VLAN (`proto`, `vid`) on `real_dev` with 8021q's default flags.
+    /// The state of VLAN (`proto`, `vid`) on `real_dev`.
     pub(crate) fn new(real_dev: &NetDevice, proto: VlanProto, vid: u16) -> Result<KBox<VlanDev>> {
         Ok(KBox::new(
             VlanDev {
                 real_dev: NetDeviceRef::new(real_dev)?,
                 proto,
                 vid,
-                flags: AtomicU32::new(VLAN_FLAG_REORDER_HDR),
-                ingress: RcuBox::new(KBox::new(IngressQosMap::default(), GFP_KERNEL)?),
                 egress: RcuBox::new(KBox::new(EgressQosMap::default(), GFP_KERNEL)?),
                 real_dev_addr: AtomicU64::new(0),
                 stats: VlanStats::new()?,
@@ -94,38 +90,9 @@ impl VlanDev {
         &self.stats
     }
 
-    /// The 8021q flags (`VLAN_FLAG_*`).
-    pub(crate) fn flags(&self) -> u32 {
-        self.flags.load(Ordering::Relaxed)
-    }
-
-    fn has_flag(&self, flag: u32) -> bool {
-        self.flags() & flag != 0
-    }
-
-    /// Calls `f` with the ingress map.
-    pub(crate) fn with_ingress<R>(&self, f: impl FnOnce(&IngressQosMap) -> R) -> R {
-        self.ingress.read(f)
-    }
-
     /// Calls `f` with the egress map.
     pub(crate) fn with_egress<R>(&self, f: impl FnOnce(&EgressQosMap) -> R) -> R {
         self.egress.read(f)
-    }
-
-    /// Applies an `IFLA_VLAN_FLAGS` change. RTNL.
-    pub(crate) fn change_flags(&self, flags: u32, mask: u32) -> Result {
-        let new = change_flags(self.flags(), flags, mask).map_err(|_| EINVAL)?;
-        self.flags.store(new, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// Applies ingress mappings (VLAN priority, skb priority). RTNL.
-    pub(crate) fn set_ingress(&self, mappings: impl Iterator<Item = (u32, u32)>) -> Result {
-        let mut map = KBox::new(self.with_ingress(|m| *m), GFP_KERNEL)?;
-        mappings.for_each(|(vlan_prio, skb_prio)| map.set(vlan_prio, skb_prio));
-        self.ingress.replace(map);
-        Ok(())
     }
 
     /// Applies egress mappings (skb priority, VLAN priority). RTNL.
@@ -142,6 +109,11 @@ impl VlanDev {
         self.egress.replace(map);
         result
     }
+}
+
+/// Whether the VLAN has `flag` (`VLAN_FLAG_*`) set.
+fn has_flag(dev: Dev<'_, VlanKind>, flag: u32) -> bool {
+    dev.header().flags() & flag != 0
 }
 
 /// `ndo_init` (`vlan_dev_init()`): takes the lower's flags, features and
@@ -195,7 +167,7 @@ fn inherit_address(dev: &NetDevice, real: &NetDevice) -> bool {
 pub(crate) fn open(dev: Dev<'_, VlanKind>) -> Result {
     let s = dev.state();
     let real = s.real_dev();
-    if !real.is_up() && !s.has_flag(VLAN_FLAG_LOOSE_BINDING) {
+    if !real.is_up() && !has_flag(dev, VLAN_FLAG_LOOSE_BINDING) {
         return Err(ENETDOWN);
     }
     // The explicit open supersedes any deferred link-state sync.
@@ -208,7 +180,7 @@ pub(crate) fn open(dev: Dev<'_, VlanKind>) -> Result {
     }
     s.real_dev_addr
         .store(mac_to_u64(&real.mac()), Ordering::Relaxed);
-    if real.carrier_ok() && !s.has_flag(VLAN_FLAG_BRIDGE_BINDING) {
+    if real.carrier_ok() && !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
         dev.set_carrier(true);
     }
     Ok(())
@@ -223,7 +195,7 @@ pub(crate) fn stop(dev: Dev<'_, VlanKind>) -> Result {
     if dev.mac() != real.mac() {
         real.uc_del(&dev.mac());
     }
-    if !s.has_flag(VLAN_FLAG_BRIDGE_BINDING) {
+    if !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
         dev.set_carrier(false);
     }
     Ok(())
@@ -236,7 +208,7 @@ pub(crate) fn start_xmit(dev: Dev<'_, VlanKind>, mut skb: SkBuff) {
     let tpid = s.proto.ethertype();
     // Frames that already carry our tag in-band (REORDER_HDR off, or built
     // by the sender) go out as they are.
-    if s.has_flag(VLAN_FLAG_REORDER_HDR) || !skb.has_inband_vlan_tag(tpid) {
+    if has_flag(dev, VLAN_FLAG_REORDER_HDR) || !skb.has_inband_vlan_tag(tpid) {
         let qos = s.with_egress(|m| m.qos_bits(skb.priority()));
         skb.put_vlan_tag(tpid, Tci::new(s.vid, qos).0);
     }
@@ -258,7 +230,7 @@ pub(crate) fn get_stats64(dev: Dev<'_, VlanKind>, stats: &mut LinkStats) {
 pub(crate) fn create_header(dev: Dev<'_, VlanKind>, mut header: HardHeader<'_>) -> i32 {
     let s = dev.state();
     let mut pushed = 0;
-    if !s.has_flag(VLAN_FLAG_REORDER_HDR) {
+    if !has_flag(dev, VLAN_FLAG_REORDER_HDR) {
         let qos = s.with_egress(|m| m.qos_bits(header.priority()));
         header.push_vlan_tag(s.proto.ethertype(), Tci::new(s.vid, qos).0);
         pushed = VLAN_HLEN as u32;
@@ -341,7 +313,7 @@ pub(crate) fn fix_features(dev: Dev<'_, VlanKind>, features: u64) -> u64 {
 pub(crate) fn work(dev: Dev<'_, VlanKind>, events: u64) {
     let s = dev.state();
     let real = s.real_dev();
-    let loose = s.has_flag(VLAN_FLAG_LOOSE_BINDING);
+    let loose = has_flag(dev, VLAN_FLAG_LOOSE_BINDING);
     if events & WORK_LINK_STATE != 0 {
         let change = if real.is_up() {
             !dev.is_up()
@@ -371,7 +343,7 @@ pub(crate) fn work(dev: Dev<'_, VlanKind>, events: u64) {
 
 /// Carrier and operstate follow the lower, unless bridge binding rules.
 pub(crate) fn transfer_operstate(dev: Dev<'_, VlanKind>) {
-    if !dev.state().has_flag(VLAN_FLAG_BRIDGE_BINDING) {
+    if !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
         dev.transfer_operstate_from(dev.state().real_dev());
     }
 }

@@ -20,7 +20,9 @@ use crate::glue::netdev::{
 use crate::glue::skb::SkBuff;
 use crate::glue::vlan_header::{CoreGroup, VlanHeader, IFF_802_1Q_VLAN};
 use crate::rvnet_core::ether::{MacAddr, ETH_ALEN, ETH_P_8021Q};
-use crate::rvnet_core::vlan::{check_vid, validate_flags, VlanError, VlanProto};
+use crate::rvnet_core::vlan::{
+    change_flags, check_vid, validate_flags, VlanError, VlanProto, VLAN_FLAG_REORDER_HDR,
+};
 use kernel::prelude::*;
 
 const FLAGS_LEN: usize = core::mem::size_of::<ifla_vlan_flags>();
@@ -90,9 +92,7 @@ impl LinkOps for VlanKind {
     }
 
     fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        let result = data.map_or(Ok(()), |data| apply_config(dev.state(), data));
-        sync_header(dev.header(), dev.state());
-        result
+        data.map_or(Ok(()), |data| apply_config(dev.header(), dev.state(), data))
     }
 
     fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
@@ -111,7 +111,7 @@ impl LinkOps for VlanKind {
         total_size(2)
             + total_size(2)
             + total_size(FLAGS_LEN)
-            + map_size(s.with_ingress(|m| m.len()))
+            + map_size(dev.header().ingress().len())
             + map_size(s.with_egress(|m| m.mappings().len()))
     }
 
@@ -176,11 +176,6 @@ impl LinkOps for VlanKind {
     }
 }
 
-/// Publishes what C readers of the header need of `state`.
-fn sync_header(header: &VlanHeader, state: &VlanDev) {
-    header.set_config(state.flags(), &state.with_ingress(|m| *m));
-}
-
 /// `vlan_validate()`.
 fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
     if let Some(addr) = tb.get(IFLA_ADDRESS) {
@@ -216,15 +211,18 @@ fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
     Ok(())
 }
 
-/// `vlan_changelink()`: flags, then the QoS maps.
-fn apply_config(s: &VlanDev, data: Attrs<'_>) -> Result {
+/// `vlan_changelink()`: flags, then the QoS maps. The flags and the ingress
+/// map live in the C header, where the kernel's receive hook reads them.
+fn apply_config(header: &VlanHeader, s: &VlanDev, data: Attrs<'_>) -> Result {
     if let Some(f) = data.get(IFLA_VLAN_FLAGS) {
         let (flags, mask) = flags_of(f);
-        s.change_flags(flags, mask)?;
+        header.set_flags(change_flags(header.flags(), flags, mask).map_err(|_| EINVAL)?);
     }
     if let Some(map) = data.get(IFLA_VLAN_INGRESS_QOS) {
         // A mapping is (from: VLAN priority, to: skb priority).
-        s.set_ingress(mappings(map))?;
+        let mut ingress = header.ingress();
+        mappings(map).for_each(|(vlan_prio, skb_prio)| ingress.set(vlan_prio, skb_prio));
+        header.set_ingress(&ingress);
     }
     if let Some(map) = data.get(IFLA_VLAN_EGRESS_QOS) {
         // A mapping is (from: skb priority, to: VLAN priority).
@@ -284,10 +282,11 @@ fn register_vlan(
     let tpid = proto.ethertype();
     // Also creates the lower's vlan_info group, if it has none yet.
     real.vlan_vid_add(tpid, vid)?;
+    let header = link.header();
     let registered = VlanDev::new(real, proto, vid).and_then(|state| {
-        data.map_or(Ok(()), |d| apply_config(&state, d))?;
-        link.header().set_identity(real, tpid, vid, state.stats());
-        sync_header(link.header(), &state);
+        header.set_identity(real, tpid, vid, state.stats());
+        header.set_flags(VLAN_FLAG_REORDER_HDR);
+        data.map_or(Ok(()), |d| apply_config(header, &state, d))?;
         link.register(state)
     });
     let dev = match registered {
@@ -329,7 +328,7 @@ fn fill_info(dev: Dev<'_, VlanKind>, msg: &mut NlMsg) -> Result {
     let s = dev.state();
     msg.put_be16(IFLA_VLAN_PROTOCOL, s.proto().ethertype())?;
     msg.put_u16(IFLA_VLAN_ID, s.vid())?;
-    let flags = s.flags();
+    let flags = dev.header().flags();
     if flags != 0 {
         let mut f = [0u8; FLAGS_LEN];
         f[..4].copy_from_slice(&flags.to_ne_bytes());
@@ -342,7 +341,7 @@ fn fill_info(dev: Dev<'_, VlanKind>, msg: &mut NlMsg) -> Result {
         m[4..].copy_from_slice(&to.to_ne_bytes());
         msg.put(IFLA_VLAN_QOS_MAPPING, &m)
     };
-    let ingress = s.with_ingress(|m| *m);
+    let ingress = dev.header().ingress();
     if !ingress.is_empty() {
         msg.nest(IFLA_VLAN_INGRESS_QOS, |msg| {
             for (vlan_prio, &skb_prio) in ingress.entries().iter().enumerate() {

@@ -73,14 +73,14 @@ impl ShowDevice for DeviceFile {
         };
         let s = vlan.state();
         let stats = dev.stats();
-        let ingress = s.with_ingress(|m| *m);
+        let ingress = vlan.header().ingress();
         s.with_egress(|egress| {
             write_device(
                 w,
                 &DevReport {
                     name: dev.name_str(),
                     vid: s.vid(),
-                    flags: s.flags(),
+                    flags: vlan.header().flags(),
                     priv_flags: dev.priv_flags(),
                     counters: DevCounters {
                         rx_packets: stats.rx_packets,
