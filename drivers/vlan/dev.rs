@@ -19,7 +19,7 @@ use crate::rvnet_core::vlan::{
     network_protocol, EgressQosMap, Tci, VlanProto, VLAN_FLAG_BRIDGE_BINDING,
     VLAN_FLAG_LOOSE_BINDING, VLAN_FLAG_REORDER_HDR, VLAN_HLEN,
 };
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use kernel::prelude::*;
 
 /// Deferred work on a VLAN device, run by `ndo_work` (as 8021q's).
@@ -39,6 +39,9 @@ pub(crate) struct VlanDev {
     proto: VlanProto,
     vid: u16,
     egress: RcuBox<EgressQosMap>,
+    /// How many egress mappings there are, so that transmit skips the map
+    /// when there are none (the usual case).
+    egress_len: AtomicUsize,
     /// The lower's address when we last synced our unicast filter entry.
     real_dev_addr: AtomicU64,
     /// Per-CPU counters, shared with the kernel's receive hook.
@@ -62,6 +65,7 @@ impl VlanDev {
                 proto,
                 vid,
                 egress: RcuBox::new(KBox::new(EgressQosMap::default(), GFP_KERNEL)?),
+                egress_len: AtomicUsize::new(0),
                 real_dev_addr: AtomicU64::new(0),
                 stats: VlanStats::new()?,
                 proc_file: DeviceFile::default(),
@@ -95,6 +99,14 @@ impl VlanDev {
         self.egress.read(f)
     }
 
+    /// The priority bits of the TCI for an skb of priority `skb_prio()`.
+    fn egress_qos(&self, skb_prio: impl FnOnce() -> u32) -> u16 {
+        if self.egress_len.load(Ordering::Relaxed) == 0 {
+            return 0;
+        }
+        self.egress.read(|m| m.qos_bits(skb_prio()))
+    }
+
     /// Applies egress mappings (skb priority, VLAN priority). RTNL.
     pub(crate) fn set_egress(&self, mappings: impl Iterator<Item = (u32, u32)>) -> Result {
         let mut map = KBox::new(self.with_egress(|m| *m), GFP_KERNEL)?;
@@ -106,7 +118,9 @@ impl VlanDev {
             }
         }
         // Like 8021q, mappings applied before a failure stay applied.
+        let len = map.mappings().len();
         self.egress.replace(map);
+        self.egress_len.store(len, Ordering::Relaxed);
         result
     }
 }
@@ -209,7 +223,7 @@ pub(crate) fn start_xmit(dev: Dev<'_, VlanKind>, mut skb: SkBuff) {
     // Frames that already carry our tag in-band (REORDER_HDR off, or built
     // by the sender) go out as they are.
     if has_flag(dev, VLAN_FLAG_REORDER_HDR) || !skb.has_inband_vlan_tag(tpid) {
-        let qos = s.with_egress(|m| m.qos_bits(skb.priority()));
+        let qos = s.egress_qos(|| skb.priority());
         skb.put_vlan_tag(tpid, Tci::new(s.vid, qos).0);
     }
     skb.set_dev(s.real_dev());
@@ -231,7 +245,7 @@ pub(crate) fn create_header(dev: Dev<'_, VlanKind>, mut header: HardHeader<'_>) 
     let s = dev.state();
     let mut pushed = 0;
     if !has_flag(dev, VLAN_FLAG_REORDER_HDR) {
-        let qos = s.with_egress(|m| m.qos_bits(header.priority()));
+        let qos = s.egress_qos(|| header.priority());
         header.push_vlan_tag(s.proto.ethertype(), Tci::new(s.vid, qos).0);
         pushed = VLAN_HLEN as u32;
     }
