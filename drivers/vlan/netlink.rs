@@ -292,7 +292,7 @@ fn register_vlan(
     let dev = match registered {
         Ok(d) => d,
         Err(e) => {
-            real.vlan_vid_del(proto.ethertype(), vid);
+            real.vlan_vid_del(tpid, vid);
             return Err(e);
         }
     };
