@@ -240,10 +240,10 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
         self.dev
     }
 
-    /// The generic link attributes (`IFLA_*`).
-    pub fn tb(&self) -> Attrs<'a> {
-        // The core always passes the table of `IFLA_MAX + 1` entries.
-        Attrs::from_raw(self.params.tb, b::__IFLA_MAX - 1).unwrap_or_else(|| unreachable!())
+    /// The generic link attributes (`IFLA_*`); the core always passes
+    /// them, so `None` does not happen in practice.
+    pub fn tb(&self) -> Option<Attrs<'a>> {
+        Attrs::from_raw(self.params.tb, b::__IFLA_MAX - 1)
     }
 
     /// The kind's attributes (`IFLA_INFO_DATA`), if given.
@@ -279,7 +279,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
             // The destructor runs on some failure paths only; whoever runs
             // first frees the state.
             drop_state::<T>(area);
-            return super::to_result(ret).map(|()| unreachable!());
+            return Err(kernel::error::Error::from_errno(ret));
         }
         // SAFETY: Registered, with its state installed.
         unsafe { Dev::from_raw(self.dev.as_raw()) }.ok_or(EINVAL)

@@ -238,7 +238,7 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
     let Some(vid) = data.and_then(|d| d.get(IFLA_VLAN_ID)).map(|a| a.u16()) else {
         return Err(extack.fail(EINVAL, c"VLAN id not specified"));
     };
-    let Some(ifindex) = tb.get(IFLA_LINK).map(|a| a.u32()) else {
+    let Some(ifindex) = tb.and_then(|tb| tb.get(IFLA_LINK)).map(|a| a.u32()) else {
         return Err(extack.fail(EINVAL, c"link not specified"));
     };
     let Some(real) = link.link_net().device_by_index(ifindex as i32) else {
@@ -262,7 +262,7 @@ fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
     }
 
     let max_mtu = dev::max_mtu(real);
-    if tb.get(IFLA_MTU).is_none() {
+    if tb.and_then(|tb| tb.get(IFLA_MTU)).is_none() {
         dev.store_mtu(max_mtu);
     } else if dev.mtu() > max_mtu {
         return Err(EINVAL);
