@@ -29,8 +29,6 @@ impl Policy {
     pub const UNSPEC: Policy = Policy::with(b::NLA_UNSPEC, 0);
     /// A `u16` attribute.
     pub const U16: Policy = Policy::with(b::NLA_U16, 0);
-    /// A `u32` attribute.
-    pub const U32: Policy = Policy::with(b::NLA_U32, 0);
     /// A nested attribute.
     pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
 

@@ -55,11 +55,6 @@ struct net *rvnet_dev_net(const struct net_device *dev)
 	return dev_net(dev);
 }
 
-bool rvnet_netif_running(const struct net_device *dev)
-{
-	return netif_running(dev);
-}
-
 bool rvnet_netif_carrier_ok(const struct net_device *dev)
 {
 	return netif_carrier_ok(dev);

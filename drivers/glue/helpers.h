@@ -22,7 +22,6 @@ void *rvnet_netdev_priv(const struct net_device *dev);
 void rvnet_netdev_hold(struct net_device *dev, netdevice_tracker *tracker);
 void rvnet_netdev_put(struct net_device *dev, netdevice_tracker *tracker);
 struct net *rvnet_dev_net(const struct net_device *dev);
-bool rvnet_netif_running(const struct net_device *dev);
 bool rvnet_netif_carrier_ok(const struct net_device *dev);
 void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr);
 u32 rvnet_netdev_priv_flags(const struct net_device *dev);

@@ -201,11 +201,6 @@ impl<'a, T: LinkOps> Dev<'a, T> {
             .flatten()
     }
 
-    /// The net device.
-    pub fn net_device(&self) -> &'a NetDevice {
-        self.dev
-    }
-
     /// The kind's state of this device.
     pub fn state(&self) -> &'a T::Device {
         // SAFETY: `state` is non-null (checked at construction) and owned
@@ -712,11 +707,6 @@ pub struct HardHeader<'a> {
 }
 
 impl HardHeader<'_> {
-    /// The EtherType of the payload.
-    pub fn ethertype(&self) -> u16 {
-        self.ethertype
-    }
-
     /// The queueing priority of the frame.
     pub fn priority(&self) -> u32 {
         // SAFETY: `skb` is the frame being built, valid for the call.

@@ -85,12 +85,6 @@ impl NetDevice {
         self.flags() & b::IFF_UP != 0
     }
 
-    /// Whether the device is running (`netif_running()`).
-    pub fn is_running(&self) -> bool {
-        // SAFETY: `self` is valid.
-        unsafe { b::rvnet_netif_running(self.as_raw()) }
-    }
-
     /// Whether the device has carrier.
     pub fn carrier_ok(&self) -> bool {
         // SAFETY: `self` is valid.
