@@ -14,6 +14,7 @@
 #[cfg(test)]
 extern crate std;
 
+pub mod bond;
 pub mod ether;
 pub mod vlan;
 pub mod vlan_proc;
