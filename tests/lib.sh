@@ -100,3 +100,68 @@ expect_on_wire() {
 	cat /tmp/wire.txt
 	grep -q -- "$pattern" /tmp/wire.txt || fail "'$pattern' not seen on $dev"
 }
+
+# The module that provides `type bond` in this run: rvnet_bond with
+# RVNET_IMPL=rust once it exists (until then the rust run still has
+# bonding.ko), bonding with RVNET_IMPL=c.
+BOND_MODULE=bonding
+if [ "${RVNET_IMPL:-rust}" = rust ] && modinfo -n rvnet_bond >/dev/null 2>&1; then
+	BOND_MODULE=rvnet_bond
+fi
+
+# unload_bond: deletes every namespace (with the bonds in them) and removes
+# the bonding module; it must go cleanly.
+unload_bond() {
+	local n
+	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
+	for _ in $(seq 50); do
+		modprobe -r "$BOND_MODULE" 2>/dev/null && break
+		sleep 0.1
+	done
+	if grep -q "^$BOND_MODULE " /proc/modules; then
+		fail "$BOND_MODULE did not unload"
+	fi
+	pass "$BOND_MODULE unloaded cleanly"
+}
+
+# bond_info NS DEV KEY: .linkinfo.info_data.KEY of bond DEV in NS (jq -r).
+bond_info() {
+	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_data.$3"
+}
+
+# slave_info NS DEV KEY: .linkinfo.info_slave_data.KEY of slave DEV in NS.
+slave_info() {
+	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_slave_data.$3"
+}
+
+# proc_bond NS DEV FIELD: the value of "FIELD: value" (first match) in
+# /proc/net/bonding/DEV of NS.
+proc_bond() {
+	in_ns "$1" cat "/proc/net/bonding/$2" | sed -n "s/^$3: //p" | head -1
+}
+
+# tx_packets NS DEV: the device's tx packet counter.
+tx_packets() {
+	in_ns "$1" ip -s -j link show "$2" | jq -r '.[0].stats64.tx.packets'
+}
+
+# ns_pair NS_A NS_B: two namespaces with lo up and without IPv6.
+ns_pair() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns"
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		in_ns "$ns" ip link set lo up
+	done
+}
+
+# bond_links NS_A NS_B N: N veth links NS_A:aI <-> NS_B:bI (I = 0..N-1),
+# down (ready to be enslaved), with fixed MACs 02:00:00:00:0a:0I and
+# 02:00:00:00:0b:0I.
+bond_links() {
+	local i
+	for i in $(seq 0 $(($3 - 1))); do
+		ip link add "a$i" netns "$1" address "02:00:00:00:0a:0$i" type veth \
+			peer name "b$i" netns "$2" address "02:00:00:00:0b:0$i"
+	done
+}
