@@ -446,3 +446,184 @@ void rvnet_vlan_core_set_auto_vid0(struct net_device *real, bool on)
 	if (vi)
 		vi->auto_vid0 = on;
 }
+
+void *rvnet_rx_handler_data(const struct net_device *dev, rx_handler_func_t *handler)
+{
+	return rtnl_dereference(dev->rx_handler) == handler ?
+		       rtnl_dereference(dev->rx_handler_data) : NULL;
+}
+
+void *rvnet_rx_handler_data_rcu(const struct net_device *dev)
+{
+	return rcu_dereference(dev->rx_handler_data);
+}
+
+int rvnet_master_upper_link(struct net_device *port, struct net_device *master,
+			    int tx_type, int hash_type, struct netlink_ext_ack *extack)
+{
+	struct netdev_lag_upper_info info = {
+		.tx_type = tx_type,
+		.hash_type = hash_type,
+	};
+
+	return netdev_master_upper_dev_link(port, master, NULL,
+					    tx_type < 0 ? NULL : &info, extack);
+}
+
+void rvnet_lower_state_changed(struct net_device *port, bool link_up, bool tx_enabled)
+{
+	struct netdev_lag_lower_state_info info = {
+		.link_up = link_up,
+		.tx_enabled = tx_enabled,
+	};
+
+	netdev_lower_state_changed(port, &info);
+}
+
+void rvnet_netdev_change_flags_raw(struct net_device *dev, u32 set, u32 clear)
+{
+	dev->flags = (dev->flags & ~clear) | set;
+}
+
+int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_ack *extack)
+{
+	struct sockaddr_storage ss = { .ss_family = dev->type };
+
+	memcpy(ss.__data, mac, dev->addr_len);
+	return dev_set_mac_address(dev, &ss, extack);
+}
+
+bool rvnet_netif_running(const struct net_device *dev)
+{
+	return netif_running(dev);
+}
+
+int rvnet_link_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex)
+{
+	struct ethtool_link_ksettings ecmd;
+	int res;
+
+	netdev_lock_ops(dev);
+	res = __ethtool_get_link_ksettings(dev, &ecmd);
+	netdev_unlock_ops(dev);
+	if (res < 0)
+		return res;
+	*speed = ecmd.base.speed;
+	*duplex = ecmd.base.duplex;
+	return 0;
+}
+
+void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *from)
+{
+	netif_addr_lock_bh(from);
+	dev_mc_sync_multiple(to, from);
+	dev_uc_sync_multiple(to, from);
+	netif_addr_unlock_bh(from);
+}
+
+void rvnet_unsync_addr_lists(struct net_device *to, struct net_device *from)
+{
+	netif_addr_lock_bh(from);
+	dev_uc_unsync(to, from);
+	dev_mc_unsync(to, from);
+	netif_addr_unlock_bh(from);
+}
+
+void rvnet_netif_tx_wake_all(struct net_device *dev)
+{
+	netif_tx_wake_all_queues(dev);
+}
+
+static void rvnet_work_timer_fire(struct timer_list *timer)
+{
+	struct rvnet_work_timer *t = timer_container_of(t, timer, timer);
+
+	netdev_work_sched(t->dev, t->events);
+}
+
+void rvnet_work_timer_init(struct rvnet_work_timer *t, struct net_device *dev,
+			   unsigned long events)
+{
+	t->dev = dev;
+	t->events = events;
+	timer_setup(&t->timer, rvnet_work_timer_fire, 0);
+}
+
+void rvnet_work_timer_arm(struct rvnet_work_timer *t, unsigned int delay_ms)
+{
+	mod_timer(&t->timer, jiffies + msecs_to_jiffies(delay_ms));
+}
+
+void rvnet_work_timer_stop(struct rvnet_work_timer *t)
+{
+	timer_delete_sync(&t->timer);
+}
+
+u64 rvnet_jiffies64_ms(void)
+{
+	return jiffies64_to_msecs(get_jiffies_64());
+}
+
+struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb)
+{
+	return skb_share_check(skb, GFP_ATOMIC);
+}
+
+struct sk_buff *rvnet_skb_clone(struct sk_buff *skb)
+{
+	return skb_clone(skb, GFP_ATOMIC);
+}
+
+u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
+{
+	len = min(len, skb->len);
+	if (skb_copy_bits(skb, 0, buf, len))
+		return 0;
+	return len;
+}
+
+const u8 *rvnet_skb_mac_header(const struct sk_buff *skb)
+{
+	return skb_mac_header(skb);
+}
+
+u32 rvnet_skb_mac_len_avail(const struct sk_buff *skb)
+{
+	return skb_tail_pointer(skb) - skb_mac_header(skb);
+}
+
+u16 rvnet_skb_protocol(const struct sk_buff *skb)
+{
+	return ntohs(skb->protocol);
+}
+
+u8 rvnet_skb_pkt_type(const struct sk_buff *skb)
+{
+	return skb->pkt_type;
+}
+
+bool rvnet_skb_vlan_tag(const struct sk_buff *skb, u16 *tci)
+{
+	if (!skb_vlan_tag_present(skb))
+		return false;
+	*tci = skb_vlan_tag_get(skb);
+	return true;
+}
+
+bool rvnet_skb_l4_hash(const struct sk_buff *skb, u32 *hash)
+{
+	if (!skb->l4_hash)
+		return false;
+	*hash = skb->hash;
+	return true;
+}
+
+u16 rvnet_skb_queue_mapping(const struct sk_buff *skb)
+{
+	return skb->queue_mapping;
+}
+
+struct net_device *rvnet_skb_dev(const struct sk_buff *skb)
+{
+	return skb->dev;
+}

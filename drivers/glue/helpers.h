@@ -88,4 +88,43 @@ unsigned int rvnet_vlan_core_count(struct net_device *real);
 bool rvnet_vlan_core_auto_vid0(struct net_device *real);
 void rvnet_vlan_core_set_auto_vid0(struct net_device *real, bool on);
 
+/* Master devices and their ports (bonding, bridge). */
+void *rvnet_rx_handler_data(const struct net_device *dev, rx_handler_func_t *handler);
+void *rvnet_rx_handler_data_rcu(const struct net_device *dev);
+int rvnet_master_upper_link(struct net_device *port, struct net_device *master,
+			    int tx_type, int hash_type, struct netlink_ext_ack *extack);
+void rvnet_lower_state_changed(struct net_device *port, bool link_up, bool tx_enabled);
+void rvnet_netdev_change_flags_raw(struct net_device *dev, u32 set, u32 clear);
+int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_ack *extack);
+bool rvnet_netif_running(const struct net_device *dev);
+int rvnet_link_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex);
+void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *from);
+void rvnet_unsync_addr_lists(struct net_device *to, struct net_device *from);
+void rvnet_netif_tx_wake_all(struct net_device *dev);
+
+/* Timers that schedule a device's ndo_work. */
+struct rvnet_work_timer {
+	struct timer_list timer;
+	struct net_device *dev;
+	unsigned long events;
+};
+void rvnet_work_timer_init(struct rvnet_work_timer *t, struct net_device *dev,
+			   unsigned long events);
+void rvnet_work_timer_arm(struct rvnet_work_timer *t, unsigned int delay_ms);
+void rvnet_work_timer_stop(struct rvnet_work_timer *t);
+u64 rvnet_jiffies64_ms(void);
+
+/* Socket buffers seen by a receive handler or a master's transmit. */
+struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
+struct sk_buff *rvnet_skb_clone(struct sk_buff *skb);
+u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len);
+const u8 *rvnet_skb_mac_header(const struct sk_buff *skb);
+u32 rvnet_skb_mac_len_avail(const struct sk_buff *skb);
+u16 rvnet_skb_protocol(const struct sk_buff *skb);
+u8 rvnet_skb_pkt_type(const struct sk_buff *skb);
+bool rvnet_skb_vlan_tag(const struct sk_buff *skb, u16 *tci);
+bool rvnet_skb_l4_hash(const struct sk_buff *skb, u32 *hash);
+u16 rvnet_skb_queue_mapping(const struct sk_buff *skb);
+struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
+
 #endif

@@ -148,6 +148,58 @@ pub trait LinkOps: Sized + 'static {
     fn work(_dev: Dev<'_, Self>, _events: u64) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Policy of the `IFLA_INFO_SLAVE_DATA` attributes of this kind's
+    /// ports (`ip link set PORT type KIND_slave ...`), indexed by type.
+    const SLAVE_POLICY: &'static [Policy] = &[];
+
+    /// `ndo_add_slave`: `ip link set PORT master DEV`.
+    fn add_slave(_dev: Dev<'_, Self>, _port: &NetDevice, _extack: &ExtAck) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_del_slave`: `ip link set PORT nomaster`.
+    fn del_slave(_dev: Dev<'_, Self>, _port: &NetDevice) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Upper bound of what [`Self::fill_slave_info`] writes.
+    fn slave_info_size(_dev: Dev<'_, Self>, _port: &NetDevice) -> usize {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes a port's attributes (`ip -d link show PORT`).
+    fn fill_slave_info(_dev: Dev<'_, Self>, _port: &NetDevice, _msg: &mut NlMsg) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies `ip link set PORT type KIND_slave ...`.
+    fn slave_changelink(
+        _dev: Dev<'_, Self>,
+        _port: &NetDevice,
+        _data: Option<Attrs<'_>>,
+        _extack: &ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_vlan_rx_add_vid`: a VLAN on top wants `vid` (TPID `proto`,
+    /// host order) received.
+    fn vlan_rx_add_vid(_dev: Dev<'_, Self>, _proto: u16, _vid: u16) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_vlan_rx_kill_vid`: undoes [`Self::vlan_rx_add_vid`].
+    fn vlan_rx_kill_vid(_dev: Dev<'_, Self>, _proto: u16, _vid: u16) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// ethtool's link settings of a device without a lower (with one, the
+    /// lower's are reported): speed in Mb/s and duplex, as ethtool's
+    /// `SPEED_*` and `DUPLEX_*` codes.
+    fn link_settings(_dev: Dev<'_, Self>) -> (u32, u8) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 #[repr(C)]
@@ -321,6 +373,15 @@ impl<T: LinkOps> LinkRegistration<T> {
             o.get_size = Some(get_size_callback::<T>);
             o.fill_info = Some(fill_info_callback::<T>);
             o.get_link_net = Some(get_link_net_callback::<T>);
+            if T::HAS_FILL_SLAVE_INFO {
+                o.slave_maxtype = T::SLAVE_POLICY.len().saturating_sub(1) as u32;
+                o.slave_policy = Policy::table_ptr(T::SLAVE_POLICY);
+                o.get_slave_size = Some(get_slave_size_callback::<T>);
+                o.fill_slave_info = Some(fill_slave_info_callback::<T>);
+            }
+            if T::HAS_SLAVE_CHANGELINK {
+                o.slave_changelink = Some(slave_changelink_callback::<T>);
+            }
         }
         // SAFETY: `ops` stays valid (boxed) until `drop` unregisters it.
         super::to_result(unsafe { b::rtnl_link_register(ops.get()) })?;
@@ -381,6 +442,18 @@ impl<T: LinkOps> Adapter<T> {
             o.ndo_get_stats64 = Some(ndo_get_stats64::<T>);
         }
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
+        if T::HAS_ADD_SLAVE {
+            o.ndo_add_slave = Some(ndo_add_slave::<T>);
+        }
+        if T::HAS_DEL_SLAVE {
+            o.ndo_del_slave = Some(ndo_del_slave::<T>);
+        }
+        if T::HAS_VLAN_RX_ADD_VID {
+            o.ndo_vlan_rx_add_vid = Some(ndo_vlan_rx_add_vid::<T>);
+        }
+        if T::HAS_VLAN_RX_KILL_VID {
+            o.ndo_vlan_rx_kill_vid = Some(ndo_vlan_rx_kill_vid::<T>);
+        }
         o
     };
 
@@ -696,6 +769,118 @@ unsafe extern "C" fn ndo_get_stats64<T: LinkOps>(dev: *mut b::net_device, stats:
     unsafe { with_dev::<T, _>(dev, (), |d| T::get_stats64(d, &mut *stats)) }
 }
 
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_add_slave<T: LinkOps>(
+    dev: *mut b::net_device,
+    port: *mut b::net_device,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnl passes a valid port device, under RTNL.
+    let port = unsafe { NetDevice::from_raw(port) };
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::add_slave(d, port, &ExtAck::from_raw(extack)))
+        })
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_del_slave<T: LinkOps>(
+    dev: *mut b::net_device,
+    port: *mut b::net_device,
+) -> c_int {
+    // SAFETY: rtnl passes a valid port device, under RTNL.
+    let port = unsafe { NetDevice::from_raw(port) };
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::del_slave(d, port))) }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn get_slave_size_callback<T: LinkOps>(
+    dev: *const b::net_device,
+    port: *const b::net_device,
+) -> usize {
+    // SAFETY: rtnl passes a valid port of `dev`, under RTNL.
+    let port = unsafe { NetDevice::from_raw(port) };
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| T::slave_info_size(d, port)) }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn fill_slave_info_callback<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    dev: *const b::net_device,
+    port: *const b::net_device,
+) -> c_int {
+    let mut msg = NlMsg::from_raw(skb);
+    // SAFETY: rtnl passes a valid port of `dev`, under RTNL.
+    let port = unsafe { NetDevice::from_raw(port) };
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::fill_slave_info(d, port, &mut msg))) }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn slave_changelink_callback<T: LinkOps>(
+    dev: *mut b::net_device,
+    port: *mut b::net_device,
+    _tb: *mut *mut b::nlattr,
+    data: *mut *mut b::nlattr,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    let data = Attrs::from_raw(data, T::SLAVE_POLICY.len().saturating_sub(1) as u32);
+    // SAFETY: rtnl passes a valid port of `dev`, under RTNL.
+    let port = unsafe { NetDevice::from_raw(port) };
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::slave_changelink(d, port, data, &ExtAck::from_raw(extack)))
+        })
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_vlan_rx_add_vid<T: LinkOps>(
+    dev: *mut b::net_device,
+    proto: u16,
+    vid: u16,
+) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::vlan_rx_add_vid(d, u16::from_be(proto), vid))
+        })
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_vlan_rx_kill_vid<T: LinkOps>(
+    dev: *mut b::net_device,
+    proto: u16,
+    vid: u16,
+) -> c_int {
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::vlan_rx_kill_vid(d, u16::from_be(proto), vid))
+        })
+    }
+}
+
 /// A link-layer header to build (the arguments of `header_ops->create`).
 pub struct HardHeader<'a> {
     skb: *mut b::sk_buff,
@@ -835,6 +1020,13 @@ unsafe extern "C" fn get_link_ksettings<T: LinkOps>(
     unsafe {
         with_dev::<T, _>(dev, EOPNOTSUPP.to_errno(), |d| match T::lower(d) {
             Some(l) => b::__ethtool_get_link_ksettings(l.as_raw(), cmd),
+            None if T::HAS_LINK_SETTINGS => {
+                let (speed, duplex) = T::link_settings(d);
+                (*cmd).base.speed = speed;
+                (*cmd).base.duplex = duplex;
+                (*cmd).base.port = b::PORT_OTHER as u8;
+                0
+            }
             None => EOPNOTSUPP.to_errno(),
         })
     }

@@ -14,9 +14,11 @@ pub mod link;
 pub mod netdev;
 pub mod notifier;
 pub mod pernet;
+pub mod port;
 pub mod procfs;
 pub mod rcu;
 pub mod skb;
+pub mod timer;
 pub mod vlan_header;
 
 /// Turns a kernel return value (0 or a negative errno) into a [`Result`].

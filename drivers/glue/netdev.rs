@@ -12,7 +12,7 @@ use kernel::str::CStrExt as _;
 use kernel::types::Opaque;
 
 pub use b::{
-    ARPHRD_ETHER, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
+    ARPHRD_ETHER, IFF_BONDING, IFF_NO_ADDRCONF, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
 };
 
@@ -294,6 +294,139 @@ impl NetDevice {
     pub fn unlink_upper_of(&self, lower: &NetDevice) {
         // SAFETY: Both devices are valid and the caller holds RTNL.
         unsafe { b::netdev_upper_dev_unlink(lower.as_raw(), self.as_raw()) }
+    }
+
+    /// Opens the device (`dev_open`), as `ip link set up` does. RTNL.
+    pub fn open(&self, extack: &super::attr::ExtAck) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        to_result(unsafe { b::dev_open(self.as_raw(), extack.as_raw()) })
+    }
+
+    /// Closes the device (`dev_close`). RTNL.
+    pub fn close(&self) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::dev_close(self.as_raw()) }
+    }
+
+    /// Whether the device is up (`netif_running`).
+    pub fn is_running(&self) -> bool {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netif_running(self.as_raw()) }
+    }
+
+    /// Changes the device's MTU through its driver (`dev_set_mtu`). RTNL.
+    pub fn change_mtu(&self, mtu: u32) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        to_result(unsafe { b::dev_set_mtu(self.as_raw(), mtu as i32) })
+    }
+
+    /// Changes the device's hardware address through its driver
+    /// (`dev_set_mac_address`), notifying the stack. RTNL.
+    pub fn change_mac(&self, mac: &MacAddr, extack: &super::attr::ExtAck) -> Result {
+        // SAFETY: `self` is valid, the caller holds RTNL; the address is
+        // copied.
+        to_result(unsafe { b::rvnet_dev_set_mac(self.as_raw(), mac.0.as_ptr(), extack.as_raw()) })
+    }
+
+    /// Sets and clears `IFF_*` bits in `flags` directly, as drivers do for
+    /// `IFF_MASTER` and `IFF_SLAVE`. RTNL.
+    pub fn change_flags_raw(&self, set: u32, clear: u32) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_netdev_change_flags_raw(self.as_raw(), set, clear) }
+    }
+
+    /// Whether the device's single receive handler slot is taken.
+    pub fn rx_handler_busy(&self) -> bool {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::netdev_is_rx_handler_busy(self.as_raw()) }
+    }
+
+    /// The device's master (`netdev_master_upper_dev_get`), if any. RTNL.
+    pub fn master(&self) -> Option<&NetDevice> {
+        // SAFETY: `self` is valid and the caller holds RTNL, which keeps
+        // the master registered while the borrow lives.
+        let m = unsafe { b::netdev_master_upper_dev_get(self.as_raw()) };
+        // SAFETY: As above.
+        (!m.is_null()).then(|| unsafe { NetDevice::from_raw(m) })
+    }
+
+    /// Whether VLAN devices sit on this device (`vlan_uses_dev`). RTNL.
+    pub fn has_vlans(&self) -> bool {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::vlan_uses_dev(self.as_raw()) }
+    }
+
+    /// Adds every VLAN id `upper` has to `self` (`vlan_vids_add_by_dev`).
+    /// RTNL.
+    pub fn add_vids_of(&self, upper: &NetDevice) -> Result {
+        // SAFETY: Both devices are valid and the caller holds RTNL.
+        to_result(unsafe { b::vlan_vids_add_by_dev(self.as_raw(), upper.as_raw()) })
+    }
+
+    /// Undoes [`Self::add_vids_of`]. RTNL.
+    pub fn del_vids_of(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid and the caller holds RTNL.
+        unsafe { b::vlan_vids_del_by_dev(self.as_raw(), upper.as_raw()) }
+    }
+
+    /// Syncs `upper`'s address lists into `self`, one of several lowers
+    /// (`dev_{mc,uc}_sync_multiple`, with `upper`'s address lock taken).
+    pub fn sync_addr_lists_multiple(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid; the helper takes the lock.
+        unsafe { b::rvnet_sync_addr_lists_multiple(self.as_raw(), upper.as_raw()) }
+    }
+
+    /// Undoes [`Self::sync_addr_lists_multiple`].
+    pub fn unsync_addr_lists_locked(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid; the helper takes the lock.
+        unsafe { b::rvnet_unsync_addr_lists(self.as_raw(), upper.as_raw()) }
+    }
+
+    /// Adds a multicast address to the device's filter.
+    pub fn mc_add(&self, mac: &MacAddr) -> Result {
+        // SAFETY: `self` is valid; the address is copied.
+        to_result(unsafe { b::dev_mc_add(self.as_raw(), mac.0.as_ptr()) })
+    }
+
+    /// Removes a multicast address added by [`Self::mc_add`].
+    pub fn mc_del(&self, mac: &MacAddr) {
+        // SAFETY: `self` is valid. Removing an absent address is harmless.
+        unsafe { b::dev_mc_del(self.as_raw(), mac.0.as_ptr()) };
+    }
+
+    /// Turns large receive offload off (`dev_disable_lro`). RTNL.
+    pub fn disable_lro(&self) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::dev_disable_lro(self.as_raw()) }
+    }
+
+    /// Recomputes a master's features from its lowers
+    /// (`netdev_compute_master_upper_features`). RTNL.
+    pub fn compute_upper_features(&self, update_header: bool) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::netdev_compute_master_upper_features(self.as_raw(), update_header) }
+    }
+
+    /// Tells the stack a port's link and transmit state changed
+    /// (`netdev_lower_state_changed`). RTNL.
+    pub fn lower_state_changed(&self, link_up: bool, tx_enabled: bool) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_lower_state_changed(self.as_raw(), link_up, tx_enabled) }
+    }
+
+    /// The link speed (Mb/s) and duplex (`DUPLEX_*`) the driver reports,
+    /// if it reports any.
+    pub fn speed_duplex(&self) -> Option<(u32, u8)> {
+        let (mut speed, mut duplex) = (0, 0);
+        // SAFETY: `self` is valid; the outputs are writable.
+        let ret = unsafe { b::rvnet_link_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
+        (ret == 0).then_some((speed, duplex))
+    }
+
+    /// Wakes every transmit queue.
+    pub fn wake_tx_queues(&self) {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netif_tx_wake_all(self.as_raw()) }
     }
 
     /// Queues the device for unregistration (`unregister_netdevice_queue`).

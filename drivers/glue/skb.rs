@@ -68,6 +68,77 @@ impl SkBuff {
         unsafe { b::rvnet_skb_has_inband_tag(self.raw(), proto.to_be()) }
     }
 
+    /// The device the skb is on (raw, for the receive path).
+    pub(crate) fn dev_raw(&self) -> *mut b::net_device {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_dev(self.raw()) }
+    }
+
+    /// Makes the skb private to us if it is shared (`skb_share_check`);
+    /// `None` when that failed (the skb was freed).
+    pub fn unshare(self) -> Option<SkBuff> {
+        // SAFETY: We own the skb; the helper consumes it and returns an
+        // owned one or NULL.
+        unsafe { SkBuff::from_raw(b::rvnet_skb_share_check(self.into_raw())) }
+    }
+
+    /// A clone sharing the data (`skb_clone`, atomic allocation).
+    pub fn try_clone(&self) -> Option<SkBuff> {
+        // SAFETY: We own a valid skb; the clone is a new owned skb.
+        unsafe { SkBuff::from_raw(b::rvnet_skb_clone(self.raw())) }
+    }
+
+    /// The `PACKET_*` type the receive path gave the frame.
+    pub fn pkt_type(&self) -> u8 {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_pkt_type(self.raw()) }
+    }
+
+    /// `skb->protocol`, host order.
+    pub fn protocol(&self) -> u16 {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_protocol(self.raw()) }
+    }
+
+    /// The out-of-band VLAN tag's TCI, if the skb carries one.
+    pub fn vlan_tci(&self) -> Option<u16> {
+        let mut tci = 0;
+        // SAFETY: We own a valid skb; `tci` is writable.
+        unsafe { b::rvnet_skb_vlan_tag(self.raw(), &mut tci) }.then_some(tci)
+    }
+
+    /// The skb's flow hash when it is a layer-4 hash (`skb->l4_hash`).
+    pub fn l4_hash(&self) -> Option<u32> {
+        let mut hash = 0;
+        // SAFETY: We own a valid skb; `hash` is writable.
+        unsafe { b::rvnet_skb_l4_hash(self.raw(), &mut hash) }.then_some(hash)
+    }
+
+    /// The transmit queue the stack chose.
+    pub fn queue_mapping(&self) -> u16 {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_queue_mapping(self.raw()) }
+    }
+
+    /// The frame's first bytes from its MAC header: the linear data when it
+    /// holds `buf.len()` bytes or the whole frame, else a copy into `buf`.
+    pub fn headers<'a>(&'a self, buf: &'a mut [u8]) -> &'a [u8] {
+        // SAFETY: We own a valid skb; the MAC header is set on both the
+        // transmit and the receive path, and the bytes up to the tail are
+        // its linear data.
+        let linear = unsafe {
+            let start = b::rvnet_skb_mac_header(self.raw());
+            let avail = b::rvnet_skb_mac_len_avail(self.raw()) as usize;
+            core::slice::from_raw_parts(start, avail)
+        };
+        if linear.len() >= buf.len() || linear.len() >= self.len() as usize {
+            return linear;
+        }
+        // SAFETY: We own a valid skb and `buf` is writable for its length.
+        let n = unsafe { b::rvnet_skb_copy_head(self.raw(), buf.as_mut_ptr(), buf.len() as u32) };
+        buf.get(..n as usize).unwrap_or(&[])
+    }
+
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
     /// returns the `NET_XMIT_*` code.
     pub fn queue_xmit(self) -> i32 {

@@ -6,5 +6,6 @@
 
 pub mod hash;
 pub mod lacp;
+pub mod monitor;
 pub mod options;
 pub mod proc;

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Ports of master devices (bond slaves, bridge ports): the lower device's
+//! receive handler (`netdev_rx_handler_register`) and its link to the master
+//! (`netdev_master_upper_dev_link`), set up and torn down together.
+//!
+//! A [`Port`] is shared between the master's control path (which keeps an
+//! `Arc` to it) and the receive path on the lower device (which holds the
+//! other reference, as the handler's data, while the port is attached).
+
+use super::attr::ExtAck;
+use super::bindings as b;
+use super::link::{Dev, LinkOps};
+use super::netdev::{NetDevice, NetDeviceRef};
+use super::skb::SkBuff;
+use super::to_result;
+use core::marker::PhantomData;
+use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::error::Result;
+use kernel::sync::{Arc, ArcBorrow};
+
+/// What a port's receive handler did with a frame.
+pub enum RxResult {
+    /// The frame now belongs to another device (the master): run the
+    /// receive path again on it.
+    Another(SkBuff),
+    /// Let the stack go on with the frame on the port itself.
+    Pass(SkBuff),
+    /// Deliver the frame only to protocols bound to the port itself.
+    Exact(SkBuff),
+    /// The handler took the frame (delivered or freed it).
+    Consumed,
+}
+
+/// Proof that the code holding it runs inside the receive path's RCU
+/// read-side section; borrows tied to it cannot escape the section.
+pub struct RxContext(PhantomData<*const ()>);
+
+/// The per-port state a master keeps, and its receive handler.
+pub trait PortOps: Send + Sync + Sized + 'static {
+    /// The master's link kind.
+    type Master: LinkOps;
+
+    /// Handles one frame arriving on the port.
+    fn receive(master: Dev<'_, Self::Master>, port: &Port<Self>, skb: SkBuff, ctx: &RxContext)
+        -> RxResult;
+}
+
+/// How a master distributes traffic over its ports, for the LAG
+/// information the kernel passes to lower-device drivers
+/// (`struct netdev_lag_upper_info`).
+#[derive(Clone, Copy)]
+pub struct LagInfo {
+    /// `enum netdev_lag_tx_type`.
+    pub tx_type: u32,
+    /// `enum netdev_lag_hash`.
+    pub hash_type: u32,
+}
+
+/// A lower device attached to a master, with the master's state for it.
+pub struct Port<P: PortOps> {
+    dev: KBox<NetDeviceRef>,
+    master: *const b::net_device,
+    state: P,
+}
+
+// SAFETY: `master` is only dereferenced while the port is attached, which
+// the master's lifetime covers; the rest is `Send`/`Sync` by itself.
+unsafe impl<P: PortOps> Send for Port<P> {}
+// SAFETY: As above.
+unsafe impl<P: PortOps> Sync for Port<P> {}
+
+impl<P: PortOps> Port<P> {
+    /// Attaches `lower` to `master` with `state`: installs the receive
+    /// handler (`EBUSY` when the lower's single slot is taken) and links
+    /// the master above the lower. Nothing is left behind on failure.
+    /// RTNL.
+    pub fn attach(
+        master: Dev<'_, P::Master>,
+        lower: &NetDevice,
+        state: P,
+        lag: Option<LagInfo>,
+        extack: &ExtAck,
+    ) -> Result<Arc<Port<P>>> {
+        let port = Arc::new(
+            Port {
+                dev: NetDeviceRef::new(lower)?,
+                master: master.as_raw(),
+                state,
+            },
+            GFP_KERNEL,
+        )?;
+        let data = Arc::into_raw(port.clone());
+        // SAFETY: The caller holds RTNL; the reference `data` stands for is
+        // dropped by `detach` (or below), after the handler is unregistered.
+        let ret = unsafe {
+            b::netdev_rx_handler_register(
+                lower.as_raw(),
+                Some(rx_handler_callback::<P>),
+                data.cast_mut().cast(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Not installed: take the reference back.
+            drop(unsafe { Arc::from_raw(data) });
+            return Err(e);
+        }
+        let (tx_type, hash_type) = lag.map_or((-1, 0), |l| (l.tx_type as i32, l.hash_type as i32));
+        // SAFETY: Both devices are valid and the caller holds RTNL.
+        let ret = unsafe {
+            b::rvnet_master_upper_link(
+                lower.as_raw(),
+                master.as_raw(),
+                tx_type,
+                hash_type,
+                extack.as_raw(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Installed just above, under RTNL; unregistering waits
+            // for running handlers, after which the reference is unused.
+            unsafe {
+                b::netdev_rx_handler_unregister(lower.as_raw());
+                drop(Arc::from_raw(data));
+            }
+            return Err(e);
+        }
+        Ok(port)
+    }
+
+    /// The port attached through `lower`, if `lower` is a port of a master
+    /// of this kind. RTNL.
+    pub fn of(lower: &NetDevice) -> Option<ArcBorrow<'_, Port<P>>> {
+        // SAFETY: `lower` is valid and the caller holds RTNL. The data is a
+        // `Port<P>` only when the handler is `rx_handler_callback::<P>`,
+        // which the helper checks.
+        let data = unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
+        // SAFETY: See above: `data` is the reference `attach` leaked, alive
+        // while attached, which RTNL guarantees for the borrow.
+        (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<Port<P>>()) })
+    }
+
+    /// Undoes [`Self::attach`]: unlinks the master and removes the receive
+    /// handler, waiting for running handlers. RTNL.
+    pub fn detach(&self) {
+        let lower = self.device();
+        // SAFETY: `lower` is valid and the caller holds RTNL.
+        let data = unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
+        if !core::ptr::eq(data.cast_const(), core::ptr::from_ref(self).cast()) {
+            return;
+        }
+        // SAFETY: Attached (checked above), under RTNL. Unregistering the
+        // handler waits for running handlers, after which the receive path
+        // no longer uses the reference it held.
+        unsafe {
+            b::netdev_upper_dev_unlink(lower.as_raw(), self.master.cast_mut());
+            b::netdev_rx_handler_unregister(lower.as_raw());
+            drop(Arc::from_raw(data.cast::<Port<P>>()));
+        }
+    }
+
+    /// The lower device.
+    pub fn device(&self) -> &NetDevice {
+        &self.dev
+    }
+
+    /// The master's state for this port.
+    pub fn state(&self) -> &P {
+        &self.state
+    }
+
+    /// The master, for the control path (the caller holds RTNL, under
+    /// which an attached port's master stays registered).
+    pub fn master_rtnl(&self) -> Option<Dev<'_, P::Master>> {
+        // SAFETY: See the method's description: the master outlives its
+        // attached ports.
+        unsafe { Dev::from_raw(self.master) }
+    }
+}
+
+/// The C entry point of every port's receive handler.
+///
+/// # Safety
+///
+/// Called by the receive path with a valid `*pskb` on a device whose
+/// handler data is a `Port<P>` (installed by [`Port::attach`]).
+unsafe extern "C" fn rx_handler_callback<P: PortOps>(
+    pskb: *mut *mut b::sk_buff,
+) -> b::rx_handler_result_t {
+    // SAFETY: The receive path passes us ownership of a valid skb.
+    let Some(skb) = (unsafe { SkBuff::from_raw(*pskb) }) else {
+        return b::RX_HANDLER_PASS;
+    };
+    // SAFETY: Under the receive path's RCU section `skb->dev` is valid and
+    // its handler data is a `Port<P>` (see the function's safety section),
+    // cleared only a grace period after the handler was removed.
+    let port = unsafe { &*b::rvnet_rx_handler_data_rcu(skb.dev_raw()).cast::<Port<P>>() };
+    // SAFETY: An attached port's master is registered until the port is
+    // detached, which waits for this handler.
+    let Some(master) = (unsafe { Dev::from_raw(port.master) }) else {
+        // SAFETY: `pskb` is writable; ownership returns to the caller.
+        unsafe { *pskb = skb.into_raw() };
+        return b::RX_HANDLER_PASS;
+    };
+    let (skb, ret) = match P::receive(master, port, skb, &RxContext(PhantomData)) {
+        RxResult::Another(skb) => (skb, b::RX_HANDLER_ANOTHER),
+        RxResult::Pass(skb) => (skb, b::RX_HANDLER_PASS),
+        RxResult::Exact(skb) => (skb, b::RX_HANDLER_EXACT),
+        RxResult::Consumed => return b::RX_HANDLER_CONSUMED,
+    };
+    // SAFETY: `pskb` is writable; ownership returns to the caller.
+    unsafe { *pskb = skb.into_raw() };
+    ret
+}
