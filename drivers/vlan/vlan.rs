@@ -23,7 +23,7 @@
 #[path = "../../src/lib.rs"]
 mod rvnet_core;
 
-#[allow(dead_code, unreachable_pub)]
+#[allow(dead_code, unreachable_pub, unused_imports)]
 #[path = "../glue/mod.rs"]
 mod glue;
 
