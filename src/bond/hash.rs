@@ -497,6 +497,10 @@ impl Dissector<'_> {
                 Ret::ProtoAgain
             }
             ETH_P_TIPC => {
+                // struct tipc_basic_hdr: four 32-bit words.
+                if !has(f, at, 16) {
+                    return Ret::OutBad;
+                }
                 let (Some(w0), Some(w3)) = (be32(f, at), bytes4(f, at + 12)) else {
                     return Ret::OutBad;
                 };
@@ -1088,6 +1092,82 @@ mod tests {
             bond_xmit_hash(XmitHashPolicy::Encap34, &f, &meta),
             0x29a9_dddc
         );
+    }
+
+    #[cfg(target_endian = "little")]
+    #[test]
+    fn encap_through_pppoe_hop_by_hop_and_tags() {
+        // PPPoE session (ver 1, type 1, code 0), PPP protocol 0x0021.
+        let mut f = eth(DST, SRC, 0x8864);
+        f.extend_from_slice(&[0x11, 0, 0, 1, 0, 40, 0, 0x21]);
+        f.extend(ipv4(6, A, B, 0));
+        f.extend(ports(1000, 80));
+        assert_eq!(hash(XmitHashPolicy::Encap34, &f), 0x29a9_dddc);
+        // IPv6 with a hop-by-hop header (8 bytes) before UDP: the same
+        // value as ipv6_by_hand.
+        let mut s = [0u8; 16];
+        s[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        let mut d = s;
+        s[15] = 1;
+        d[15] = 2;
+        let mut g = eth(DST, SRC, 0x86dd);
+        g.extend(ipv6(0, s, d));
+        g.extend_from_slice(&[17, 0, 1, 4, 0, 0, 0, 0]);
+        g.extend(ports(1000, 80));
+        assert_eq!(hash(XmitHashPolicy::Encap34, &g), 0x29a9_dddc);
+        // layer3+4 takes nexthdr 0 as the L4 protocol: no ports.
+        assert_eq!(hash(XmitHashPolicy::Layer34, &g), 0x0181_8181);
+        // An accelerated tag with skb->protocol 0x8100 and a tag still in
+        // the frame: the first pass consumes the accelerated one.
+        let mut t = eth(DST, SRC, 0x8100);
+        t.extend_from_slice(&[0, 7, 0x08, 0]);
+        t.extend(ipv4(6, A, B, 0));
+        t.extend(ports(1000, 80));
+        let mut meta = SkbMeta::for_frame(&t);
+        meta.vlan_tci = Some(5);
+        assert_eq!(
+            bond_xmit_hash(XmitHashPolicy::Encap34, &t, &meta),
+            0x29a9_dddc
+        );
+    }
+
+    #[cfg(target_endian = "little")]
+    #[test]
+    fn encap_tipc_key() {
+        // TIPC key = word 3 (01 02 03 04, native 0x04030201), no dst.
+        // eth hash 0x0a ^ 0x0b ^ 0x88ca = 0x88cb; ^ key = 0x04038aca;
+        // ^>>16 (0x0403): 0x04038ec9; ^>>8 (0x0004038e): 0x04078d47.
+        let mut f = eth(DST, SRC, 0x88ca);
+        f.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
+        assert_eq!(hash(XmitHashPolicy::Encap23, &f), 0x0407_8d47);
+        // A keepalive (w0 has 0x0e080000) takes the random word instead.
+        f[14] = 0x0e;
+        f[15] = 0x08;
+        let mut meta = SkbMeta::for_frame(&f);
+        meta.random = 0x0403_0201;
+        assert_eq!(
+            bond_xmit_hash(XmitHashPolicy::Encap23, &f, &meta),
+            0x0407_8d47
+        );
+        meta.random = 0;
+        assert_ne!(
+            bond_xmit_hash(XmitHashPolicy::Encap23, &f, &meta),
+            0x0407_8d47
+        );
+        // Truncated: not dissected, layer2 hash.
+        assert_eq!(hash(XmitHashPolicy::Encap23, &f[..29]), 0x88cb);
+    }
+
+    #[test]
+    fn huge_network_offset_is_harmless() {
+        let f = tcp4(A, B, 1000, 80);
+        let mut meta = SkbMeta::for_frame(&f);
+        meta.network_offset = usize::MAX;
+        for p in 0..6 {
+            let policy = XmitHashPolicy::from_value(p).unwrap();
+            let _ = bond_xmit_hash(policy, &f, &meta);
+        }
+        assert!(!rr_is_igmp(&f, &meta));
     }
 
     #[test]
