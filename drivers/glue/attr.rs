@@ -27,10 +27,21 @@ impl Policy {
 
     /// An attribute the kind does not use.
     pub const UNSPEC: Policy = Policy::with(b::NLA_UNSPEC, 0);
+    /// A `u8` attribute.
+    pub const U8: Policy = Policy::with(b::NLA_U8, 0);
     /// A `u16` attribute.
     pub const U16: Policy = Policy::with(b::NLA_U16, 0);
+    /// A `u32` attribute.
+    pub const U32: Policy = Policy::with(b::NLA_U32, 0);
+    /// An `s32` attribute.
+    pub const S32: Policy = Policy::with(b::NLA_S32, 0);
     /// A nested attribute.
     pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
+
+    /// A binary attribute of at most `len` bytes.
+    pub const fn binary(len: u16) -> Policy {
+        Policy::with(b::NLA_BINARY, len)
+    }
 
     /// An attribute of at least `len` bytes.
     pub const fn min_len(len: u16) -> Policy {
@@ -47,6 +58,12 @@ impl Policy {
 pub struct ExtAck(*mut b::netlink_ext_ack);
 
 impl ExtAck {
+    /// No extended ack: messages are dropped (for calls rtnl did not
+    /// start, e.g. restoring a slave's address on release).
+    pub fn none() -> ExtAck {
+        ExtAck(core::ptr::null_mut())
+    }
+
     /// Wraps a pointer from the kernel; may be null.
     pub(crate) fn from_raw(ptr: *mut b::netlink_ext_ack) -> ExtAck {
         ExtAck(ptr)
@@ -99,6 +116,11 @@ impl<'a> Attr<'a> {
         let n = d.len().min(N);
         a[..n].copy_from_slice(&d[..n]);
         a
+    }
+
+    /// The payload as a `u8`.
+    pub fn u8(&self) -> u8 {
+        self.data().first().copied().unwrap_or(0)
     }
 
     /// The payload as a `u16` in host order.
@@ -235,6 +257,21 @@ impl NlMsg {
 
     /// Appends a `u16` attribute in host order.
     pub fn put_u16(&mut self, kind: u32, v: u16) -> Result {
+        self.put(kind, &v.to_ne_bytes())
+    }
+
+    /// Appends a `u8` attribute.
+    pub fn put_u8(&mut self, kind: u32, v: u8) -> Result {
+        self.put(kind, &[v])
+    }
+
+    /// Appends a `u32` attribute in host order.
+    pub fn put_u32(&mut self, kind: u32, v: u32) -> Result {
+        self.put(kind, &v.to_ne_bytes())
+    }
+
+    /// Appends an `s32` attribute in host order.
+    pub fn put_s32(&mut self, kind: u32, v: i32) -> Result {
         self.put(kind, &v.to_ne_bytes())
     }
 

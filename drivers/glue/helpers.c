@@ -33,6 +33,7 @@ const struct rvnet_feature_masks rvnet_features = {
 	.soft_features = NETIF_F_SOFT_FEATURES,
 	.vlan_challenged = NETIF_F_VLAN_CHALLENGED,
 	.hw_vlan_ctag_filter = NETIF_F_HW_VLAN_CTAG_FILTER,
+	.lro = NETIF_F_LRO,
 };
 
 void *rvnet_netdev_priv(const struct net_device *dev)
@@ -626,4 +627,24 @@ u16 rvnet_skb_queue_mapping(const struct sk_buff *skb)
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb)
 {
 	return skb->dev;
+}
+
+void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_tx_dropped_inc(dev);
+}
+
+void rvnet_eth_hw_addr_random(struct net_device *dev)
+{
+	eth_hw_addr_random(dev);
+}
+
+void rvnet_eth_random_addr(u8 *addr)
+{
+	eth_random_addr(addr);
+}
+
+u32 rvnet_get_random_u32(void)
+{
+	return get_random_u32();
 }

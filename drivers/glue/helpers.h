@@ -14,7 +14,7 @@ struct proc_dir_entry;
 struct rvnet_feature_masks {
 	u64 sg, ip_csum, ipv6_csum, hw_csum, rxcsum, fraglist, highdma;
 	u64 sctp_crc, fcoe_crc, fso, hw_macsec, gso_software, gso_encap_all;
-	u64 soft_features, vlan_challenged, hw_vlan_ctag_filter;
+	u64 soft_features, vlan_challenged, hw_vlan_ctag_filter, lro;
 };
 extern const struct rvnet_feature_masks rvnet_features;
 
@@ -126,5 +126,9 @@ bool rvnet_skb_vlan_tag(const struct sk_buff *skb, u16 *tci);
 bool rvnet_skb_l4_hash(const struct sk_buff *skb, u32 *hash);
 u16 rvnet_skb_queue_mapping(const struct sk_buff *skb);
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
+void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev);
+void rvnet_eth_hw_addr_random(struct net_device *dev);
+void rvnet_eth_random_addr(u8 *addr);
+u32 rvnet_get_random_u32(void);
 
 #endif

@@ -13,7 +13,7 @@ use kernel::types::Opaque;
 
 pub use b::{
     ARPHRD_ETHER, IFF_BONDING, IFF_NO_ADDRCONF, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
-    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
+    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_RANDOM, NET_ADDR_STOLEN,
 };
 
 /// The statistics of a device, as `ndo_get_stats64` reports them.
@@ -429,6 +429,36 @@ impl NetDevice {
         unsafe { b::rvnet_netif_tx_wake_all(self.as_raw()) }
     }
 
+    /// Whether `self` and `other` are the same device.
+    pub fn ptr_eq(&self, other: &NetDevice) -> bool {
+        self == other
+    }
+
+    /// Counts a frame the device dropped on transmit
+    /// (`dev_core_stats_tx_dropped_inc`).
+    pub fn count_tx_dropped(&self) {
+        // SAFETY: `self` is valid; the counters are per-CPU.
+        unsafe { b::rvnet_dev_core_stats_tx_dropped_inc(self.as_raw()) }
+    }
+
+    /// Gives the device a random address (`eth_hw_addr_random`). RTNL.
+    pub fn set_random_mac(&self) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_eth_hw_addr_random(self.as_raw()) }
+    }
+
+    /// Syncs `upper`'s address lists into `self`, one of several lowers
+    /// sharing them, from `upper`'s `ndo_set_rx_mode` (which holds the
+    /// address lock).
+    pub fn sync_addr_lists_from_shared(&self, upper: &NetDevice) {
+        // SAFETY: Both devices are valid; the caller holds `upper`'s
+        // address lock, as the functions expect.
+        unsafe {
+            b::dev_mc_sync_multiple(self.as_raw(), upper.as_raw());
+            b::dev_uc_sync_multiple(self.as_raw(), upper.as_raw());
+        }
+    }
+
     /// Queues the device for unregistration (`unregister_netdevice_queue`).
     /// Without a queue it is unregistered at once. RTNL.
     pub fn unregister(&self, queue: Option<&mut UnregisterQueue>) {
@@ -682,4 +712,36 @@ pub fn feature_masks() -> &'static b::rvnet_feature_masks {
 pub fn synchronize_net() {
     // SAFETY: Sleeps; called from process context only.
     unsafe { b::rvnet_synchronize_net() }
+}
+
+/// A random 32-bit number (`get_random_u32`).
+pub fn random_u32() -> u32 {
+    // SAFETY: No preconditions.
+    unsafe { b::rvnet_get_random_u32() }
+}
+
+/// A random, locally administered unicast address (`eth_random_addr`).
+pub fn random_mac() -> MacAddr {
+    let mut mac = MacAddr([0; ETH_ALEN]);
+    // SAFETY: `mac` holds `ETH_ALEN` writable bytes.
+    unsafe { b::rvnet_eth_random_addr(mac.0.as_mut_ptr()) };
+    mac
+}
+
+/// Adds what each counter of `now` grew by since `prev` to `total`
+/// (`bond_fold_stats`).
+pub fn fold_stats(total: &mut LinkStats, now: &LinkStats, prev: &LinkStats) {
+    // SAFETY: `rtnl_link_stats64` is a `repr(C)` struct of `u64` counters
+    // only, so each one can be viewed as a `u64` array of that size.
+    let (total, now, prev) = unsafe {
+        const N: usize = core::mem::size_of::<LinkStats>() / 8;
+        (
+            &mut *core::ptr::from_mut(total).cast::<[u64; N]>(),
+            &*core::ptr::from_ref(now).cast::<[u64; N]>(),
+            &*core::ptr::from_ref(prev).cast::<[u64; N]>(),
+        )
+    };
+    for ((t, n), p) in total.iter_mut().zip(now.iter()).zip(prev.iter()) {
+        *t = t.wrapping_add(n.wrapping_sub(*p));
+    }
 }
