@@ -28,6 +28,23 @@
 //! Nothing here locks. The driver calls every method of [`Bond3ad`] with
 //! the bond's own lock held (C: `bond->mode_lock`), so ticks, received
 //! PDUs, link changes and option changes never run concurrently.
+//!
+//! # Driver protocol
+//!
+//! * Enslave: set [`Bond3ad::dev_addr`] to the bond's address, append
+//!   [`AdSlave::new`] to the slice and call [`Bond3ad::bind_slave`].
+//! * Open: [`Bond3ad::initiate_agg_selection`]`(1)`, then
+//!   [`Bond3ad::tick`] every [`AD_TIMER_INTERVAL_MS`] until the bond
+//!   closes; join [`LACPDU_MCAST_ADDR`] on every slave.
+//! * Receive handler: [`Bond3ad::rx_lacpdu`]; free the frame on
+//!   [`RxResult::Consumed`].
+//! * Link monitor: [`Bond3ad::link_changed`] on a link change,
+//!   [`Bond3ad::speed_duplex_changed`] on a new speed or duplex alone.
+//! * Release: [`Bond3ad::unbind_slave`], then remove the element.
+//! * Options: change [`Bond3ad::params`], then the matching `update_*`.
+//! * Every call reports [`Action`]s through its `out` callback, while the
+//!   slice is borrowed: the driver records or performs them (transmits may
+//!   be queued) and does the notifications outside its lock.
 
 use super::super::ether::{MacAddr, ETH_ALEN};
 
@@ -443,36 +460,40 @@ impl MarkerPdu {
 
     /// Slow protocol subtype (2).
     pub fn subtype(&self) -> u8 {
-        self.0[0]
+        let [subtype, ..] = self.0;
+        subtype
     }
 
     /// TLV type: [`AD_MARKER_INFORMATION_SUBTYPE`] or
     /// [`AD_MARKER_RESPONSE_SUBTYPE`].
     pub fn tlv_type(&self) -> u8 {
-        self.0[2]
+        let [_, _, tlv_type, ..] = self.0;
+        tlv_type
     }
 
     /// Requester port, as big endian on the wire.
     pub fn requester_port(&self) -> u16 {
-        u16::from_be_bytes([self.0[4], self.0[5]])
+        let [_, _, _, _, a, b, ..] = self.0;
+        u16::from_be_bytes([a, b])
     }
 
     /// Requester system.
     pub fn requester_system(&self) -> MacAddr {
-        MacAddr([
-            self.0[6], self.0[7], self.0[8], self.0[9], self.0[10], self.0[11],
-        ])
+        let [_, _, _, _, _, _, a, b, c, d, e, f, ..] = self.0;
+        MacAddr([a, b, c, d, e, f])
     }
 
     /// Requester transaction id, as big endian on the wire.
     pub fn requester_transaction_id(&self) -> u32 {
-        u32::from_be_bytes([self.0[12], self.0[13], self.0[14], self.0[15]])
+        let [_, _, _, _, _, _, _, _, _, _, _, _, a, b, c, d, ..] = self.0;
+        u32::from_be_bytes([a, b, c, d])
     }
 
     /// The response to this marker (`ad_marker_info_received()`).
     pub fn response(&self) -> MarkerPdu {
         let mut r = *self;
-        r.0[2] = AD_MARKER_RESPONSE_SUBTYPE;
+        let [_, _, tlv_type, ..] = &mut r.0;
+        *tlv_type = AD_MARKER_RESPONSE_SUBTYPE;
         r
     }
 }
@@ -486,8 +507,10 @@ pub fn build_marker_frame(buf: &mut [u8], src: MacAddr, pdu: &MarkerPdu) -> Opti
     w.done()
 }
 
-/// Receive machine states (43.4.11, `rx_states_t`).
+/// Receive machine states (43.4.11, `rx_states_t`); `as u8` gives the C
+/// value.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(u8)]
 pub enum RxState {
     /// Not yet run.
     #[default]
@@ -508,6 +531,7 @@ pub enum RxState {
 
 /// Periodic transmission machine states (43.4.12, `periodic_states_t`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(u8)]
 pub enum PeriodicState {
     /// Not yet run.
     #[default]
@@ -524,6 +548,7 @@ pub enum PeriodicState {
 
 /// Mux machine states (43.4.13, `mux_states_t`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(u8)]
 pub enum MuxState {
     /// Not yet run.
     #[default]
@@ -542,8 +567,10 @@ pub enum MuxState {
     CollectingDistributing,
 }
 
-/// Churn detection machine states (43.4.17, `churn_state_t`).
+/// Churn detection machine states (43.4.17, `churn_state_t`); `as u8`
+/// gives the value netlink reports.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(u8)]
 pub enum ChurnState {
     /// Monitoring for churn.
     #[default]
@@ -896,8 +923,8 @@ pub struct AdSlave {
 impl AdSlave {
     /// A slave about to be bound: its permanent address, its link state
     /// (`slave->link == BOND_LINK_UP`, taken as the device state too),
-    /// speed and duplex. Its flags start inactive, as `bond_enslave()`
-    /// sets them.
+    /// speed and duplex. Its flags start clear; [`Bond3ad::bind_slave`]
+    /// makes them inactive, as `bond_enslave()` does.
     pub fn new(perm_hwaddr: MacAddr, link_up: bool, speed_mbps: u32, duplex_full: bool) -> Self {
         AdSlave {
             port: Port::default(),
@@ -910,11 +937,7 @@ impl AdSlave {
             dev_up: link_up,
             speed_mbps,
             duplex_full,
-            flags: SlaveFlags {
-                backup: true,
-                inactive: true,
-                rx_disabled: true,
-            },
+            flags: SlaveFlags::default(),
         }
     }
 
@@ -3197,6 +3220,21 @@ mod tests {
         side.bond.set_port_priority(&mut side.slaves, 0, 1000);
         sim.run(15);
         assert_aggregated(&sim.sides[0], &sim.sides[1], &[0]);
+    }
+
+    #[test]
+    fn first_bind_delays_distributing_by_the_selection_timer() {
+        let mut sim = pair(AdParams::default(), AdParams::default());
+        // Slaves enslaved to a bond that is already up: bond_3ad_initialize()
+        // waits 8 s before the first selection.
+        sim.sides[0].bond.initiate_agg_selection(80);
+        sim.run(7);
+        let s = &sim.sides[0].slaves[0];
+        assert_eq!(s.port.sm_mux_state, MuxState::Attached);
+        assert!(s.flags.backup);
+        sim.run(2);
+        assert_aggregated(&sim.sides[0], &sim.sides[1], &[0, 1]);
+        assert_aggregated(&sim.sides[1], &sim.sides[0], &[0, 1]);
     }
 
     #[test]
