@@ -23,13 +23,12 @@ use crate::glue::port::{LagInfo, Port, PortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::SkBuff;
-use crate::glue::timer::now_ms;
 use crate::netlink::BondKind;
 use crate::options::{Mode, Params};
 use crate::rvnet_core::bond::hash::{bond_xmit_hash, rr_gen_slave_id, rr_is_igmp, RrState, SkbMeta};
-use crate::rvnet_core::bond::lacp::LACPDU_MCAST;
+use crate::rvnet_core::bond::lacp::{ETH_P_SLOW, LACPDU_MCAST_ADDR as LACPDU_MCAST};
 use crate::rvnet_core::bond::monitor::{self, Link, SlaveLink};
-use crate::rvnet_core::ether::{MacAddr, ETH_P_SLOW};
+use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering::Relaxed};
 use kernel::prelude::*;
@@ -118,8 +117,6 @@ pub(crate) struct SlaveEntry {
     pub(crate) port: Arc<SlavePort>,
     /// The link monitor's view.
     pub(crate) link: SlaveLink,
-    /// `BOND_STATE_BACKUP` when set.
-    pub(crate) backup: bool,
     /// `link_failure_count`.
     pub(crate) link_failure_count: u32,
     /// `queue_id`.
@@ -134,19 +131,16 @@ impl SlaveEntry {
 
     /// `bond_slave_state`.
     pub(crate) fn state(&self) -> u8 {
-        if self.backup {
+        if !self.port.state().tx_enabled.load(Relaxed) {
             STATE_BACKUP
         } else {
             STATE_ACTIVE
         }
     }
 
-    /// Publishes the entry's state to the datapath's atomics.
-    fn publish(&self, all_slaves_active: bool) {
-        let s = self.port.state();
-        s.link.store(self.link.link as u8, Relaxed);
-        s.tx_enabled.store(!self.backup, Relaxed);
-        s.inactive.store(self.backup && !all_slaves_active, Relaxed);
+    /// Publishes the entry's link state to the datapath's atomics.
+    fn publish(&self) {
+        self.port.state().link.store(self.link.link as u8, Relaxed);
     }
 
     fn refresh_speed(&mut self) -> bool {
@@ -211,12 +205,14 @@ impl BondCtl {
     /// Marks slave `i` active or backup (`bond_set_slave_{active,inactive}_flags`).
     fn set_backup(&mut self, i: usize, backup: bool) {
         let all_active = self.params.all_slaves_active;
-        let lb = self.params.mode.is_lb();
-        if let Some(e) = self.slaves.get_mut(i) {
+        let lb = matches!(self.params.mode, Mode::Tlb | Mode::Alb);
+        if let Some(e) = self.slaves.get(i) {
+            let s = e.port.state();
             if !(backup && lb) {
-                e.backup = backup;
+                s.tx_enabled.store(!backup, Relaxed);
             }
-            e.publish(all_active);
+            s.inactive.store(backup && !all_active, Relaxed);
+            e.publish();
         }
     }
 }
@@ -282,7 +278,7 @@ impl Bond {
             Bond {
                 ctl: KBox::pin_init(new_mutex!(ctl), GFP_KERNEL)?,
                 tx: RcuBox::new(KBox::new(tx, GFP_KERNEL)?),
-                mode: AtomicU8::new(mode as u8),
+                mode: AtomicU8::new(mode.value()),
                 rr_counter: AtomicU32::new(0),
                 stats: KBox::pin_init(
                     new_spinlock!(StatsFold { total: LinkStats::default(), last: KVec::new() }),
@@ -297,12 +293,12 @@ impl Bond {
 
     /// The bonding mode.
     pub(crate) fn mode(&self) -> Mode {
-        Mode::from_u8(self.mode.load(Relaxed))
+        Mode::from_value(self.mode.load(Relaxed).into()).unwrap_or_default()
     }
 
     /// Publishes a new mode (changing it requires no slaves).
     pub(crate) fn set_mode_published(&self, mode: Mode) {
-        self.mode.store(mode as u8, Relaxed);
+        self.mode.store(mode.value(), Relaxed);
     }
 
     /// The slaves' ports, in order, without holding the lock afterwards.
@@ -323,7 +319,7 @@ pub(crate) fn update_tx(bond: Dev<'_, BondKind>) {
     let table = {
         let ctl = b.ctl.lock();
         for e in ctl.slaves.iter() {
-            e.publish(ctl.params.all_slaves_active);
+            e.publish();
         }
         let mut all = KVec::with_capacity(ctl.slaves.len(), GFP_KERNEL).unwrap_or_default();
         let mut usable = KVec::with_capacity(ctl.slaves.len(), GFP_KERNEL).unwrap_or_default();
@@ -463,10 +459,10 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
     if slave.flags() & IFF_UP != 0 {
         return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
     }
-    let (mode, first, fail_over_mac, all_slaves_active) = {
+    let (mode, first, fail_over_mac) = {
         let ctl = b.ctl.lock();
         let p = &ctl.params;
-        (p.mode, ctl.slaves.is_empty(), p.fail_over_mac, p.all_slaves_active)
+        (p.mode, ctl.slaves.is_empty(), p.fail_over_mac)
     };
     if slave.link_type() != ARPHRD_ETHER as u16 {
         if first && mode == Mode::Ieee8023ad {
@@ -559,7 +555,6 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
     let mut entry = SlaveEntry {
         port: port.clone(),
         link: SlaveLink::new(Link::Up, device_is_up(slave)),
-        backup: false,
         link_failure_count: 0,
         queue_id: 0,
     };
@@ -608,7 +603,7 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
             }
         }
         if let Some(e) = ctl.slaves.get(i) {
-            e.publish(all_slaves_active);
+            e.publish();
         }
     }
     if mode == Mode::Ieee8023ad {
@@ -987,7 +982,8 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
             e.link.link = Link::Down;
             continue;
         }
-        let name_speed = (e.link.speed, e.link.duplex);
+        let speed_mbps = if e.link.speed == u32::MAX { 0 } else { e.link.speed };
+        let full = e.link.duplex == 1;
         match mode {
             Mode::Ieee8023ad => ctl.set_backup(i, true),
             Mode::ActiveBackup => {}
@@ -1005,8 +1001,8 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
                 "{}: ({}): link status definitely up, {} Mbps {} duplex\n",
                 bond.name_str(),
                 port.device().name_str(),
-                if name_speed.0 == u32::MAX { 0 } else { name_speed.0 },
-                if name_speed.1 == 1 { "full" } else { "half" }
+                speed_mbps,
+                if full { "full" } else { "half" }
             );
             if mode == Mode::Ieee8023ad {
                 b.ad.link_changed(&bond, &port, true);
@@ -1301,7 +1297,50 @@ pub(crate) fn slave_renamed(bond: Dev<'_, BondKind>, slave: &NetDevice) {
     select_active_slave(bond);
 }
 
-/// Time since boot, for `last_link_up`-style bookkeeping.
-pub(crate) fn now() -> u64 {
-    now_ms()
+/// The port of the slave with `id`, if it is still enslaved.
+pub(crate) fn port_by_id(bond: &Dev<'_, BondKind>, id: u32) -> Option<Arc<SlavePort>> {
+    bond.state().tx.read(|t| t.all.iter().find(|p| p.state().id == id).cloned())
+}
+
+/// Sets a slave's backup and inactive flags from any context (802.3ad).
+pub(crate) fn set_slave_flags(port: &SlavePort, backup: bool, inactive: bool) {
+    let s = port.state();
+    s.tx_enabled.store(!backup, Relaxed);
+    s.inactive.store(inactive, Relaxed);
+}
+
+/// `active_slave IFINDEX` (`bond_option_active_slave_set`): makes that
+/// slave active in active-backup; `0` picks one anew.
+pub(crate) fn set_active_by_ifindex(bond: Dev<'_, BondKind>, ifindex: i32, extack: &ExtAck) -> Result {
+    let b = bond.state();
+    let target = {
+        let ctl = b.ctl.lock();
+        if !ctl.params.mode.uses_primary() {
+            return Err(extack.fail(EACCES, c"option not supported in mode"));
+        }
+        if ifindex == 0 {
+            None
+        } else {
+            let e = ctl
+                .slaves
+                .iter()
+                .find(|e| e.device().ifindex() == ifindex)
+                .ok_or(EINVAL)?;
+            if e.link.link != Link::Up || !device_is_up(e.device()) {
+                return Err(EINVAL);
+            }
+            Some(e.port.state().id)
+        }
+    };
+    match target {
+        Some(id) => {
+            change_active_slave(bond, Some(id));
+            update_tx(bond);
+        }
+        None => {
+            b.ctl.lock().active = None;
+            select_active_slave(bond);
+        }
+    }
+    Ok(())
 }

@@ -238,7 +238,8 @@ impl LinkOps for BondKind {
         let dev = link.device();
         let mut params = Params::default();
         if let Some(data) = link.data() {
-            apply(&mut params, bond_state(dev, &params, false), dev, data, extack)?;
+            let state = bond_state(dev, &params, false);
+            apply(&mut params, state, dev, data, extack)?;
         }
         let h = link.header();
         h.mii.init(dev, dev::WORK_MII);
@@ -355,6 +356,10 @@ impl LinkOps for BondKind {
         }
         if events & dev::WORK_AD != 0 {
             crate::ad::state_machine_tick(dev);
+        }
+        if events & crate::ad::WORK_SLAVE_ARRAY != 0 {
+            dev::update_tx(dev);
+            dev::set_carrier(dev);
         }
     }
 
@@ -479,7 +484,7 @@ fn fill_info(dev: Dev<'_, BondKind>, msg: &mut NlMsg) -> Result {
                 m.put_u16(b::IFLA_BOND_AD_INFO_NUM_PORTS, info.ports)?;
                 m.put_u16(b::IFLA_BOND_AD_INFO_ACTOR_KEY, info.actor_key)?;
                 m.put_u16(b::IFLA_BOND_AD_INFO_PARTNER_KEY, info.partner_key)?;
-                m.put(b::IFLA_BOND_AD_INFO_PARTNER_MAC, &info.partner_system.0)
+                m.put(b::IFLA_BOND_AD_INFO_PARTNER_MAC, &info.partner_system)
             })?;
         }
     }

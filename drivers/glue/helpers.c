@@ -4,6 +4,9 @@
  * glue calls. Each one is a plain call-through: no logic lives here.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <net/netdev_lock.h>
+#include <linux/pkt_sched.h>
 #include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -647,4 +650,30 @@ void rvnet_eth_random_addr(u8 *addr)
 u32 rvnet_get_random_u32(void)
 {
 	return get_random_u32();
+}
+
+struct sk_buff *rvnet_skb_from_frame(struct net_device *dev, const u8 *frame, u32 len, u16 protocol)
+{
+	struct sk_buff *skb = dev_alloc_skb(len);
+
+	if (!skb)
+		return NULL;
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	skb->network_header = skb->mac_header + ETH_HLEN;
+	skb->protocol = htons(protocol);
+	skb->priority = TC_PRIO_CONTROL;
+	skb_put_data(skb, frame, len);
+	return skb;
+}
+
+void rvnet_netdev_set_master_features(struct net_device *dev)
+{
+	dev->hw_features = MASTER_UPPER_DEV_VLAN_FEATURES |
+			   NETIF_F_HW_VLAN_CTAG_RX | NETIF_F_HW_VLAN_CTAG_FILTER |
+			   NETIF_F_HW_VLAN_STAG_RX | NETIF_F_HW_VLAN_STAG_FILTER;
+	dev->hw_features |= NETIF_F_GSO_ENCAP_ALL;
+	dev->features |= dev->hw_features;
+	dev->features |= NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
+	dev->features |= NETIF_F_GSO_PARTIAL;
 }

@@ -130,5 +130,7 @@ void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rvnet_eth_hw_addr_random(struct net_device *dev);
 void rvnet_eth_random_addr(u8 *addr);
 u32 rvnet_get_random_u32(void);
+void rvnet_netdev_set_master_features(struct net_device *dev);
+struct sk_buff *rvnet_skb_from_frame(struct net_device *dev, const u8 *frame, u32 len, u16 protocol);
 
 #endif

@@ -491,6 +491,20 @@ impl NetDevice {
 /// Set-up of a device being created (in `setup`, `newlink` or `ndo_init`,
 /// before anyone else can see it, or under RTNL).
 impl NetDevice {
+    /// Forbids moving the device to another namespace.
+    pub fn set_netns_immutable(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { (*self.as_raw()).set_netns_immutable(1) }
+    }
+
+    /// Gives a link aggregation master the features bonding declares
+    /// (`bond_setup()`): everything its lowers may offload, VLAN
+    /// acceleration included.
+    pub fn set_bond_features(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { b::rvnet_netdev_set_master_features(self.as_raw()) }
+    }
+
     /// Makes the device an Ethernet device (`ether_setup()`).
     pub fn setup_ethernet(&self) {
         // SAFETY: `self` is a device being set up.

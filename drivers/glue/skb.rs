@@ -22,6 +22,21 @@ impl SkBuff {
         NonNull::new(skb).map(SkBuff)
     }
 
+    /// A new skb holding `frame` (an Ethernet frame with protocol
+    /// `protocol`, host order) to send on `dev` at control priority.
+    pub fn from_frame(dev: &NetDevice, frame: &[u8], protocol: u16) -> Option<SkBuff> {
+        // SAFETY: `dev` is valid; the frame is copied into a new skb that
+        // we own.
+        unsafe {
+            SkBuff::from_raw(b::rvnet_skb_from_frame(
+                dev.as_raw(),
+                frame.as_ptr(),
+                frame.len() as u32,
+                protocol,
+            ))
+        }
+    }
+
     /// Gives up ownership, returning the raw pointer.
     pub(crate) fn into_raw(self) -> *mut b::sk_buff {
         let p = self.0.as_ptr();
