@@ -105,7 +105,7 @@ expect_on_wire() {
 # RVNET_IMPL=rust once it exists (until then the rust run still has
 # bonding.ko), bonding with RVNET_IMPL=c.
 BOND_MODULE=bonding
-if [ "${RVNET_IMPL:-rust}" = rust ] && modinfo -n rvnet_bond >/dev/null 2>&1; then
+if [ "${RVNET_IMPL:-rust}" = rust ] && ! modinfo -n bonding >/dev/null 2>&1; then
 	BOND_MODULE=rvnet_bond
 fi
 

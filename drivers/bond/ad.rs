@@ -13,14 +13,14 @@ use crate::glue::skb::SkBuff;
 use crate::netlink::BondKind;
 use crate::options::Params;
 use crate::rvnet_core::bond::lacp::{
-    build_lacpdu_frame, build_marker_frame, Action, AdParams, AdSelect, AdSlave, Bond3ad,
-    RxResult, ETH_P_SLOW, LACPDU_FRAME_LEN, MARKER_FRAME_LEN, SPEED_UNKNOWN,
+    build_lacpdu_frame, build_marker_frame, Action, AdParams, AdSelect, AdSlave, Bond3ad, RxResult,
+    ETH_P_SLOW, LACPDU_FRAME_LEN, MARKER_FRAME_LEN, SPEED_UNKNOWN,
 };
 use crate::rvnet_core::bond::proc::{ActorView, AdInfo, PartnerView, SlaveAdView};
 use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
-use kernel::prelude::*;
 use kernel::new_spinlock_irq;
+use kernel::prelude::*;
 use kernel::sync::SpinLockIrq;
 
 /// `ndo_work` event: rebuild the transmit table (asked for by the state
@@ -145,7 +145,10 @@ impl AdState {
     /// A slave was enslaved in 802.3ad mode (`bond_3ad_bind_slave`).
     pub(crate) fn bind(&self, bond: &Dev<'_, BondKind>, port: &SlavePort) {
         let p = bond.state().ctl.lock().params;
-        let (speed, duplex) = port.device().speed_duplex().unwrap_or((SPEED_UNKNOWN, 0xff));
+        let (speed, duplex) = port
+            .device()
+            .speed_duplex(false)
+            .unwrap_or((SPEED_UNKNOWN, 0xff));
         let up = port.state().link_up();
         let id = port.state().id;
         self.run(bond, Some(&p), |lacp, _slaves, _ids, out| {
@@ -155,7 +158,8 @@ impl AdState {
         {
             let mut inner = self.inner.lock();
             let s = AdSlave::new(port.state().perm_hwaddr, up, speed, duplex == 1);
-            if inner.slaves.push(s, GFP_ATOMIC).is_err() || inner.ids.push(id, GFP_ATOMIC).is_err() {
+            if inner.slaves.push(s, GFP_ATOMIC).is_err() || inner.ids.push(id, GFP_ATOMIC).is_err()
+            {
                 return;
             }
             let i = inner.slaves.len() - 1;
@@ -197,7 +201,9 @@ impl AdState {
     /// The bond went up in 802.3ad mode (`bond_open`).
     pub(crate) fn open(&self, bond: &Dev<'_, BondKind>) {
         let p = bond.state().ctl.lock().params;
-        self.run(bond, Some(&p), |lacp, _, _, _| lacp.initiate_agg_selection(1));
+        self.run(bond, Some(&p), |lacp, _, _, _| {
+            lacp.initiate_agg_selection(1)
+        });
     }
 
     /// The 100 ms tick (`bond_3ad_state_machine_handler`).
@@ -218,13 +224,17 @@ impl AdState {
     /// true when it was one of ours and is consumed.
     pub(crate) fn receive(&self, bond: &Dev<'_, BondKind>, port: &SlavePort, frame: &[u8]) -> bool {
         let id = port.state().id;
-        let (Some(dest), Some(payload)) = (frame.get(..6).and_then(MacAddr::from_slice), frame.get(14..)) else {
+        let (Some(dest), Some(payload)) = (
+            frame.get(..6).and_then(MacAddr::from_slice),
+            frame.get(14..),
+        ) else {
             return false;
         };
         let mut consumed = false;
         self.run(bond, None, |lacp, slaves, ids, out| {
             if let Some(i) = ids.iter().position(|x| *x == id) {
-                consumed = lacp.rx_lacpdu(slaves, i, &dest, ETH_P_SLOW, payload, out) == RxResult::Consumed;
+                consumed = lacp.rx_lacpdu(slaves, i, &dest, ETH_P_SLOW, payload, out)
+                    == RxResult::Consumed;
             }
         });
         consumed
@@ -233,7 +243,10 @@ impl AdState {
     /// The link monitor committed a link change on `port`.
     pub(crate) fn link_changed(&self, bond: &Dev<'_, BondKind>, port: &SlavePort, up: bool) {
         let id = port.state().id;
-        let (speed, duplex) = port.device().speed_duplex().unwrap_or((SPEED_UNKNOWN, 0xff));
+        let (speed, duplex) = port
+            .device()
+            .speed_duplex(false)
+            .unwrap_or((SPEED_UNKNOWN, 0xff));
         self.run(bond, None, |lacp, slaves, ids, out| {
             if let Some(i) = ids.iter().position(|x| *x == id) {
                 if let Some(s) = slaves.get_mut(i) {
@@ -247,7 +260,10 @@ impl AdState {
     /// The speed or duplex of `port` changed.
     pub(crate) fn speed_changed(&self, bond: &Dev<'_, BondKind>, port: &SlavePort) {
         let id = port.state().id;
-        let (speed, duplex) = port.device().speed_duplex().unwrap_or((SPEED_UNKNOWN, 0xff));
+        let (speed, duplex) = port
+            .device()
+            .speed_duplex(true)
+            .unwrap_or((SPEED_UNKNOWN, 0xff));
         self.run(bond, None, |lacp, slaves, ids, out| {
             if let Some(i) = ids.iter().position(|x| *x == id) {
                 let _ = out;
@@ -261,7 +277,9 @@ impl AdState {
     pub(crate) fn active_ports(&self, _ctl: &BondCtl) -> KVec<u32> {
         let inner = self.inner.lock();
         let mut v = KVec::new();
-        let Some(info) = inner.lacp.active_agg_info(&inner.slaves) else { return v };
+        let Some(info) = inner.lacp.active_agg_info(&inner.slaves) else {
+            return v;
+        };
         for (s, id) in inner.slaves.iter().zip(inner.ids.iter()) {
             if s.aggregator_id() == Some(info.aggregator_id) && !s.flags.backup {
                 let _ = v.push(*id, GFP_ATOMIC);
@@ -365,6 +383,8 @@ fn send(port: &SlavePort, frame: &[u8]) {
 pub(crate) fn state_machine_tick(bond: Dev<'_, BondKind>) {
     bond.state().ad.tick(&bond);
     if bond.is_running() && bond.state().mode() == crate::options::Mode::Ieee8023ad {
-        bond.header().ad.arm(crate::rvnet_core::bond::lacp::AD_TIMER_INTERVAL_MS);
+        bond.header()
+            .ad
+            .arm(crate::rvnet_core::bond::lacp::AD_TIMER_INTERVAL_MS);
     }
 }

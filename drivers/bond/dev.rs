@@ -18,14 +18,18 @@ use crate::glue::netdev::{
     LinkStats, NetDevice, ARPHRD_ETHER, IFF_ALLMULTI, IFF_BONDING, IFF_MASTER, IFF_NO_ADDRCONF,
     IFF_PROMISC, IFF_SLAVE, IFF_UP, NET_ADDR_STOLEN,
 };
-use crate::glue::notifier::{NETDEV_BONDING_FAILOVER, NETDEV_CHANGEADDR, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_RELEASE};
+use crate::glue::notifier::{
+    NETDEV_BONDING_FAILOVER, NETDEV_CHANGEADDR, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_RELEASE,
+};
 use crate::glue::port::{LagInfo, Port, PortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::SkBuff;
 use crate::netlink::BondKind;
 use crate::options::{Mode, Params};
-use crate::rvnet_core::bond::hash::{bond_xmit_hash, rr_gen_slave_id, rr_is_igmp, RrState, SkbMeta};
+use crate::rvnet_core::bond::hash::{
+    bond_xmit_hash, rr_gen_slave_id, rr_is_igmp, RrState, SkbMeta,
+};
 use crate::rvnet_core::bond::lacp::{ETH_P_SLOW, LACPDU_MCAST_ADDR as LACPDU_MCAST};
 use crate::rvnet_core::bond::monitor::{self, Link, SlaveLink};
 use crate::rvnet_core::ether::MacAddr;
@@ -87,7 +91,12 @@ fn can_tx(port: &SlavePort) -> bool {
 impl PortOps for Slave {
     type Master = BondKind;
 
-    fn receive(bond: Dev<'_, BondKind>, port: &SlavePort, skb: SkBuff, _ctx: &RxContext) -> RxResult {
+    fn receive(
+        bond: Dev<'_, BondKind>,
+        port: &SlavePort,
+        skb: SkBuff,
+        _ctx: &RxContext,
+    ) -> RxResult {
         let Some(mut skb) = skb.unshare() else {
             return RxResult::Consumed;
         };
@@ -104,7 +113,11 @@ impl PortOps for Slave {
             let mut buf = [0u8; 6];
             let dst = skb.headers(&mut buf);
             let link_local = matches!(dst, [0x01, 0x80, 0xc2, 0, 0, x, ..] if *x & 0xf0 == 0);
-            return if link_local { RxResult::Pass(skb) } else { RxResult::Exact(skb) };
+            return if link_local {
+                RxResult::Pass(skb)
+            } else {
+                RxResult::Exact(skb)
+            };
         }
         skb.set_dev(&bond);
         RxResult::Another(skb)
@@ -143,8 +156,8 @@ impl SlaveEntry {
         self.port.state().link.store(self.link.link as u8, Relaxed);
     }
 
-    fn refresh_speed(&mut self) -> bool {
-        match self.device().speed_duplex() {
+    fn refresh_speed(&mut self, in_notifier: bool) -> bool {
+        match self.device().speed_duplex(in_notifier) {
             Some((speed, duplex)) => {
                 self.link.speed = speed;
                 self.link.duplex = duplex;
@@ -281,7 +294,10 @@ impl Bond {
                 mode: AtomicU8::new(mode.value()),
                 rr_counter: AtomicU32::new(0),
                 stats: KBox::pin_init(
-                    new_spinlock!(StatsFold { total: LinkStats::default(), last: KVec::new() }),
+                    new_spinlock!(StatsFold {
+                        total: LinkStats::default(),
+                        last: KVec::new()
+                    }),
                     GFP_KERNEL,
                 )?,
                 ad: AdState::new()?,
@@ -345,7 +361,10 @@ pub(crate) fn update_tx(bond: Dev<'_, BondKind>) {
     };
     match KBox::new(table, GFP_KERNEL) {
         Ok(t) => b.tx.replace(t),
-        Err(_) => pr_warn!("{}: out of memory updating the slave array\n", bond.name_str()),
+        Err(_) => pr_warn!(
+            "{}: out of memory updating the slave array\n",
+            bond.name_str()
+        ),
     }
 }
 
@@ -406,7 +425,10 @@ pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff) {
                 }
             }
             Mode::Broadcast => {
-                let mut targets = t.all.iter().filter(|p| device_is_up(p.device()) && p.state().link_up());
+                let mut targets = t
+                    .all
+                    .iter()
+                    .filter(|p| device_is_up(p.device()) && p.state().link_up());
                 let Some(mut last) = targets.next() else {
                     return tx_drop(&bond, skb);
                 };
@@ -453,8 +475,13 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
     if bond.ptr_eq(slave) {
         return Err(extack.fail(EPERM, c"Cannot enslave bond to itself."));
     }
-    if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0 && bond.has_vlans() {
-        return Err(extack.fail(EPERM, c"Can not enslave VLAN challenged device to VLAN enabled bond"));
+    if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0
+        && bond.has_vlans()
+    {
+        return Err(extack.fail(
+            EPERM,
+            c"Can not enslave VLAN challenged device to VLAN enabled bond",
+        ));
     }
     if slave.flags() & IFF_UP != 0 {
         return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
@@ -537,8 +564,8 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
         tx_enabled: AtomicBool::new(false),
         link: AtomicU8::new(Link::Down as u8),
     };
-    let port = Port::attach(bond, slave, state, Some(lag_info(&b.ctl.lock().params)), extack)
-        .map_err(undo_vids)?;
+    let lag = lag_info(&b.ctl.lock().params);
+    let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
     slave.change_flags_raw(IFF_SLAVE, 0);
 
     let stats = slave.stats();
@@ -558,7 +585,7 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
         link_failure_count: 0,
         queue_id: 0,
     };
-    let speed_ok = entry.refresh_speed();
+    let speed_ok = entry.refresh_speed(false);
     {
         let mut ctl = b.ctl.lock();
         let p = &ctl.params;
@@ -573,7 +600,11 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
                 Link::Down
             }
         } else if p.arp_interval != 0 {
-            if slave.carrier_ok() { Link::Up } else { Link::Down }
+            if slave.carrier_ok() {
+                Link::Up
+            } else {
+                Link::Down
+            }
         } else {
             Link::Up
         };
@@ -597,7 +628,9 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
             Mode::Tlb | Mode::Alb => ctl.set_backup(i, true),
             _ => {
                 ctl.set_backup(i, false);
-                if ctl.active.is_none() && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up) {
+                if ctl.active.is_none()
+                    && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up)
+                {
                     ctl.active = Some(id);
                 }
             }
@@ -635,8 +668,16 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
         "{}: ({}): Enslaving as {} interface with {} link\n",
         bond.name_str(),
         slave.name_str(),
-        if port.state().tx_enabled.load(Relaxed) { "an active" } else { "a backup" },
-        if port.state().link_up() { "an up" } else { "a down" }
+        if port.state().tx_enabled.load(Relaxed) {
+            "an active"
+        } else {
+            "a backup"
+        },
+        if port.state().link_up() {
+            "an up"
+        } else {
+            "a down"
+        }
     );
     Ok(())
 }
@@ -671,8 +712,10 @@ fn notify_lower_state(bond: &Dev<'_, BondKind>, port: &SlavePort) {
     let s = port.state();
     let link = s.link.load(Relaxed);
     let _ = bond;
-    port.device()
-        .lower_state_changed(link == Link::Up as u8 || link == Link::Fail as u8, s.tx_enabled.load(Relaxed));
+    port.device().lower_state_changed(
+        link == Link::Up as u8 || link == Link::Fail as u8,
+        s.tx_enabled.load(Relaxed),
+    );
 }
 
 /// `ndo_del_slave` and the slave's unregistration (`__bond_release_one`).
@@ -691,7 +734,11 @@ pub(crate) fn release(bond: Dev<'_, BondKind>, slave: &NetDevice, unregistering:
             return Err(EINVAL);
         };
         ctl.set_backup(i, true);
-        (ctl.params.mode, ctl.params.fail_over_mac, ctl.active == Some(id))
+        (
+            ctl.params.mode,
+            ctl.params.fail_over_mac,
+            ctl.active == Some(id),
+        )
     };
     fold_stats(bond);
     if mode == Mode::Ieee8023ad {
@@ -703,7 +750,11 @@ pub(crate) fn release(bond: Dev<'_, BondKind>, slave: &NetDevice, unregistering:
         "{}: ({}): Releasing {} interface\n",
         bond.name_str(),
         slave.name_str(),
-        if was_active || !uses_primary(mode) { "active" } else { "backup" }
+        if was_active || !uses_primary(mode) {
+            "active"
+        } else {
+            "backup"
+        }
     );
     let empty = {
         let mut ctl = b.ctl.lock();
@@ -823,12 +874,20 @@ pub(crate) fn change_active_slave(bond: Dev<'_, BondKind>, new: Option<u32>) {
                 }
             }
         }
-        let port = |id| ctl.index_of(id).and_then(|i| ctl.slaves.get(i)).map(|e| e.port.clone());
+        let port = |id| {
+            ctl.index_of(id)
+                .and_then(|i| ctl.slaves.get(i))
+                .map(|e| e.port.clone())
+        };
         (port(old), port(new), mode, peers)
     };
     if let Some(n) = &new_port {
         if uses_primary(mode) {
-            pr_info!("{}: ({}): making interface the new active one\n", bond.name_str(), n.device().name_str());
+            pr_info!(
+                "{}: ({}): making interface the new active one\n",
+                bond.name_str(),
+                n.device().name_str()
+            );
         }
     }
     if uses_primary(mode) {
@@ -926,7 +985,11 @@ pub(crate) fn select_active_slave(bond: Dev<'_, BondKind>) {
             ctl.params.updelay_ticks(),
         );
         ctl.force_primary = force;
-        (best.and_then(|i| ctl.slaves.get(i)).map(|e| e.port.state().id), ctl.active)
+        (
+            best.and_then(|i| ctl.slaves.get(i))
+                .map(|e| e.port.state().id),
+            ctl.active,
+        )
     };
     if best != current {
         change_active_slave(bond, best);
@@ -934,7 +997,10 @@ pub(crate) fn select_active_slave(bond: Dev<'_, BondKind>) {
             if bond.carrier_ok() {
                 pr_info!("{}: active interface up!\n", bond.name_str());
             } else {
-                pr_info!("{}: now running without any active interface!\n", bond.name_str());
+                pr_info!(
+                    "{}: now running without any active interface!\n",
+                    bond.name_str()
+                );
             }
         }
     }
@@ -959,10 +1025,20 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
             } else {
                 !ctl.slaves.iter().any(|e| can_tx(&e.port))
             };
-            if monitor::inspect(&mut links, p.downdelay_ticks(), p.updelay_ticks(), ignore_updelay) != 0 {
+            if monitor::inspect(
+                &mut links,
+                p.downdelay_ticks(),
+                p.updelay_ticks(),
+                ignore_updelay,
+            ) != 0
+            {
                 monitor::commit_proposed(&mut links, |i, l| {
                     let id = ctl.slaves.get(i).map_or(0, |e| e.port.state().id);
-                    let _ = if l == Link::Up { went_up.push(id, GFP_KERNEL) } else { went_down.push(id, GFP_KERNEL) };
+                    let _ = if l == Link::Up {
+                        went_up.push(id, GFP_KERNEL)
+                    } else {
+                        went_down.push(id, GFP_KERNEL)
+                    };
                 });
                 for (e, l) in ctl.slaves.iter_mut().zip(links.iter()) {
                     let prio = e.link.prio;
@@ -976,13 +1052,21 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
     let mut failover = false;
     for id in went_up.iter() {
         let mut ctl = b.ctl.lock();
-        let Some(i) = ctl.index_of(Some(*id)) else { continue };
-        let Some(e) = ctl.slaves.get_mut(i) else { continue };
-        if !e.refresh_speed() && mode == Mode::Ieee8023ad {
+        let Some(i) = ctl.index_of(Some(*id)) else {
+            continue;
+        };
+        let Some(e) = ctl.slaves.get_mut(i) else {
+            continue;
+        };
+        if !e.refresh_speed(false) && mode == Mode::Ieee8023ad {
             e.link.link = Link::Down;
             continue;
         }
-        let speed_mbps = if e.link.speed == u32::MAX { 0 } else { e.link.speed };
+        let speed_mbps = if e.link.speed == u32::MAX {
+            0
+        } else {
+            e.link.speed
+        };
         let full = e.link.duplex == 1;
         match mode {
             Mode::Ieee8023ad => ctl.set_backup(i, true),
@@ -991,7 +1075,8 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
         }
         let active_prio = ctl.active_entry().map(|a| a.link.prio);
         let prio = ctl.slaves.get(i).map_or(0, |e| e.link.prio);
-        if ctl.active.is_none() || ctl.primary == Some(*id) || active_prio.is_some_and(|a| prio > a) {
+        if ctl.active.is_none() || ctl.primary == Some(*id) || active_prio.is_some_and(|a| prio > a)
+        {
             failover = true;
         }
         let port = ctl.slaves.get(i).map(|e| e.port.clone());
@@ -1012,7 +1097,9 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
     }
     for id in went_down.iter() {
         let mut ctl = b.ctl.lock();
-        let Some(i) = ctl.index_of(Some(*id)) else { continue };
+        let Some(i) = ctl.index_of(Some(*id)) else {
+            continue;
+        };
         if let Some(e) = ctl.slaves.get_mut(i) {
             e.link_failure_count = e.link_failure_count.saturating_add(1);
         }
@@ -1141,10 +1228,20 @@ pub(crate) fn change_rx_flags(bond: Dev<'_, BondKind>, change: u32) {
     };
     for p in targets.iter() {
         if change & IFF_PROMISC != 0 {
-            p.device().adjust_promiscuity(if bond.flags() & IFF_PROMISC != 0 { 1 } else { -1 });
+            p.device()
+                .adjust_promiscuity(if bond.flags() & IFF_PROMISC != 0 {
+                    1
+                } else {
+                    -1
+                });
         }
         if change & IFF_ALLMULTI != 0 {
-            p.device().adjust_allmulti(if bond.flags() & IFF_ALLMULTI != 0 { 1 } else { -1 });
+            p.device()
+                .adjust_allmulti(if bond.flags() & IFF_ALLMULTI != 0 {
+                    1
+                } else {
+                    -1
+                });
         }
     }
 }
@@ -1243,9 +1340,13 @@ pub(crate) fn link_settings(bond: Dev<'_, BondKind>) -> (u32, u8) {
         if !can_tx(&e.port) {
             continue;
         }
-        e.refresh_speed();
+        e.refresh_speed(false);
         if e.link.speed != u32::MAX {
-            speed = if broadcast { speed.max(e.link.speed) } else { speed.saturating_add(e.link.speed) };
+            speed = if broadcast {
+                speed.max(e.link.speed)
+            } else {
+                speed.saturating_add(e.link.speed)
+            };
         }
         if duplex == 0xff && e.link.duplex != 0xff {
             duplex = e.link.duplex;
@@ -1260,11 +1361,15 @@ pub(crate) fn slave_changed(bond: Dev<'_, BondKind>, slave: &NetDevice, up_or_ch
     let b = bond.state();
     let (mode, port) = {
         let mut ctl = b.ctl.lock();
-        let Some(i) = ctl.index_of_dev(slave) else { return };
+        let Some(i) = ctl.index_of_dev(slave) else {
+            return;
+        };
         let mode = ctl.params.mode;
-        let Some(e) = ctl.slaves.get_mut(i) else { return };
+        let Some(e) = ctl.slaves.get_mut(i) else {
+            return;
+        };
         if up_or_change {
-            e.refresh_speed();
+            e.refresh_speed(true);
         }
         (mode, e.port.clone())
     };
@@ -1284,7 +1389,9 @@ pub(crate) fn slave_renamed(bond: Dev<'_, BondKind>, slave: &NetDevice) {
         if !uses_primary(ctl.params.mode) || !ctl.params.has_primary() {
             return;
         }
-        let Some(i) = ctl.index_of_dev(slave) else { return };
+        let Some(i) = ctl.index_of_dev(slave) else {
+            return;
+        };
         let id = ctl.slaves.get(i).map(|e| e.port.state().id);
         if ctl.primary == id {
             ctl.primary = None;
@@ -1299,7 +1406,9 @@ pub(crate) fn slave_renamed(bond: Dev<'_, BondKind>, slave: &NetDevice) {
 
 /// The port of the slave with `id`, if it is still enslaved.
 pub(crate) fn port_by_id(bond: &Dev<'_, BondKind>, id: u32) -> Option<Arc<SlavePort>> {
-    bond.state().tx.read(|t| t.all.iter().find(|p| p.state().id == id).cloned())
+    bond.state()
+        .tx
+        .read(|t| t.all.iter().find(|p| p.state().id == id).cloned())
 }
 
 /// Sets a slave's backup and inactive flags from any context (802.3ad).
@@ -1311,7 +1420,11 @@ pub(crate) fn set_slave_flags(port: &SlavePort, backup: bool, inactive: bool) {
 
 /// `active_slave IFINDEX` (`bond_option_active_slave_set`): makes that
 /// slave active in active-backup; `0` picks one anew.
-pub(crate) fn set_active_by_ifindex(bond: Dev<'_, BondKind>, ifindex: i32, extack: &ExtAck) -> Result {
+pub(crate) fn set_active_by_ifindex(
+    bond: Dev<'_, BondKind>,
+    ifindex: i32,
+    extack: &ExtAck,
+) -> Result {
     let b = bond.state();
     let target = {
         let ctl = b.ctl.lock();

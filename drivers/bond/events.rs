@@ -9,8 +9,8 @@ use crate::dev::{self, Slave};
 use crate::glue::link::Dev;
 use crate::glue::netdev::NetDevice;
 use crate::glue::notifier::{
-    NetdevEvents, NETDEV_CHANGE, NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_UNREGISTER,
-    NETDEV_UP,
+    NetdevEvents, NETDEV_CHANGE, NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE,
+    NETDEV_UNREGISTER, NETDEV_UP,
 };
 use crate::glue::port::Port;
 use crate::netlink::BondKind;

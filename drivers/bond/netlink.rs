@@ -140,11 +140,19 @@ fn apply(
             OptionId::UseCarrier if value != 1 => {
                 return Err(extack.fail(EINVAL, c"option obsolete, use_carrier cannot be disabled"));
             }
-            OptionId::ArpInterval if value != 0 && params.miimon != 0 && data.get(b::IFLA_BOND_MIIMON).is_some() => {
-                return Err(extack.fail(EINVAL, c"ARP monitoring cannot be used with MII monitoring"));
+            OptionId::ArpInterval
+                if value != 0 && params.miimon != 0 && data.get(b::IFLA_BOND_MIIMON).is_some() =>
+            {
+                return Err(
+                    extack.fail(EINVAL, c"ARP monitoring cannot be used with MII monitoring")
+                );
             }
-            OptionId::ArpValidate if value != 0 && params.miimon != 0 && data.get(b::IFLA_BOND_MIIMON).is_some() => {
-                return Err(extack.fail(EINVAL, c"ARP validating cannot be used with MII monitoring"));
+            OptionId::ArpValidate
+                if value != 0 && params.miimon != 0 && data.get(b::IFLA_BOND_MIIMON).is_some() =>
+            {
+                return Err(
+                    extack.fail(EINVAL, c"ARP validating cannot be used with MII monitoring")
+                );
             }
             _ => {}
         }
@@ -164,7 +172,14 @@ fn apply(
         }
     }
     if let Some(a) = data.get(b::IFLA_BOND_ARP_IP_TARGET) {
-        let targets = a.nested().map(|t| u32::from_ne_bytes(t.data().get(..4).and_then(|d| d.try_into().ok()).unwrap_or([0; 4])));
+        let targets = a.nested().map(|t| {
+            u32::from_ne_bytes(
+                t.data()
+                    .get(..4)
+                    .and_then(|d| d.try_into().ok())
+                    .unwrap_or([0; 4]),
+            )
+        });
         params.set_arp_targets(targets, &ctx, extack)?;
     }
     if let Some(a) = data.get(b::IFLA_BOND_PRIMARY) {
@@ -259,7 +274,13 @@ impl LinkOps for BondKind {
             let ctl = s.ctl.lock();
             (ctl.params, ctl.params, !ctl.slaves.is_empty())
         };
-        let active = apply(&mut params, bond_state(&dev, &old, has_slaves), &dev, data, extack)?;
+        let active = apply(
+            &mut params,
+            bond_state(&dev, &old, has_slaves),
+            &dev,
+            data,
+            extack,
+        )?;
         {
             let mut ctl = s.ctl.lock();
             ctl.params = params;
@@ -297,8 +318,13 @@ impl LinkOps for BondKind {
     }
 
     fn info_size(_dev: Dev<'_, Self>) -> usize {
-        total_size(1) * 16 + total_size(4) * 16 + total_size(0) * 3 + total_size(4) * 16
-            + total_size(16) * 16 + total_size(2) * 6 + total_size(6) * 2
+        total_size(1) * 16
+            + total_size(4) * 16
+            + total_size(0) * 3
+            + total_size(4) * 16
+            + total_size(16) * 16
+            + total_size(2) * 6
+            + total_size(6) * 2
     }
 
     fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
@@ -394,7 +420,11 @@ impl LinkOps for BondKind {
             crate::rvnet_core::bond::options::check_deps(OptionId::QueueId.option(), &state)
                 .map_err(|e| extack.fail(Error::from_errno(-e.errno()), e.message()))?;
             let q = a.u16();
-            if ctl.slaves.iter().any(|e| q != 0 && e.queue_id == q && !e.device().ptr_eq(port)) {
+            if ctl
+                .slaves
+                .iter()
+                .any(|e| q != 0 && e.queue_id == q && !e.device().ptr_eq(port))
+            {
                 return Err(EBUSY);
             }
             if let Some(e) = ctl.slaves.get_mut(i) {
@@ -495,11 +525,17 @@ fn fill_info(dev: Dev<'_, BondKind>, msg: &mut NlMsg) -> Result {
 fn fill_slave_info(dev: Dev<'_, BondKind>, port: &NetDevice, msg: &mut NlMsg) -> Result {
     let s = dev.state();
     let ctl = s.ctl.lock();
-    let e = ctl.index_of_dev(port).and_then(|i| ctl.slaves.get(i)).ok_or(EINVAL)?;
+    // A slave being enslaved is announced before it is on the list.
+    let Some(e) = ctl.index_of_dev(port).and_then(|i| ctl.slaves.get(i)) else {
+        return Ok(());
+    };
     msg.put_u8(b::IFLA_BOND_SLAVE_STATE, e.state())?;
     msg.put_u8(b::IFLA_BOND_SLAVE_MII_STATUS, e.link.link as u8)?;
     msg.put_u32(b::IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, e.link_failure_count)?;
-    msg.put(b::IFLA_BOND_SLAVE_PERM_HWADDR, &e.port.state().perm_hwaddr.0)?;
+    msg.put(
+        b::IFLA_BOND_SLAVE_PERM_HWADDR,
+        &e.port.state().perm_hwaddr.0,
+    )?;
     msg.put_u16(b::IFLA_BOND_SLAVE_QUEUE_ID, e.queue_id)?;
     msg.put_s32(b::IFLA_BOND_SLAVE_PRIO, e.link.prio)?;
     if ctl.params.mode == Mode::Ieee8023ad {
@@ -507,7 +543,10 @@ fn fill_slave_info(dev: Dev<'_, BondKind>, port: &NetDevice, msg: &mut NlMsg) ->
             if let Some(agg) = ad.aggregator_id {
                 msg.put_u16(b::IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
                 msg.put_u8(b::IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, ad.actor_state)?;
-                msg.put_u16(b::IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE, ad.partner_state.into())?;
+                msg.put_u16(
+                    b::IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
+                    ad.partner_state.into(),
+                )?;
                 msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, ad.churn_actor)?;
                 msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, ad.churn_partner)?;
             }

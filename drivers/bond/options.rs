@@ -146,7 +146,11 @@ impl Params {
 
     /// The `primary` name.
     pub(crate) fn primary_name(&self) -> &str {
-        let len = self.primary.iter().position(|&b| b == 0).unwrap_or(IFNAMSIZ);
+        let len = self
+            .primary
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(IFNAMSIZ);
         core::str::from_utf8(self.primary.get(..len).unwrap_or(&[])).unwrap_or("")
     }
 
@@ -180,8 +184,15 @@ fn option_error(extack: &ExtAck, e: OptionError) -> Error {
 impl Params {
     /// `__bond_opt_set()` of a numeric option: the core's checks, then the
     /// option's setter. Only the options netlink sets as numbers.
-    pub(crate) fn set(&mut self, id: OptionId, value: u64, ctx: &SetContext, extack: &ExtAck) -> Result {
-        let parsed = check(id, OptArg::Value(value), &ctx.state).map_err(|e| option_error(extack, e))?;
+    pub(crate) fn set(
+        &mut self,
+        id: OptionId,
+        value: u64,
+        ctx: &SetContext,
+        extack: &ExtAck,
+    ) -> Result {
+        let parsed =
+            check(id, OptArg::Value(value), &ctx.state).map_err(|e| option_error(extack, e))?;
         let v = parsed.value().unwrap_or(value);
         match id {
             OptionId::Mode => {

@@ -55,7 +55,8 @@ impl ShowDevice for DeviceFile {
         let s = bond.state();
         let ctl = s.ctl.lock();
         let p = &ctl.params;
-        let mut slaves = KVec::with_capacity(ctl.slaves.len(), GFP_KERNEL).map_err(|_| fmt::Error)?;
+        let mut slaves =
+            KVec::with_capacity(ctl.slaves.len(), GFP_KERNEL).map_err(|_| fmt::Error)?;
         for e in ctl.slaves.iter() {
             let slave = SlaveView {
                 name: e.device().name_str(),

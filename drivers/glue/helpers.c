@@ -502,14 +502,16 @@ bool rvnet_netif_running(const struct net_device *dev)
 	return netif_running(dev);
 }
 
-int rvnet_link_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex)
+int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *duplex)
 {
 	struct ethtool_link_ksettings ecmd;
 	int res;
 
-	netdev_lock_ops(dev);
+	if (lock)
+		netdev_lock_ops(dev);
 	res = __ethtool_get_link_ksettings(dev, &ecmd);
-	netdev_unlock_ops(dev);
+	if (lock)
+		netdev_unlock_ops(dev);
 	if (res < 0)
 		return res;
 	*speed = ecmd.base.speed;

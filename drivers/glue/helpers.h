@@ -97,7 +97,7 @@ void rvnet_lower_state_changed(struct net_device *port, bool link_up, bool tx_en
 void rvnet_netdev_change_flags_raw(struct net_device *dev, u32 set, u32 clear);
 int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_ack *extack);
 bool rvnet_netif_running(const struct net_device *dev);
-int rvnet_link_speed_duplex(struct net_device *dev, u32 *speed, u8 *duplex);
+int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *duplex);
 void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *from);
 void rvnet_unsync_addr_lists(struct net_device *to, struct net_device *from);
 void rvnet_netif_tx_wake_all(struct net_device *dev);

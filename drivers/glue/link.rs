@@ -844,7 +844,12 @@ unsafe extern "C" fn slave_changelink_callback<T: LinkOps>(
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
-            errno(T::slave_changelink(d, port, data, &ExtAck::from_raw(extack)))
+            errno(T::slave_changelink(
+                d,
+                port,
+                data,
+                &ExtAck::from_raw(extack),
+            ))
         })
     }
 }

@@ -12,8 +12,9 @@ use kernel::str::CStrExt as _;
 use kernel::types::Opaque;
 
 pub use b::{
-    ARPHRD_ETHER, IFF_BONDING, IFF_NO_ADDRCONF, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
-    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_RANDOM, NET_ADDR_STOLEN,
+    ARPHRD_ETHER, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_BONDING, IFF_MASTER,
+    IFF_NO_ADDRCONF, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT,
+    IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_RANDOM, NET_ADDR_STOLEN,
 };
 
 /// The statistics of a device, as `ndo_get_stats64` reports them.
@@ -415,11 +416,14 @@ impl NetDevice {
     }
 
     /// The link speed (Mb/s) and duplex (`DUPLEX_*`) the driver reports,
-    /// if it reports any.
-    pub fn speed_duplex(&self) -> Option<(u32, u8)> {
+    /// if it reports any. Takes the device's instance lock unless
+    /// `in_notifier` (a netdevice notifier runs with it held).
+    pub fn speed_duplex(&self, in_notifier: bool) -> Option<(u32, u8)> {
         let (mut speed, mut duplex) = (0, 0);
         // SAFETY: `self` is valid; the outputs are writable.
-        let ret = unsafe { b::rvnet_link_speed_duplex(self.as_raw(), &mut speed, &mut duplex) };
+        let ret = unsafe {
+            b::rvnet_link_speed_duplex(self.as_raw(), !in_notifier, &mut speed, &mut duplex)
+        };
         (ret == 0).then_some((speed, duplex))
     }
 

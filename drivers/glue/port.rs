@@ -42,8 +42,12 @@ pub trait PortOps: Send + Sync + Sized + 'static {
     type Master: LinkOps;
 
     /// Handles one frame arriving on the port.
-    fn receive(master: Dev<'_, Self::Master>, port: &Port<Self>, skb: SkBuff, ctx: &RxContext)
-        -> RxResult;
+    fn receive(
+        master: Dev<'_, Self::Master>,
+        port: &Port<Self>,
+        skb: SkBuff,
+        ctx: &RxContext,
+    ) -> RxResult;
 }
 
 /// How a master distributes traffic over its ports, for the LAG
@@ -134,7 +138,8 @@ impl<P: PortOps> Port<P> {
         // SAFETY: `lower` is valid and the caller holds RTNL. The data is a
         // `Port<P>` only when the handler is `rx_handler_callback::<P>`,
         // which the helper checks.
-        let data = unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
+        let data =
+            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
         // SAFETY: See above: `data` is the reference `attach` leaked, alive
         // while attached, which RTNL guarantees for the borrow.
         (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<Port<P>>()) })
@@ -145,7 +150,8 @@ impl<P: PortOps> Port<P> {
     pub fn detach(&self) {
         let lower = self.device();
         // SAFETY: `lower` is valid and the caller holds RTNL.
-        let data = unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
+        let data =
+            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
         if !core::ptr::eq(data.cast_const(), core::ptr::from_ref(self).cast()) {
             return;
         }
