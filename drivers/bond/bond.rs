@@ -5,11 +5,6 @@
 //! `ip link add NAME type bond [mode MODE] [miimon MS] ...`, then
 //! `ip link set DEV master NAME`.
 //!
-//! Work in progress (issue #3): the module does not yet carry the
-//! `rtnl-link-bond` alias and is not listed in `drivers/replaces.txt`, so
-//! `ip link add ... type bond` still autoloads `bonding`; load `rvnet_bond`
-//! by hand to try it.
-//!
 //! The module is laid out as `drivers/net/bonding`: `netlink.rs`
 //! (rtnl_link_ops, `bond_netlink.c`), `options.rs` (`bond_options.c`),
 //! `dev.rs` (enslaving, transmit, receive, link monitoring:
@@ -46,6 +41,7 @@ module! {
     authors: ["rvnet developers"],
     description: "rvnet link aggregation (bonding)",
     license: "GPL",
+    alias: ["rtnl-link-bond"],
 }
 
 struct RvnetBond {

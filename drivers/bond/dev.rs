@@ -32,6 +32,7 @@ use crate::rvnet_core::bond::hash::{
 };
 use crate::rvnet_core::bond::lacp::{ETH_P_SLOW, LACPDU_MCAST_ADDR as LACPDU_MCAST};
 use crate::rvnet_core::bond::monitor::{self, Link, SlaveLink};
+use crate::rvnet_core::bond::options::{check_deps, BondState, OptionId};
 use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering::Relaxed};
@@ -809,7 +810,7 @@ pub(crate) fn release(bond: Dev<'_, BondKind>, slave: &NetDevice, unregistering:
 
 /// `bond_hw_addr_flush`.
 fn flush_addr_lists(bond: &NetDevice, slave: &NetDevice, mode: Mode) {
-    slave.unsync_addr_lists_locked(bond);
+    slave.unsync_addr_lists_from(bond);
     if mode == Mode::Ieee8023ad {
         slave.mc_del(&LACPDU_MCAST);
     }
@@ -1040,11 +1041,13 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
                         went_down.push(id, GFP_KERNEL)
                     };
                 });
-                for (e, l) in ctl.slaves.iter_mut().zip(links.iter()) {
-                    let prio = e.link.prio;
-                    e.link = *l;
-                    e.link.prio = prio;
-                }
+            }
+            // The delays count down even when nothing is committed.
+            for (e, l) in ctl.slaves.iter_mut().zip(links.iter()) {
+                e.link.link = l.link;
+                e.link.delay = l.delay;
+                e.link.carrier = l.carrier;
+                e.publish();
             }
         }
         (p.miimon, p.mode)
@@ -1419,41 +1422,42 @@ pub(crate) fn set_slave_flags(port: &SlavePort, backup: bool, inactive: bool) {
 }
 
 /// `active_slave IFINDEX` (`bond_option_active_slave_set`): makes that
-/// slave active in active-backup; `0` picks one anew.
+/// slave active; `0` clears the active slave and picks one anew.
 pub(crate) fn set_active_by_ifindex(
     bond: Dev<'_, BondKind>,
     ifindex: i32,
+    state: &BondState,
     extack: &ExtAck,
 ) -> Result {
-    let b = bond.state();
-    let target = {
-        let ctl = b.ctl.lock();
-        if !ctl.params.mode.uses_primary() {
-            return Err(extack.fail(EACCES, c"option not supported in mode"));
-        }
-        if ifindex == 0 {
-            None
-        } else {
-            let e = ctl
-                .slaves
-                .iter()
-                .find(|e| e.device().ifindex() == ifindex)
-                .ok_or(EINVAL)?;
-            if e.link.link != Link::Up || !device_is_up(e.device()) {
-                return Err(EINVAL);
-            }
-            Some(e.port.state().id)
-        }
-    };
-    match target {
-        Some(id) => {
-            change_active_slave(bond, Some(id));
-            update_tx(bond);
-        }
-        None => {
-            b.ctl.lock().active = None;
-            select_active_slave(bond);
-        }
+    check_deps(OptionId::ActiveSlave.option(), state)
+        .map_err(|e| extack.fail(Error::from_errno(-e.errno()), e.message()))?;
+    let invalid = || extack.fail(EINVAL, c"invalid option value");
+    if ifindex == 0 {
+        change_active_slave(bond, None);
+        select_active_slave(bond);
+        return Ok(());
     }
+    let dev = bond.net().device_by_index(ifindex).ok_or(ENODEV)?;
+    let b = bond.state();
+    let (id, current, usable) = {
+        let ctl = b.ctl.lock();
+        let e = ctl
+            .index_of_dev(dev)
+            .and_then(|i| ctl.slaves.get(i))
+            .ok_or_else(invalid)?;
+        (
+            e.port.state().id,
+            ctl.active,
+            e.link.link == Link::Up && device_is_up(e.device()),
+        )
+    };
+    if current == Some(id) {
+        return Ok(());
+    }
+    if current.is_none() || !usable {
+        return Err(invalid());
+    }
+    change_active_slave(bond, Some(id));
+    update_tx(bond);
     Ok(())
 }

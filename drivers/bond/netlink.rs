@@ -4,7 +4,7 @@
 //! slaves' `bond_slave` attributes, as `bond_netlink.c`.
 
 use crate::dev::{self, Bond};
-use crate::glue::attr::{total_size, Attr, Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::attr::{total_size, Attr, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
 use crate::glue::link::{CHeader, Dev, LinkOps, NewLink};
 use crate::glue::netdev::{
@@ -30,6 +30,9 @@ pub(crate) struct BondHeader {
 }
 
 impl CHeader for BondHeader {}
+
+/// `delay_range`: peer notification delays up to 300 s.
+static DELAY_RANGE: Range = Range::new(0, 300_000);
 
 /// `bond_policy`, indexed by `IFLA_BOND_*`.
 static BOND_POLICY: [Policy; b::__IFLA_BOND_MAX as usize] = {
@@ -62,7 +65,7 @@ static BOND_POLICY: [Policy; b::__IFLA_BOND_MAX as usize] = {
     p[b::IFLA_BOND_AD_USER_PORT_KEY as usize] = Policy::U16;
     p[b::IFLA_BOND_AD_ACTOR_SYSTEM as usize] = Policy::binary(6);
     p[b::IFLA_BOND_TLB_DYNAMIC_LB as usize] = Policy::U8;
-    p[b::IFLA_BOND_PEER_NOTIF_DELAY as usize] = Policy::U32;
+    p[b::IFLA_BOND_PEER_NOTIF_DELAY as usize] = Policy::u32_in(&DELAY_RANGE);
     p[b::IFLA_BOND_MISSED_MAX as usize] = Policy::U8;
     p[b::IFLA_BOND_NS_IP6_TARGET as usize] = Policy::NESTED;
     p[b::IFLA_BOND_COUPLED_CONTROL as usize] = Policy::U8;
@@ -222,6 +225,8 @@ impl LinkOps for BondKind {
     const SLAVE_POLICY: &'static [Policy] = &SLAVE_POLICY;
     const DRIVER_NAME: &'static CStr = c"bonding";
     const DRIVER_VERSION: &'static CStr = c"7.3.4";
+    /// `tx_queues` (`BOND_DEFAULT_TX_QUEUES`).
+    const NUM_QUEUES: u32 = 16;
 
     fn setup(dev: &NetDevice) {
         dev.setup_ethernet();
@@ -274,13 +279,9 @@ impl LinkOps for BondKind {
             let ctl = s.ctl.lock();
             (ctl.params, ctl.params, !ctl.slaves.is_empty())
         };
-        let active = apply(
-            &mut params,
-            bond_state(&dev, &old, has_slaves),
-            &dev,
-            data,
-            extack,
-        )?;
+        // As bonding.ko, the options before a refused one stay applied.
+        let state = bond_state(&dev, &old, has_slaves);
+        let applied = apply(&mut params, state, &dev, data, extack);
         {
             let mut ctl = s.ctl.lock();
             ctl.params = params;
@@ -294,6 +295,13 @@ impl LinkOps for BondKind {
             }
         }
         s.set_mode_published(params.mode);
+        let active = match applied {
+            Ok(active) => active,
+            Err(e) => {
+                dev::update_tx(dev);
+                return Err(e);
+            }
+        };
         if dev.flags() & IFF_UP != 0 {
             if params.miimon != old.miimon {
                 if params.miimon == 0 {
@@ -304,7 +312,8 @@ impl LinkOps for BondKind {
             }
         }
         if let Some(ifindex) = active {
-            dev::set_active_by_ifindex(dev, ifindex, extack)?;
+            let state = bond_state(&dev, &params, has_slaves);
+            dev::set_active_by_ifindex(dev, ifindex, &state, extack)?;
         }
         if params.primary != old.primary || params.primary_reselect != old.primary_reselect {
             dev::select_active_slave(dev);
@@ -419,13 +428,15 @@ impl LinkOps for BondKind {
         if let Some(a) = data.get(b::IFLA_BOND_SLAVE_QUEUE_ID) {
             crate::rvnet_core::bond::options::check_deps(OptionId::QueueId.option(), &state)
                 .map_err(|e| extack.fail(Error::from_errno(-e.errno()), e.message()))?;
+            // `bond_option_queue_id_set`: an id beyond the bond's queues,
+            // or one another slave has, is refused with EPERM.
             let q = a.u16();
-            if ctl
+            let taken = ctl
                 .slaves
                 .iter()
-                .any(|e| q != 0 && e.queue_id == q && !e.device().ptr_eq(port))
-            {
-                return Err(EBUSY);
+                .any(|e| q != 0 && e.queue_id == q && !e.device().ptr_eq(port));
+            if u32::from(q) > dev.tx_queues() || taken {
+                return Err(EPERM);
             }
             if let Some(e) = ctl.slaves.get_mut(i) {
                 e.queue_id = q;

@@ -292,12 +292,14 @@ impl Params {
         let mut n = 0;
         for t in targets {
             if t == 0 || t == u32::MAX {
-                return Err(EINVAL);
+                return Err(extack.fail(EINVAL, c"invalid option value"));
             }
             if new.contains(&t) {
-                continue;
+                return Err(extack.fail(EINVAL, c"invalid option value"));
             }
-            let slot = new.get_mut(n).ok_or(EINVAL)?;
+            let slot = new
+                .get_mut(n)
+                .ok_or_else(|| extack.fail(EINVAL, c"invalid option value"))?;
             *slot = t;
             n += 1;
         }

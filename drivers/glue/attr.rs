@@ -38,6 +38,15 @@ impl Policy {
     /// A nested attribute.
     pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
 
+    /// A `u32` attribute within `range` (`NLA_POLICY_FULL_RANGE`); the
+    /// core answers others with `ERANGE`.
+    pub const fn u32_in(range: &'static Range) -> Policy {
+        let mut p = Policy::with(b::NLA_U32, 0);
+        p.0.validation_type = b::NLA_VALIDATE_RANGE_PTR as u8;
+        p.0.__bindgen_anon_1.range = &range.0;
+        p
+    }
+
     /// A binary attribute of at most `len` bytes.
     pub const fn binary(len: u16) -> Policy {
         Policy::with(b::NLA_BINARY, len)
@@ -51,6 +60,21 @@ impl Policy {
     /// The raw table pointer.
     pub(crate) fn table_ptr(table: &'static [Policy]) -> *const b::nla_policy {
         table.as_ptr().cast()
+    }
+}
+
+/// The range an integer attribute must fall in (`struct
+/// netlink_range_validation`), checked by the netlink core.
+#[repr(transparent)]
+pub struct Range(b::netlink_range_validation);
+
+// SAFETY: A range is immutable data read by the netlink core.
+unsafe impl Sync for Range {}
+
+impl Range {
+    /// Values from `min` to `max`, inclusive.
+    pub const fn new(min: u64, max: u64) -> Range {
+        Range(b::netlink_range_validation { min, max })
     }
 }
 

@@ -527,14 +527,6 @@ void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *fr
 	netif_addr_unlock_bh(from);
 }
 
-void rvnet_unsync_addr_lists(struct net_device *to, struct net_device *from)
-{
-	netif_addr_lock_bh(from);
-	dev_uc_unsync(to, from);
-	dev_mc_unsync(to, from);
-	netif_addr_unlock_bh(from);
-}
-
 void rvnet_netif_tx_wake_all(struct net_device *dev)
 {
 	netif_tx_wake_all_queues(dev);

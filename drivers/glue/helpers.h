@@ -99,7 +99,6 @@ int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_
 bool rvnet_netif_running(const struct net_device *dev);
 int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *duplex);
 void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *from);
-void rvnet_unsync_addr_lists(struct net_device *to, struct net_device *from);
 void rvnet_netif_tx_wake_all(struct net_device *dev);
 
 /* Timers that schedule a device's ndo_work. */

@@ -149,6 +149,10 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Number of transmit and receive queues of a new device; 0 for
+    /// rtnl's default (one, unless userspace asks).
+    const NUM_QUEUES: u32 = 0;
+
     /// Policy of the `IFLA_INFO_SLAVE_DATA` attributes of this kind's
     /// ports (`ip link set PORT type KIND_slave ...`), indexed by type.
     const SLAVE_POLICY: &'static [Policy] = &[];
@@ -373,6 +377,10 @@ impl<T: LinkOps> LinkRegistration<T> {
             o.get_size = Some(get_size_callback::<T>);
             o.fill_info = Some(fill_info_callback::<T>);
             o.get_link_net = Some(get_link_net_callback::<T>);
+            if T::NUM_QUEUES != 0 {
+                o.get_num_tx_queues = Some(num_queues_callback::<T>);
+                o.get_num_rx_queues = Some(num_queues_callback::<T>);
+            }
             if T::HAS_FILL_SLAVE_INFO {
                 o.slave_maxtype = T::SLAVE_POLICY.len().saturating_sub(1) as u32;
                 o.slave_policy = Policy::table_ptr(T::SLAVE_POLICY);
@@ -767,6 +775,10 @@ unsafe extern "C" fn ndo_get_stats64<T: LinkOps>(dev: *mut b::net_device, stats:
     // SAFETY: See the note above the callbacks; `stats` is the caller's
     // zeroed buffer.
     unsafe { with_dev::<T, _>(dev, (), |d| T::get_stats64(d, &mut *stats)) }
+}
+
+extern "C" fn num_queues_callback<T: LinkOps>() -> kernel::ffi::c_uint {
+    T::NUM_QUEUES
 }
 
 /// # Safety

@@ -219,7 +219,9 @@ impl NetDevice {
         }
     }
 
-    /// Removes what [`Self::sync_addr_lists_from`] added.
+    /// Removes what [`Self::sync_addr_lists_from`] or
+    /// [`Self::sync_addr_lists_multiple`] added (the functions lock
+    /// `upper` themselves).
     pub fn unsync_addr_lists_from(&self, upper: &NetDevice) {
         // SAFETY: Both devices are valid.
         unsafe {
@@ -377,12 +379,6 @@ impl NetDevice {
         unsafe { b::rvnet_sync_addr_lists_multiple(self.as_raw(), upper.as_raw()) }
     }
 
-    /// Undoes [`Self::sync_addr_lists_multiple`].
-    pub fn unsync_addr_lists_locked(&self, upper: &NetDevice) {
-        // SAFETY: Both devices are valid; the helper takes the lock.
-        unsafe { b::rvnet_unsync_addr_lists(self.as_raw(), upper.as_raw()) }
-    }
-
     /// Adds a multicast address to the device's filter.
     pub fn mc_add(&self, mac: &MacAddr) -> Result {
         // SAFETY: `self` is valid; the address is copied.
@@ -431,6 +427,12 @@ impl NetDevice {
     pub fn wake_tx_queues(&self) {
         // SAFETY: `self` is valid.
         unsafe { b::rvnet_netif_tx_wake_all(self.as_raw()) }
+    }
+
+    /// The number of transmit queues in use.
+    pub fn tx_queues(&self) -> u32 {
+        // SAFETY: `self` is valid.
+        unsafe { (*self.as_raw()).real_num_tx_queues }
     }
 
     /// Whether `self` and `other` are the same device.

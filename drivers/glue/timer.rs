@@ -28,7 +28,9 @@ impl WorkTimer {
     /// which does not move).
     pub fn init(&self, dev: &NetDevice, events: u64) {
         // SAFETY: The timer is not armed yet and its memory is stable.
-        unsafe { b::rvnet_work_timer_init(self.0.get(), dev.as_raw(), events as kernel::ffi::c_ulong) }
+        unsafe {
+            b::rvnet_work_timer_init(self.0.get(), dev.as_raw(), events as kernel::ffi::c_ulong)
+        }
     }
 
     /// (Re)arms the timer to fire in `delay_ms` milliseconds.
