@@ -269,6 +269,7 @@ impl LinkOps for BondKind {
             dev.set_random_mac();
         }
         let bond = link.register(Bond::new(params)?)?;
+        bond.set_carrier(false);
         crate::procfs::add_device(bond)
     }
 
