@@ -20,6 +20,9 @@
 #   bond_lacp_prio.sh            iproute2 in the VM lacks actor_port_prio
 #                                (its checks then pass vacuously)
 #   bond_lacp_strict.sh          iproute2 in the VM lacks lacp_strict; 110 s
+# On the debug kernel (about 3x slower: 250 s for the others) the run would
+# near vm-run's 600 s limit, so mode-1-recovery-updelay.sh (120 s there) is
+# skipped: mode-2-recovery-updelay.sh takes the same lag_lib.sh path.
 . "$RVNET_TESTS/lib.sh"
 
 dir=$RVNET_TESTS/bond/kselftest/drivers/net/bonding
@@ -27,9 +30,13 @@ tests=(bond-arp-interval-causes-panic.sh dev_addr_lists.sh bond-lladdr-target.sh
 	bond_vlan_real_dev.sh mode-1-recovery-updelay.sh mode-2-recovery-updelay.sh)
 failed=()
 for t in "${tests[@]}"; do
+	if [ -e /sys/kernel/debug/kmemleak ] && [ "$t" = mode-1-recovery-updelay.sh ]; then
+		echo "SKIP: selftest $t on the debug kernel (time; mode-2 covers its path)"
+		continue
+	fi
 	start=$(cut -d' ' -f1 /proc/uptime)
 	rc=0
-	(cd "$dir" && timeout 120 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
+	(cd "$dir" && timeout 300 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
 	secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", b - a }')
 	grep -E '^(TEST|PASS|FAIL|SKIP)' /tmp/kselftest.out || true
 	if [ $rc = 0 ] && ! grep -q '\[FAIL\]' /tmp/kselftest.out; then
