@@ -158,7 +158,13 @@ impl SlaveEntry {
     }
 
     fn refresh_speed(&mut self, in_notifier: bool) -> bool {
-        match self.device().speed_duplex(in_notifier) {
+        // `bond_update_speed_duplex`: a speed of 0 or unknown, or a duplex
+        // other than half or full, counts as not known.
+        let known = self
+            .device()
+            .speed_duplex(in_notifier)
+            .filter(|&(speed, duplex)| speed != 0 && speed != u32::MAX && duplex <= 1);
+        match known {
             Some((speed, duplex)) => {
                 self.link.speed = speed;
                 self.link.duplex = duplex;
@@ -1191,11 +1197,22 @@ pub(crate) fn stop(bond: Dev<'_, BondKind>) -> Result {
     h.mii.stop();
     h.ad.stop();
     h.arp.stop();
-    bond.cancel_work(WORK_MII | WORK_AD | WORK_ARP);
-    if bond.state().mode() == Mode::Ieee8023ad {
-        for p in bond.state().ports().iter() {
-            p.device().mc_del(&LACPDU_MCAST);
+    bond.cancel_work(WORK_MII | WORK_AD | WORK_ARP | crate::ad::WORK_SLAVE_ARRAY);
+    // The bond's address lists leave the slaves (set_rx_mode puts them
+    // back on open).
+    let mode = bond.state().mode();
+    let targets = if uses_primary(mode) {
+        let ctl = bond.state().ctl.lock();
+        let mut v = KVec::new();
+        if let Some(e) = ctl.active_entry() {
+            let _ = v.push(e.port.clone(), GFP_KERNEL);
         }
+        v
+    } else {
+        bond.state().ports()
+    };
+    for p in targets.iter() {
+        flush_addr_lists(&bond, p.device(), mode);
     }
     Ok(())
 }

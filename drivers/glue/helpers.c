@@ -509,7 +509,7 @@ int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *d
 
 	if (lock)
 		netdev_lock_ops(dev);
-	res = __ethtool_get_link_ksettings(dev, &ecmd);
+	res = netif_get_link_ksettings(dev, &ecmd);
 	if (lock)
 		netdev_unlock_ops(dev);
 	if (res < 0)
