@@ -171,7 +171,10 @@ pub fn choose_primary_or_current(
     force_primary: &mut bool,
     reselect: PrimaryReselect,
 ) -> Option<usize> {
-    let is_up = |i: Option<usize>| i.and_then(|i| slaves.get(i)).is_some_and(|s| s.link == Link::Up);
+    let is_up = |i: Option<usize>| {
+        i.and_then(|i| slaves.get(i))
+            .is_some_and(|s| s.link == Link::Up)
+    };
     let mut prim = primary;
     if !is_up(prim) {
         let mut hprio: Option<usize> = None;
@@ -195,8 +198,10 @@ pub fn choose_primary_or_current(
     if !is_up(current) {
         return prim;
     }
-    let (Some(p), Some(c)) = (prim.and_then(|i| slaves.get(i)), current.and_then(|i| slaves.get(i)))
-    else {
+    let (Some(p), Some(c)) = (
+        prim.and_then(|i| slaves.get(i)),
+        current.and_then(|i| slaves.get(i)),
+    ) else {
         return prim;
     };
     match reselect {
@@ -289,9 +294,13 @@ mod tests {
 
     #[test]
     fn primary_and_reselect() {
-        let mut s = [SlaveLink::new(Link::Up, true), SlaveLink::new(Link::Up, true)];
+        let mut s = [
+            SlaveLink::new(Link::Up, true),
+            SlaveLink::new(Link::Up, true),
+        ];
         let mut force = false;
-        let pick = |s: &[SlaveLink], r, f: &mut bool| choose_primary_or_current(s, Some(0), Some(1), f, r);
+        let pick =
+            |s: &[SlaveLink], r, f: &mut bool| choose_primary_or_current(s, Some(0), Some(1), f, r);
         assert_eq!(pick(&s, PrimaryReselect::Always, &mut force), Some(0));
         assert_eq!(pick(&s, PrimaryReselect::Failure, &mut force), Some(1));
         assert_eq!(pick(&s, PrimaryReselect::Better, &mut force), Some(1));
@@ -305,7 +314,10 @@ mod tests {
 
     #[test]
     fn highest_prio_wins_without_primary() {
-        let mut s = [SlaveLink::new(Link::Up, true), SlaveLink::new(Link::Up, true)];
+        let mut s = [
+            SlaveLink::new(Link::Up, true),
+            SlaveLink::new(Link::Up, true),
+        ];
         s[1].prio = 10;
         let mut force = false;
         assert_eq!(
@@ -320,7 +332,10 @@ mod tests {
 
     #[test]
     fn back_slave_with_least_delay() {
-        let mut s = [SlaveLink::new(Link::Back, true), SlaveLink::new(Link::Back, true)];
+        let mut s = [
+            SlaveLink::new(Link::Back, true),
+            SlaveLink::new(Link::Back, true),
+        ];
         s[0].delay = 3;
         s[1].delay = 1;
         let mut force = false;
