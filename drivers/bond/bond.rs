@@ -7,8 +7,8 @@
 //!
 //! The module is laid out as `drivers/net/bonding`: `netlink.rs`
 //! (rtnl_link_ops, `bond_netlink.c`), `options.rs` (`bond_options.c`),
-//! `dev.rs` (enslaving, transmit, receive, link monitoring:
-//! `bond_main.c`), `ad.rs` (802.3ad: `bond_3ad.c`), `events.rs` (slave
+//! `dev.rs` (enslaving, transmit, receive, MII monitoring:
+//! `bond_main.c`), `arp.rs` (the ARP monitor), `ad.rs` (802.3ad: `bond_3ad.c`), `events.rs` (slave
 //! events) and `procfs.rs` (`/proc/net/bonding`). The logic that needs no
 //! kernel (hashing, option tables, state machines, the /proc text) is the
 //! core crate's `bond` module.
@@ -24,6 +24,7 @@ mod rvnet_core;
 mod glue;
 
 mod ad;
+mod arp;
 mod dev;
 mod events;
 mod netlink;

@@ -12,6 +12,7 @@
 //! per-slave atomics of [`Slave`].
 
 use crate::ad::AdState;
+use crate::arp::{self, ArpRx, ArpTimes};
 use crate::glue::attr::ExtAck;
 use crate::glue::link::Dev;
 use crate::glue::netdev::{
@@ -25,6 +26,7 @@ use crate::glue::port::{LagInfo, Port, PortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::SkBuff;
+use crate::glue::timer::now_ms;
 use crate::netlink::BondKind;
 use crate::options::{Mode, Params};
 use crate::rvnet_core::bond::hash::{
@@ -66,9 +68,16 @@ pub(crate) struct Slave {
     tx_enabled: AtomicBool,
     /// `BOND_LINK_*` mirror of the control state, for the datapath.
     link: AtomicU8,
+    /// ARP monitor times.
+    pub(crate) arp: ArpTimes,
 }
 
 impl Slave {
+    /// Whether the slave may transmit (`bond_is_active_slave`).
+    pub(crate) fn is_active(&self) -> bool {
+        self.tx_enabled.load(Relaxed)
+    }
+
     /// Whether the slave's link is up by the monitor's account.
     pub(crate) fn link_up(&self) -> bool {
         self.link.load(Relaxed) == Link::Up as u8
@@ -110,6 +119,23 @@ impl PortOps for Slave {
                 return RxResult::Consumed;
             }
         }
+        state.tx.read(|t| {
+            if let Some(rx) = &t.arp {
+                let arp_slave = state.arp_slave_rx.load(Relaxed);
+                let probe = t
+                    .all
+                    .iter()
+                    .find(|p| arp_slave != 0 && p.state().id == arp_slave);
+                arp::receive(
+                    &bond,
+                    rx,
+                    port,
+                    &skb,
+                    t.active.as_deref(),
+                    probe.map(|p| &**p),
+                );
+            }
+        });
         if port.state().inactive.load(Relaxed) {
             let mut buf = [0u8; 6];
             let dst = skb.headers(&mut buf);
@@ -153,7 +179,7 @@ impl SlaveEntry {
     }
 
     /// Publishes the entry's link state to the datapath's atomics.
-    fn publish(&self) {
+    pub(crate) fn publish(&self) {
         self.port.state().link.store(self.link.link as u8, Relaxed);
     }
 
@@ -193,6 +219,9 @@ pub(crate) struct BondCtl {
     force_primary: bool,
     /// Id for the next slave.
     next_id: u32,
+    /// The slave the active-backup ARP monitor probes through while no
+    /// slave is active (`current_arp_slave`).
+    pub(crate) arp_slave: Option<u32>,
     /// Peer notifications (gratuitous ARP / unsolicited NA) left to send.
     pub(crate) peer_notifs_left: u32,
 }
@@ -223,7 +252,7 @@ impl BondCtl {
     }
 
     /// Marks slave `i` active or backup (`bond_set_slave_{active,inactive}_flags`).
-    fn set_backup(&mut self, i: usize, backup: bool) {
+    pub(crate) fn set_backup(&mut self, i: usize, backup: bool) {
         let all_active = self.params.all_slaves_active;
         let lb = matches!(self.params.mode, Mode::Tlb | Mode::Alb);
         if let Some(e) = self.slaves.get(i) {
@@ -248,6 +277,8 @@ pub(crate) struct TxTable {
     usable: KVec<Arc<SlavePort>>,
     /// Every slave, in order.
     all: KVec<Arc<SlavePort>>,
+    /// The ARP monitor's receive-side settings, when it runs.
+    arp: Option<ArpRx>,
 }
 
 /// Counters folded from the slaves (`bond_get_stats`).
@@ -266,6 +297,9 @@ pub(crate) struct Bond {
     mode: AtomicU8,
     /// balance-rr's counter (`rr_tx_counter`).
     rr_counter: AtomicU32,
+    /// Id of the ARP monitor's probing slave, for the receive path (0:
+    /// none).
+    arp_slave_rx: AtomicU32,
     stats: Pin<KBox<SpinLock<StatsFold>>>,
     /// 802.3ad state.
     pub(crate) ad: AdState,
@@ -284,6 +318,7 @@ impl Bond {
             active: None,
             usable: KVec::new(),
             all: KVec::new(),
+            arp: ArpRx::of(&params),
         };
         let ctl = BondCtl {
             params,
@@ -292,6 +327,7 @@ impl Bond {
             primary: None,
             force_primary: false,
             next_id: 1,
+            arp_slave: None,
             peer_notifs_left: 0,
         };
         Ok(KBox::new(
@@ -300,6 +336,7 @@ impl Bond {
                 tx: RcuBox::new(KBox::new(tx, GFP_KERNEL)?),
                 mode: AtomicU8::new(mode.value()),
                 rr_counter: AtomicU32::new(0),
+                arp_slave_rx: AtomicU32::new(0),
                 stats: KBox::pin_init(
                     new_spinlock!(StatsFold {
                         total: LinkStats::default(),
@@ -322,6 +359,11 @@ impl Bond {
     /// Publishes a new mode (changing it requires no slaves).
     pub(crate) fn set_mode_published(&self, mode: Mode) {
         self.mode.store(mode.value(), Relaxed);
+    }
+
+    /// Publishes the ARP monitor's probing slave to the receive path.
+    pub(crate) fn set_arp_slave_rx(&self, id: Option<u32>) {
+        self.arp_slave_rx.store(id.unwrap_or(0), Relaxed);
     }
 
     /// The slaves' ports, in order, without holding the lock afterwards.
@@ -364,6 +406,7 @@ pub(crate) fn update_tx(bond: Dev<'_, BondKind>) {
             active: ctl.active_entry().map(|e| e.port.clone()),
             usable,
             all,
+            arp: ArpRx::of(&ctl.params),
         }
     };
     match KBox::new(table, GFP_KERNEL) {
@@ -570,6 +613,7 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
         inactive: AtomicBool::new(false),
         tx_enabled: AtomicBool::new(false),
         link: AtomicU8::new(Link::Down as u8),
+        arp: ArpTimes::new(b.ctl.lock().params.arp_interval),
     };
     let lag = lag_info(&b.ctl.lock().params);
     let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
@@ -649,7 +693,7 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
     if mode == Mode::Ieee8023ad {
         b.ad.bind(&bond, &port);
     }
-    notify_lower_state(&bond, &port);
+    notify_lower_state(&port);
 
     if !uses_primary(mode) {
         if bond.flags() & IFF_PROMISC != 0 {
@@ -715,10 +759,9 @@ fn lag_info(p: &Params) -> LagInfo {
 }
 
 /// Tells the stack a slave's link/transmit state (`bond_lower_state_changed`).
-fn notify_lower_state(bond: &Dev<'_, BondKind>, port: &SlavePort) {
+pub(crate) fn notify_lower_state(port: &SlavePort) {
     let s = port.state();
     let link = s.link.load(Relaxed);
-    let _ = bond;
     port.device().lower_state_changed(
         link == Link::Up as u8 || link == Link::Fail as u8,
         s.tx_enabled.load(Relaxed),
@@ -889,6 +932,7 @@ pub(crate) fn change_active_slave(bond: Dev<'_, BondKind>, new: Option<u32>) {
         (port(old), port(new), mode, peers)
     };
     if let Some(n) = &new_port {
+        n.state().arp.last_link_up.store(now_ms(), Relaxed);
         if uses_primary(mode) {
             pr_info!(
                 "{}: ({}): making interface the new active one\n",
@@ -902,10 +946,10 @@ pub(crate) fn change_active_slave(bond: Dev<'_, BondKind>, new: Option<u32>) {
     }
     if mode == Mode::ActiveBackup {
         if let Some(o) = &old_port {
-            notify_lower_state(&bond, o);
+            notify_lower_state(o);
         }
         if let Some(n) = &new_port {
-            notify_lower_state(&bond, n);
+            notify_lower_state(n);
             fail_over_mac(bond, n, old_port.as_deref());
             update_tx(bond);
             bond.notify(NETDEV_BONDING_FAILOVER);
@@ -1101,7 +1145,7 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
             if mode == Mode::Ieee8023ad {
                 b.ad.link_changed(&bond, &port, true);
             }
-            notify_lower_state(&bond, &port);
+            notify_lower_state(&port);
         }
     }
     for id in went_down.iter() {
@@ -1129,7 +1173,7 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
             if mode == Mode::Ieee8023ad {
                 b.ad.link_changed(&bond, &port, false);
             }
-            notify_lower_state(&bond, &port);
+            notify_lower_state(&port);
         }
     }
     if failover {
@@ -1179,6 +1223,9 @@ pub(crate) fn open(bond: Dev<'_, BondKind>) -> Result {
     };
     if miimon != 0 {
         bond.header().mii.arm(0);
+    }
+    if b.ctl.lock().params.arp_interval != 0 {
+        bond.header().arp.arm(0);
     }
     if mode == Mode::Ieee8023ad {
         b.ad.open(&bond);

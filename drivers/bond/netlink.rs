@@ -308,7 +308,16 @@ impl LinkOps for BondKind {
                 if params.miimon == 0 {
                     dev.header().mii.stop();
                 } else {
+                    dev.header().arp.stop();
                     dev.header().mii.arm(0);
+                }
+            }
+            if params.arp_interval != old.arp_interval {
+                if params.arp_interval == 0 {
+                    dev.header().arp.stop();
+                } else {
+                    dev.header().mii.stop();
+                    dev.header().arp.arm(0);
                 }
             }
         }
@@ -389,6 +398,9 @@ impl LinkOps for BondKind {
     fn work(dev: Dev<'_, Self>, events: u64) {
         if events & dev::WORK_MII != 0 {
             dev::mii_monitor(dev);
+        }
+        if events & dev::WORK_ARP != 0 {
+            crate::arp::monitor(dev);
         }
         if events & dev::WORK_AD != 0 {
             crate::ad::state_machine_tick(dev);

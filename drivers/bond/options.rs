@@ -289,19 +289,14 @@ impl Params {
         crate::rvnet_core::bond::options::check_deps(OptionId::ArpTargets.option(), &ctx.state)
             .map_err(|e| option_error(extack, e))?;
         let mut new = [0u32; MAX_ARP_TARGETS];
-        let mut n = 0;
-        for t in targets {
-            if t == 0 || t == u32::MAX {
-                return Err(extack.fail(EINVAL, c"invalid option value"));
-            }
-            if new.contains(&t) {
+        for (n, t) in targets.enumerate() {
+            if t == 0 || t == u32::MAX || new.contains(&t) {
                 return Err(extack.fail(EINVAL, c"invalid option value"));
             }
             let slot = new
                 .get_mut(n)
                 .ok_or_else(|| extack.fail(EINVAL, c"invalid option value"))?;
             *slot = t;
-            n += 1;
         }
         self.arp_targets = new;
         Ok(())

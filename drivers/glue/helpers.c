@@ -4,6 +4,9 @@
  * glue calls. Each one is a plain call-through: no logic lives here.
  */
 #include <linux/etherdevice.h>
+#include <linux/inetdevice.h>
+#include <net/arp.h>
+#include <net/route.h>
 #include <linux/ethtool.h>
 #include <net/netdev_lock.h>
 #include <linux/pkt_sched.h>
@@ -670,4 +673,43 @@ void rvnet_netdev_set_master_features(struct net_device *dev)
 	dev->features |= dev->hw_features;
 	dev->features |= NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
 	dev->features |= NETIF_F_GSO_PARTIAL;
+}
+
+void rvnet_arp_send_request(struct net_device *dev, __be32 dest_ip, __be32 src_ip)
+{
+	struct sk_buff *skb = arp_create(ARPOP_REQUEST, ETH_P_ARP, dest_ip, dev,
+					 src_ip, NULL, dev->dev_addr, NULL);
+
+	if (skb)
+		arp_xmit(skb);
+}
+
+struct net_device *rvnet_route_output_dev(struct net *net, __be32 daddr)
+{
+	struct rtable *rt = ip_route_output(net, daddr, 0, 0, 0, RT_SCOPE_LINK);
+	struct net_device *dev;
+
+	if (IS_ERR(rt))
+		return NULL;
+	dev = rt->dst.dev;
+	ip_rt_put(rt);
+	return dev;
+}
+
+__be32 rvnet_confirm_addr(struct net_device *dev, __be32 dst, __be32 local)
+{
+	struct in_device *in_dev;
+	__be32 addr = 0;
+
+	rcu_read_lock();
+	in_dev = __in_dev_get_rcu(dev);
+	if (in_dev)
+		addr = inet_confirm_addr(dev_net(dev), in_dev, dst, local, RT_SCOPE_HOST);
+	rcu_read_unlock();
+	return addr;
+}
+
+u64 rvnet_dev_trans_age_ms(struct net_device *dev)
+{
+	return jiffies_to_msecs(jiffies - dev_trans_start(dev));
 }

@@ -129,6 +129,10 @@ void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rvnet_eth_hw_addr_random(struct net_device *dev);
 void rvnet_eth_random_addr(u8 *addr);
 u32 rvnet_get_random_u32(void);
+void rvnet_arp_send_request(struct net_device *dev, __be32 dest_ip, __be32 src_ip);
+struct net_device *rvnet_route_output_dev(struct net *net, __be32 daddr);
+__be32 rvnet_confirm_addr(struct net_device *dev, __be32 dst, __be32 local);
+u64 rvnet_dev_trans_age_ms(struct net_device *dev);
 void rvnet_netdev_set_master_features(struct net_device *dev);
 struct sk_buff *rvnet_skb_from_frame(struct net_device *dev, const u8 *frame, u32 len, u16 protocol);
 

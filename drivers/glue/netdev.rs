@@ -435,6 +435,36 @@ impl NetDevice {
         unsafe { (*self.as_raw()).real_num_tx_queues }
     }
 
+    /// Sends an ARP request for `dest` from `src` (IPv4 addresses in
+    /// network order) out of the device (`arp_create` + `arp_xmit`).
+    pub fn send_arp_request(&self, dest: u32, src: u32) {
+        // SAFETY: `self` is valid; the packet is built and sent by the
+        // kernel.
+        unsafe { b::rvnet_arp_send_request(self.as_raw(), dest, src) }
+    }
+
+    /// The IPv4 address of the device in the subnet of `dst` (or any, for
+    /// 0) that is `local` or, for 0, any (`inet_confirm_addr` with host
+    /// scope); 0 when there is none.
+    pub fn confirm_addr(&self, dst: u32, local: u32) -> u32 {
+        // SAFETY: `self` is valid; the helper holds RCU.
+        unsafe { b::rvnet_confirm_addr(self.as_raw(), dst, local) }
+    }
+
+    /// Whether the device is the one the IPv4 route to `dst` (network
+    /// order) leaves through. `None` when there is no route. RTNL.
+    pub fn routes_to(&self, dst: u32) -> Option<bool> {
+        // SAFETY: `self` is valid; the returned pointer is only compared.
+        let dev = unsafe { b::rvnet_route_output_dev(self.net().as_raw(), dst) };
+        (!dev.is_null()).then(|| core::ptr::eq(dev, self.as_raw()))
+    }
+
+    /// Milliseconds since the device last transmitted (`dev_trans_start`).
+    pub fn trans_age_ms(&self) -> u64 {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_dev_trans_age_ms(self.as_raw()) }
+    }
+
     /// Whether `self` and `other` are the same device.
     pub fn ptr_eq(&self, other: &NetDevice) -> bool {
         self == other

@@ -4,6 +4,7 @@
 //! transmit hashing and slave selection, the 802.3ad (LACP) state machines
 //! and the text of `/proc/net/bonding`.
 
+pub mod arpmon;
 pub mod hash;
 pub mod lacp;
 pub mod monitor;
