@@ -16,8 +16,8 @@ use crate::arp::{self, ArpRx, ArpTimes};
 use crate::glue::attr::ExtAck;
 use crate::glue::link::Dev;
 use crate::glue::netdev::{
-    LinkStats, NetDevice, ARPHRD_ETHER, IFF_ALLMULTI, IFF_BONDING, IFF_MASTER, IFF_NO_ADDRCONF,
-    IFF_PROMISC, IFF_SLAVE, IFF_UP, NET_ADDR_STOLEN,
+    counters, counters_mut, LinkStats, NetDevice, ARPHRD_ETHER, IFF_ALLMULTI, IFF_BONDING,
+    IFF_MASTER, IFF_NO_ADDRCONF, IFF_PROMISC, IFF_SLAVE, IFF_UP, NET_ADDR_STOLEN,
 };
 use crate::glue::notifier::{
     NETDEV_BONDING_FAILOVER, NETDEV_CHANGEADDR, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_RELEASE,
@@ -35,6 +35,7 @@ use crate::rvnet_core::bond::hash::{
 use crate::rvnet_core::bond::lacp::{ETH_P_SLOW, LACPDU_MCAST_ADDR as LACPDU_MCAST};
 use crate::rvnet_core::bond::monitor::{self, Link, SlaveLink};
 use crate::rvnet_core::bond::options::{check_deps, BondState, OptionId};
+use crate::rvnet_core::bond::stats::fold_counters;
 use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU8, Ordering::Relaxed};
@@ -491,7 +492,23 @@ pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff) {
                 }
                 xmit_on(last, skb);
             }
-            Mode::Tlb | Mode::Alb => tx_drop(&bond, skb),
+            // balance-tlb/alb without dynamic rebalancing (as with
+            // `tlb_dynamic_lb 0`): unicast is hashed over the usable
+            // slaves, the rest goes through the active one.
+            Mode::Tlb | Mode::Alb => {
+                let frame = skb.headers(&mut buf);
+                let multicast = frame.first().is_some_and(|b| b & 1 != 0);
+                let hashed = if multicast || t.usable.is_empty() {
+                    None
+                } else {
+                    let hash = bond_xmit_hash(t.policy, frame, &skb_meta(&skb, frame));
+                    t.usable.get(hash as usize % t.usable.len())
+                };
+                match hashed.or(t.active.as_ref()).filter(|p| can_tx(p)) {
+                    Some(p) => xmit_on(p, skb),
+                    None => tx_drop(&bond, skb),
+                }
+            }
         }
     })
 }
@@ -1373,21 +1390,24 @@ pub(crate) fn vlan_rx_kill_vid(bond: Dev<'_, BondKind>, proto: u16, vid: u16) ->
     Ok(())
 }
 
-/// Folds the slaves' counters into the bond's (`bond_get_stats`).
+/// Folds the slaves' counters into the bond's (`bond_get_stats`). The
+/// slaves' counters are read without the lock, so stacked bonds never nest
+/// it.
 fn fold_stats(bond: Dev<'_, BondKind>) -> LinkStats {
     let b = bond.state();
     b.tx.read(|t| {
-        let mut fold = b.stats.lock();
+        let mut now = KVec::with_capacity(t.all.len(), GFP_ATOMIC).unwrap_or_default();
         for p in t.all.iter() {
-            let now = p.device().stats();
-            let id = p.state().id;
-            let StatsFold { total, last } = &mut *fold;
-            if let Some((_, prev)) = last.iter_mut().find(|(i, _)| *i == id) {
-                crate::glue::netdev::fold_stats(total, &now, prev);
-                *prev = now;
+            let _ = now.push((p.state().id, p.device().stats()), GFP_ATOMIC);
+        }
+        let mut fold = b.stats.lock();
+        let StatsFold { total, last } = &mut *fold;
+        for (id, stats) in now.iter() {
+            if let Some((_, prev)) = last.iter_mut().find(|(i, _)| i == id) {
+                fold_counters(counters_mut(total), counters(stats), counters_mut(prev));
             }
         }
-        fold.total
+        *total
     })
 }
 

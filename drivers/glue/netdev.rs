@@ -778,20 +778,15 @@ pub fn random_mac() -> MacAddr {
     mac
 }
 
-/// Adds what each counter of `now` grew by since `prev` to `total`
-/// (`bond_fold_stats`).
-pub fn fold_stats(total: &mut LinkStats, now: &LinkStats, prev: &LinkStats) {
+/// `rtnl_link_stats64` as the array of `u64` counters it is.
+pub fn counters(stats: &LinkStats) -> &[u64; core::mem::size_of::<LinkStats>() / 8] {
     // SAFETY: `rtnl_link_stats64` is a `repr(C)` struct of `u64` counters
-    // only, so each one can be viewed as a `u64` array of that size.
-    let (total, now, prev) = unsafe {
-        const N: usize = core::mem::size_of::<LinkStats>() / 8;
-        (
-            &mut *core::ptr::from_mut(total).cast::<[u64; N]>(),
-            &*core::ptr::from_ref(now).cast::<[u64; N]>(),
-            &*core::ptr::from_ref(prev).cast::<[u64; N]>(),
-        )
-    };
-    for ((t, n), p) in total.iter_mut().zip(now.iter()).zip(prev.iter()) {
-        *t = t.wrapping_add(n.wrapping_sub(*p));
-    }
+    // only, so it can be viewed as a `u64` array of its size.
+    unsafe { &*core::ptr::from_ref(stats).cast() }
+}
+
+/// [`counters`], mutable.
+pub fn counters_mut(stats: &mut LinkStats) -> &mut [u64; core::mem::size_of::<LinkStats>() / 8] {
+    // SAFETY: As in `counters`.
+    unsafe { &mut *core::ptr::from_mut(stats).cast() }
 }

@@ -10,3 +10,4 @@ pub mod lacp;
 pub mod monitor;
 pub mod options;
 pub mod proc;
+pub mod stats;
