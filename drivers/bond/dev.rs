@@ -940,6 +940,14 @@ pub(crate) fn change_active_slave(bond: Dev<'_, BondKind>, new: Option<u32>) {
                     peers = ctl.peer_notifs_left > 0;
                 }
             }
+        } else if matches!(mode, Mode::Tlb | Mode::Alb) {
+            // Only the active slave receives (`bond_alb_handle_active_change`).
+            if let Some(i) = ctl.index_of(old) {
+                ctl.set_backup(i, true);
+            }
+            if let Some(i) = ctl.index_of(new) {
+                ctl.set_backup(i, false);
+            }
         }
         let port = |id| {
             ctl.index_of(id)
