@@ -4,7 +4,9 @@
 . "$RVNET_TESTS/lib.sh"
 echo "rvnet: kunit start" >/dev/kmsg
 modprobe "$VLAN_MODULE"
+modprobe "$BOND_MODULE"
 echo "---- BEGIN KTAP ----"
 dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
 echo "---- END KTAP ----"
 unload_vlan
+unload_bond
