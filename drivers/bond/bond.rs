@@ -43,6 +43,12 @@ module! {
     description: "rvnet link aggregation (bonding)",
     license: "GPL",
     alias: ["rtnl-link-bond"],
+    params: {
+        max_bonds: i32 {
+            default: 1,
+            description: "Max number of bonded devices",
+        },
+    },
 }
 
 struct RvnetBond {
@@ -57,7 +63,13 @@ impl kernel::Module for RvnetBond {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let proc = PernetRegistration::new()?;
         let events = NotifierRegistration::new(events::BondEvents)?;
-        let link = LinkRegistration::new()?;
+        let link = LinkRegistration::<netlink::BondKind>::new()?;
+        // As bonding.ko: `max_bonds` bonds named bond%d in the initial
+        // namespace (0 for none; a negative count means the default, 1).
+        let max_bonds = module_parameters::max_bonds.value();
+        for _ in 0..if max_bonds < 0 { 1 } else { max_bonds } {
+            link.create_in_init_net(c"bond%d")?;
+        }
         Ok(RvnetBond {
             _link: link,
             _events: events,

@@ -713,3 +713,10 @@ u64 rvnet_dev_trans_age_ms(struct net_device *dev)
 {
 	return jiffies_to_msecs(jiffies - dev_trans_start(dev));
 }
+
+void rvnet_dev_net_set(struct net_device *dev, struct net *net)
+{
+	dev_net_set(dev, net);
+}
+
+const unsigned char rvnet_net_name_unknown = NET_NAME_UNKNOWN;

@@ -129,6 +129,8 @@ void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rvnet_eth_hw_addr_random(struct net_device *dev);
 void rvnet_eth_random_addr(u8 *addr);
 u32 rvnet_get_random_u32(void);
+void rvnet_dev_net_set(struct net_device *dev, struct net *net);
+extern const unsigned char rvnet_net_name_unknown;
 void rvnet_arp_send_request(struct net_device *dev, __be32 dest_ip, __be32 src_ip);
 struct net_device *rvnet_route_output_dev(struct net *net, __be32 daddr);
 __be32 rvnet_confirm_addr(struct net_device *dev, __be32 dst, __be32 local);

@@ -400,6 +400,62 @@ impl<T: LinkOps> LinkRegistration<T> {
     }
 }
 
+impl<T: LinkOps> LinkRegistration<T> {
+    /// Creates a device of kind `T` named after `name` (which may hold a
+    /// `%d`) in the initial namespace, as a driver does at load time
+    /// (bonding's `max_bonds`): [`LinkOps::newlink`] runs without
+    /// attributes. Takes RTNL.
+    pub fn create_in_init_net(&self, name: &CStr) -> Result {
+        let queues = if T::NUM_QUEUES == 0 { 1 } else { T::NUM_QUEUES };
+        // SAFETY: Allocates a device with our private area and setup.
+        let dev = unsafe {
+            b::alloc_netdev_mqs(
+                core::mem::size_of::<PrivArea<T>>() as c_int,
+                name.as_char_ptr(),
+                b::rvnet_net_name_unknown,
+                Some(setup_callback::<T>),
+                queues,
+                queues,
+            )
+        };
+        if dev.is_null() {
+            return Err(kernel::error::code::ENOMEM);
+        }
+        // SAFETY: All-zero rtnl_newlink_params describe a link without
+        // attributes; only the namespace is set, to `init_net`, which
+        // lives forever.
+        let mut params: b::rtnl_newlink_params = unsafe { core::mem::zeroed() };
+        params.src_net = core::ptr::addr_of_mut!(b::init_net);
+        // SAFETY: `dev` is new and ours; the registration outlives it (it
+        // deletes every device of the kind when dropped).
+        unsafe {
+            b::rvnet_dev_net_set(dev, params.src_net);
+            (*dev).rtnl_link_ops = self.ops.get();
+            b::rtnl_lock();
+        }
+        let link = NewLink::<T> {
+            // SAFETY: `dev` is valid until freed below or registered.
+            dev: unsafe { NetDevice::from_raw(dev) },
+            params: &params,
+            _p: PhantomData,
+        };
+        let ret = T::newlink(link, &ExtAck::none());
+        // SAFETY: We hold RTNL. A device that did not get registered is
+        // still ours to free.
+        unsafe {
+            if ret.is_err() {
+                if (*dev).reg_state == b::NETREG_UNINITIALIZED as u8 {
+                    b::free_netdev(dev);
+                } else {
+                    b::unregister_netdevice_queue(dev, core::ptr::null_mut());
+                }
+            }
+            b::rtnl_unlock();
+        }
+        ret
+    }
+}
+
 impl<T: LinkOps> Drop for LinkRegistration<T> {
     fn drop(&mut self) {
         // SAFETY: Registered in `new`. This deletes every device of the

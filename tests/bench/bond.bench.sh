@@ -24,7 +24,7 @@ if [ ! -f "$rvnet_ko" ]; then
 fi
 
 # bonding.ko without the bond0 it makes by default.
-load() { if [ "$1" = rust ]; then insmod "$rvnet_ko"; else modprobe bonding max_bonds=0; fi; }
+load() { if [ "$1" = rust ]; then insmod "$rvnet_ko" max_bonds=0; else modprobe bonding max_bonds=0; fi; }
 unload() { if [ "$1" = rust ]; then rmmod rvnet_bond; else rmmod bonding; fi; }
 
 pg() { echo "$2" >"/proc/net/pktgen/$1"; }
