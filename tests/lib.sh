@@ -51,20 +51,25 @@ veth_pair() {
 	in_ns "$2" ip link set b0 up
 }
 
-# unload_vlan: removes the VLAN module; it must go cleanly once its devices
-# are gone.
-unload_vlan() {
+# unload_module MODULE: deletes every namespace (with the devices in them)
+# and removes MODULE, which must then go cleanly.
+unload_module() {
 	local n
 	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
 	# Namespace teardown is asynchronous; give it a moment.
 	for _ in $(seq 50); do
-		modprobe -r "$VLAN_MODULE" 2>/dev/null && break
+		modprobe -r "$1" 2>/dev/null && break
 		sleep 0.1
 	done
-	if grep -q "^$VLAN_MODULE " /proc/modules; then
-		fail "$VLAN_MODULE did not unload"
+	if grep -q "^$1 " /proc/modules; then
+		fail "$1 did not unload"
 	fi
-	pass "$VLAN_MODULE unloaded cleanly"
+	pass "$1 unloaded cleanly"
+}
+
+# unload_vlan: removes the VLAN module.
+unload_vlan() {
+	unload_module "$VLAN_MODULE"
 }
 
 # wait_for CMD...: retries CMD for up to 5 s (link state changes reach
@@ -112,16 +117,7 @@ fi
 # unload_bond: deletes every namespace (with the bonds in them) and removes
 # the bonding module; it must go cleanly.
 unload_bond() {
-	local n
-	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
-	for _ in $(seq 50); do
-		modprobe -r "$BOND_MODULE" 2>/dev/null && break
-		sleep 0.1
-	done
-	if grep -q "^$BOND_MODULE " /proc/modules; then
-		fail "$BOND_MODULE did not unload"
-	fi
-	pass "$BOND_MODULE unloaded cleanly"
+	unload_module "$BOND_MODULE"
 }
 
 # bond_info NS DEV KEY: .linkinfo.info_data.KEY of bond DEV in NS (jq -r).
@@ -164,4 +160,15 @@ bond_links() {
 		ip link add "a$i" netns "$1" address "02:00:00:00:0a:0$i" type veth \
 			peer name "b$i" netns "$2" address "02:00:00:00:0b:0$i"
 	done
+}
+
+# bond_switch NS_HOST NS_SW N: bond_links NS_HOST NS_SW N, with the b*
+# ends in bridge br0 of NS_SW, which has 192.0.2.2/24.
+bond_switch() {
+	local d
+	bond_links "$1" "$2" "$3"
+	in_ns "$2" ip link add br0 address 02:00:00:00:0b:ff type bridge
+	for d in $(seq 0 $(($3 - 1))); do in_ns "$2" ip link set "b$d" master br0 up; done
+	in_ns "$2" ip link set br0 up
+	in_ns "$2" ip addr add 192.0.2.2/24 dev br0
 }

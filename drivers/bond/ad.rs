@@ -16,7 +16,7 @@ use crate::rvnet_core::bond::lacp::{
     build_lacpdu_frame, build_marker_frame, Action, AdParams, AdSelect, AdSlave, Bond3ad, RxResult,
     ETH_P_SLOW, LACPDU_FRAME_LEN, MARKER_FRAME_LEN, SPEED_UNKNOWN,
 };
-use crate::rvnet_core::bond::proc::{ActorView, AdInfo, PartnerView, SlaveAdView};
+use crate::rvnet_core::bond::proc::{ActorView, AdInfo, PartnerView, SlaveAdView, DUPLEX_FULL};
 use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
 use kernel::new_spinlock_irq;
@@ -157,7 +157,7 @@ impl AdState {
         let mut actions = KVec::<Action>::new();
         {
             let mut inner = self.inner.lock();
-            let s = AdSlave::new(port.state().perm_hwaddr, up, speed, duplex == 1);
+            let s = AdSlave::new(port.state().perm_hwaddr, up, speed, duplex == DUPLEX_FULL);
             if inner.slaves.push(s, GFP_ATOMIC).is_err() || inner.ids.push(id, GFP_ATOMIC).is_err()
             {
                 return;
@@ -252,7 +252,7 @@ impl AdState {
                 if let Some(s) = slaves.get_mut(i) {
                     s.link_up = up;
                 }
-                lacp.link_changed(slaves, i, up, speed, duplex == 1, out);
+                lacp.link_changed(slaves, i, up, speed, duplex == DUPLEX_FULL, out);
             }
         });
     }
@@ -267,7 +267,7 @@ impl AdState {
         self.run(bond, None, |lacp, slaves, ids, out| {
             if let Some(i) = ids.iter().position(|x| *x == id) {
                 let _ = out;
-                lacp.speed_duplex_changed(slaves, i, speed, duplex == 1);
+                lacp.speed_duplex_changed(slaves, i, speed, duplex == DUPLEX_FULL);
             }
         });
     }

@@ -35,6 +35,7 @@ use crate::rvnet_core::bond::hash::{
 use crate::rvnet_core::bond::lacp::{ETH_P_SLOW, LACPDU_MCAST_ADDR as LACPDU_MCAST};
 use crate::rvnet_core::bond::monitor::{self, Link, SlaveLink};
 use crate::rvnet_core::bond::options::{check_deps, BondState, OptionId};
+use crate::rvnet_core::bond::proc::{DUPLEX_FULL, DUPLEX_UNKNOWN, SPEED_UNKNOWN};
 use crate::rvnet_core::bond::stats::fold_counters;
 use crate::rvnet_core::ether::MacAddr;
 use core::pin::Pin;
@@ -190,7 +191,9 @@ impl SlaveEntry {
         let known = self
             .device()
             .speed_duplex(in_notifier)
-            .filter(|&(speed, duplex)| speed != 0 && speed != u32::MAX && duplex <= 1);
+            .filter(|&(speed, duplex)| {
+                speed != 0 && speed != SPEED_UNKNOWN && duplex <= DUPLEX_FULL
+            });
         match known {
             Some((speed, duplex)) => {
                 self.link.speed = speed;
@@ -198,8 +201,8 @@ impl SlaveEntry {
                 true
             }
             None => {
-                self.link.speed = u32::MAX;
-                self.link.duplex = 0xff;
+                self.link.speed = SPEED_UNKNOWN;
+                self.link.duplex = DUPLEX_UNKNOWN;
                 false
             }
         }
@@ -1140,12 +1143,12 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
             e.link.link = Link::Down;
             continue;
         }
-        let speed_mbps = if e.link.speed == u32::MAX {
+        let speed_mbps = if e.link.speed == SPEED_UNKNOWN {
             0
         } else {
             e.link.speed
         };
-        let full = e.link.duplex == 1;
+        let full = e.link.duplex == DUPLEX_FULL;
         match mode {
             Mode::Ieee8023ad => ctl.set_backup(i, true),
             Mode::ActiveBackup => {}
@@ -1430,24 +1433,24 @@ pub(crate) fn link_settings(bond: Dev<'_, BondKind>) -> (u32, u8) {
     let b = bond.state();
     let mut ctl = b.ctl.lock();
     let broadcast = ctl.params.mode == Mode::Broadcast;
-    let (mut speed, mut duplex) = (0u32, 0xffu8);
+    let (mut speed, mut duplex) = (0u32, DUPLEX_UNKNOWN);
     for e in ctl.slaves.iter_mut() {
         if !can_tx(&e.port) {
             continue;
         }
         e.refresh_speed(false);
-        if e.link.speed != u32::MAX {
+        if e.link.speed != SPEED_UNKNOWN {
             speed = if broadcast {
                 speed.max(e.link.speed)
             } else {
                 speed.saturating_add(e.link.speed)
             };
         }
-        if duplex == 0xff && e.link.duplex != 0xff {
+        if duplex == DUPLEX_UNKNOWN && e.link.duplex != DUPLEX_UNKNOWN {
             duplex = e.link.duplex;
         }
     }
-    (if speed == 0 { u32::MAX } else { speed }, duplex)
+    (if speed == 0 { SPEED_UNKNOWN } else { speed }, duplex)
 }
 
 /// A slave device's state changed (up, down, carrier): refresh what the

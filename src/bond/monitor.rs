@@ -5,6 +5,8 @@
 //! (`bond_miimon_inspect`), and the choice of the active slave
 //! (`bond_choose_primary_or_current`, `bond_find_best_slave`).
 
+use super::proc::{DUPLEX_UNKNOWN, SPEED_UNKNOWN};
+
 /// A slave's link state (`BOND_LINK_*`, the values netlink reports).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
@@ -57,9 +59,9 @@ pub struct SlaveLink {
     pub carrier: bool,
     /// The slave's priority (`prio`) for active slave selection.
     pub prio: i32,
-    /// Link speed in Mb/s (`SPEED_UNKNOWN` as `u32::MAX`).
+    /// Link speed in Mb/s, or [`SPEED_UNKNOWN`].
     pub speed: u32,
-    /// Duplex (`DUPLEX_*`).
+    /// Duplex (`DUPLEX_*`), or [`DUPLEX_UNKNOWN`].
     pub duplex: u8,
 }
 
@@ -72,8 +74,8 @@ impl SlaveLink {
             delay: 0,
             carrier,
             prio: 0,
-            speed: u32::MAX,
-            duplex: 0xff,
+            speed: SPEED_UNKNOWN,
+            duplex: DUPLEX_UNKNOWN,
         }
     }
 }

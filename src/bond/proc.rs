@@ -10,8 +10,7 @@
 use super::options::{BondMode, OptionId};
 use core::fmt::{self, Write};
 
-/// `SPEED_UNKNOWN` as a slave's `u32` speed holds it.
-pub const SPEED_UNKNOWN: u32 = u32::MAX;
+pub use super::lacp::SPEED_UNKNOWN;
 /// `DUPLEX_HALF`.
 pub const DUPLEX_HALF: u8 = 0;
 /// `DUPLEX_FULL`.

@@ -7,13 +7,9 @@
 . "$RVNET_TESTS/lib.sh"
 
 ns_pair host sw
-bond_links host sw 2
+bond_switch host sw 2
 H="in_ns host"
 S="in_ns sw"
-$S ip link add br0 address 02:00:00:00:0b:ff type bridge
-for d in b0 b1; do $S ip link set "$d" master br0 up; done
-$S ip link set br0 up
-$S ip addr add 192.0.2.2/24 dev br0
 
 is_up() { [ "$(slave_info host "$1" mii_status)" = UP ]; }
 is_down() { [ "$(slave_info host "$1" mii_status)" = DOWN ]; }

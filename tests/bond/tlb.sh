@@ -5,13 +5,9 @@
 . "$RVNET_TESTS/lib.sh"
 
 ns_pair host sw
-bond_links host sw 2
+bond_switch host sw 2
 H="in_ns host"
 S="in_ns sw"
-$S ip link add br0 address 02:00:00:00:0b:ff type bridge
-for d in b0 b1; do $S ip link set "$d" master br0 up; done
-$S ip link set br0 up
-$S ip addr add 192.0.2.2/24 dev br0
 
 has_active() { [ -n "$(bond_info host bond0 active_slave)" ]; }
 for mode in balance-tlb balance-alb; do
