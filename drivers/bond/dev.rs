@@ -14,7 +14,7 @@
 use crate::ad::AdState;
 use crate::arp::{self, ArpRx, ArpTimes};
 use crate::glue::attr::ExtAck;
-use crate::glue::link::Dev;
+use crate::glue::link::{Dev, TxContext};
 use crate::glue::netdev::{
     counters, counters_mut, LinkStats, NetDevice, ARPHRD_ETHER, IFF_ALLMULTI, IFF_BONDING,
     IFF_MASTER, IFF_NO_ADDRCONF, IFF_PROMISC, IFF_SLAVE, IFF_UP, NET_ADDR_STOLEN,
@@ -25,7 +25,7 @@ use crate::glue::notifier::{
 use crate::glue::port::{LagInfo, Port, PortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
-use crate::glue::skb::SkBuff;
+use crate::glue::skb::{SkBuff, SkbView};
 use crate::glue::timer::now_ms;
 use crate::netlink::BondKind;
 use crate::options::{Mode, Params};
@@ -107,7 +107,7 @@ impl PortOps for Slave {
         bond: Dev<'_, BondKind>,
         port: &SlavePort,
         skb: SkBuff,
-        _ctx: &RxContext,
+        ctx: &RxContext,
     ) -> RxResult {
         let Some(mut skb) = skb.unshare() else {
             return RxResult::Consumed;
@@ -121,23 +121,22 @@ impl PortOps for Slave {
                 return RxResult::Consumed;
             }
         }
-        state.tx.read(|t| {
-            if let Some(rx) = &t.arp {
-                let arp_slave = state.arp_slave_rx.load(Relaxed);
-                let probe = t
-                    .all
-                    .iter()
-                    .find(|p| arp_slave != 0 && p.state().id == arp_slave);
-                arp::receive(
-                    &bond,
-                    rx,
-                    port,
-                    &skb,
-                    t.active.as_deref(),
-                    probe.map(|p| &**p),
-                );
-            }
-        });
+        let t = state.tx.get(ctx);
+        if let Some(rx) = &t.arp {
+            let arp_slave = state.arp_slave_rx.load(Relaxed);
+            let probe = t
+                .all
+                .iter()
+                .find(|p| arp_slave != 0 && p.state().id == arp_slave);
+            arp::receive(
+                &bond,
+                rx,
+                port,
+                &skb,
+                t.active.as_deref(),
+                probe.map(|p| &**p),
+            );
+        }
         if port.state().inactive.load(Relaxed) {
             let mut buf = [0u8; 6];
             let dst = skb.headers(&mut buf);
@@ -435,97 +434,95 @@ fn tx_drop(bond: &NetDevice, skb: SkBuff) {
 }
 
 /// `ndo_start_xmit`: each mode's dispatch.
-pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff) {
+pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff, ctx: &TxContext) {
     let b = bond.state();
-    b.tx.read(|t| {
+    let t = b.tx.get(ctx);
+    if t.mode == Mode::Broadcast {
+        return broadcast(&bond, t, skb);
+    }
+    let pick = {
         let mut buf = [0u8; 256];
+        let view = skb.view(&mut buf);
         match t.mode {
-            Mode::ActiveBackup => match &t.active {
-                Some(p) => xmit_on(p, skb),
-                None => tx_drop(&bond, skb),
-            },
-            Mode::RoundRobin => {
-                let frame = skb.headers(&mut buf);
-                let meta = skb_meta(&skb, frame);
-                if rr_is_igmp(frame, &meta) {
-                    match t.active.as_ref().or(t.all.first()) {
-                        Some(p) => xmit_on(p, skb),
-                        None => tx_drop(&bond, skb),
-                    }
-                    return;
-                }
-                let n = t.all.len();
-                if n == 0 {
-                    return tx_drop(&bond, skb);
-                }
-                let mut rr = t.rr;
-                rr.counter = b.rr_counter.fetch_add(1, Relaxed);
-                let id = rr_gen_slave_id(&mut rr, kernel_random()) as usize % n;
-                let pick = (0..n)
-                    .filter_map(|i| t.all.get((id + i) % n))
-                    .find(|p| can_tx(p));
-                match pick {
-                    Some(p) => xmit_on(p, skb),
-                    None => tx_drop(&bond, skb),
-                }
-            }
+            Mode::ActiveBackup => t.active.as_ref(),
+            Mode::RoundRobin => round_robin(b, t, &view),
             Mode::Xor | Mode::Ieee8023ad => {
-                let frame = skb.headers(&mut buf);
-                let hash = bond_xmit_hash(t.policy, frame, &skb_meta(&skb, frame));
                 let n = t.usable.len();
-                match (n != 0).then(|| t.usable.get(hash as usize % n)).flatten() {
-                    Some(p) => xmit_on(p, skb),
-                    None => tx_drop(&bond, skb),
-                }
-            }
-            Mode::Broadcast => {
-                let mut targets = t
-                    .all
-                    .iter()
-                    .filter(|p| device_is_up(p.device()) && p.state().link_up());
-                let Some(mut last) = targets.next() else {
-                    return tx_drop(&bond, skb);
-                };
-                for p in targets {
-                    match skb.try_clone() {
-                        Some(c) => xmit_on(last, c),
-                        None => bond.count_tx_dropped(),
-                    }
-                    last = p;
-                }
-                xmit_on(last, skb);
+                let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(&view));
+                (n != 0).then(|| t.usable.get(hash as usize % n)).flatten()
             }
             // balance-tlb/alb without dynamic rebalancing (as with
             // `tlb_dynamic_lb 0`): unicast is hashed over the usable
             // slaves, the rest goes through the active one.
             Mode::Tlb | Mode::Alb => {
-                let frame = skb.headers(&mut buf);
-                let multicast = frame.first().is_some_and(|b| b & 1 != 0);
+                let multicast = view.headers.first().is_some_and(|b| b & 1 != 0);
                 let hashed = if multicast || t.usable.is_empty() {
                     None
                 } else {
-                    let hash = bond_xmit_hash(t.policy, frame, &skb_meta(&skb, frame));
+                    let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(&view));
                     t.usable.get(hash as usize % t.usable.len())
                 };
-                match hashed.or(t.active.as_ref()).filter(|p| can_tx(p)) {
-                    Some(p) => xmit_on(p, skb),
-                    None => tx_drop(&bond, skb),
-                }
+                hashed.or(t.active.as_ref()).filter(|p| can_tx(p))
             }
+            Mode::Broadcast => None,
         }
-    })
+    };
+    match pick {
+        Some(p) => xmit_on(p, skb),
+        None => tx_drop(&bond, skb),
+    }
 }
 
-fn skb_meta(skb: &SkBuff, frame: &[u8]) -> SkbMeta {
-    let mut meta = SkbMeta::for_frame(frame);
-    meta.protocol = skb.protocol();
-    meta.vlan_tci = skb.vlan_tci();
-    meta.l4_hash = skb.l4_hash();
+/// balance-rr's pick (`bond_xmit_roundrobin_slave_get`): IGMP through the
+/// active slave, the rest to the next slave that can send.
+fn round_robin<'a>(b: &Bond, t: &'a TxTable, view: &SkbView<'_>) -> Option<&'a Arc<SlavePort>> {
+    if rr_is_igmp(view.headers, &skb_meta(view)) {
+        return t.active.as_ref().or(t.all.first());
+    }
+    let n = t.all.len();
+    if n == 0 {
+        return None;
+    }
+    let mut rr = t.rr;
+    rr.counter = b.rr_counter.fetch_add(1, Relaxed);
+    // `packets_per_slave 0` picks a random slave.
+    let random = if rr.packets_per_slave == 0 {
+        crate::glue::netdev::random_u32()
+    } else {
+        0
+    };
+    let id = rr_gen_slave_id(&mut rr, random) as usize % n;
+    (0..n)
+        .filter_map(|i| t.all.get((id + i) % n))
+        .find(|p| can_tx(p))
+}
+
+/// broadcast: a copy to every slave that is up (`bond_xmit_broadcast`).
+fn broadcast(bond: &NetDevice, t: &TxTable, skb: SkBuff) {
+    let mut targets = t
+        .all
+        .iter()
+        .filter(|p| device_is_up(p.device()) && p.state().link_up());
+    let Some(mut last) = targets.next() else {
+        return tx_drop(bond, skb);
+    };
+    for p in targets {
+        match skb.try_clone() {
+            Some(c) => xmit_on(last, c),
+            None => bond.count_tx_dropped(),
+        }
+        last = p;
+    }
+    xmit_on(last, skb);
+}
+
+/// What `bond_xmit_hash()` reads of the skb besides its bytes.
+fn skb_meta(view: &SkbView<'_>) -> SkbMeta {
+    let mut meta = SkbMeta::for_frame(view.headers);
+    meta.protocol = view.protocol;
+    meta.vlan_tci = view.vlan_tci;
+    meta.l4_hash = view.l4_hash;
     meta
-}
-
-fn kernel_random() -> u32 {
-    crate::glue::netdev::random_u32()
 }
 
 /// Whether the mode has an active slave (`bond_uses_primary`).

@@ -6,7 +6,7 @@
 use crate::dev::{self, Bond};
 use crate::glue::attr::{total_size, Attr, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
-use crate::glue::link::{CHeader, Dev, LinkOps, NewLink};
+use crate::glue::link::{CHeader, Dev, LinkOps, NewLink, TxContext};
 use crate::glue::netdev::{
     LinkStats, NetDevice, UnregisterQueue, ETH_MAX_MTU, IFF_BONDING, IFF_MASTER, IFF_NO_QUEUE,
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE,
@@ -371,8 +371,8 @@ impl LinkOps for BondKind {
         dev::stop(dev)
     }
 
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff) {
-        dev::start_xmit(dev, skb)
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        dev::start_xmit(dev, skb, ctx)
     }
 
     fn change_mtu(dev: Dev<'_, Self>, mtu: u32) -> Result {

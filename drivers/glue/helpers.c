@@ -42,11 +42,6 @@ const struct rvnet_feature_masks rvnet_features = {
 	.lro = NETIF_F_LRO,
 };
 
-void *rvnet_netdev_priv(const struct net_device *dev)
-{
-	return netdev_priv(dev);
-}
-
 void rvnet_netdev_hold(struct net_device *dev, netdevice_tracker *tracker)
 {
 	netdev_hold(dev, tracker, GFP_KERNEL);
@@ -60,11 +55,6 @@ void rvnet_netdev_put(struct net_device *dev, netdevice_tracker *tracker)
 struct net *rvnet_dev_net(const struct net_device *dev)
 {
 	return dev_net(dev);
-}
-
-bool rvnet_netif_carrier_ok(const struct net_device *dev)
-{
-	return netif_carrier_ok(dev);
 }
 
 void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr)
@@ -500,11 +490,6 @@ int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_
 	return dev_set_mac_address(dev, &ss, extack);
 }
 
-bool rvnet_netif_running(const struct net_device *dev)
-{
-	return netif_running(dev);
-}
-
 int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *duplex)
 {
 	struct ethtool_link_ksettings ecmd;
@@ -528,11 +513,6 @@ void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *fr
 	dev_mc_sync_multiple(to, from);
 	dev_uc_sync_multiple(to, from);
 	netif_addr_unlock_bh(from);
-}
-
-void rvnet_netif_tx_wake_all(struct net_device *dev)
-{
-	netif_tx_wake_all_queues(dev);
 }
 
 static void rvnet_work_timer_fire(struct timer_list *timer)
@@ -583,45 +563,9 @@ u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 	return len;
 }
 
-const u8 *rvnet_skb_mac_header(const struct sk_buff *skb)
-{
-	return skb_mac_header(skb);
-}
-
-u32 rvnet_skb_mac_len_avail(const struct sk_buff *skb)
-{
-	return skb_tail_pointer(skb) - skb_mac_header(skb);
-}
-
 u16 rvnet_skb_protocol(const struct sk_buff *skb)
 {
 	return ntohs(skb->protocol);
-}
-
-u8 rvnet_skb_pkt_type(const struct sk_buff *skb)
-{
-	return skb->pkt_type;
-}
-
-bool rvnet_skb_vlan_tag(const struct sk_buff *skb, u16 *tci)
-{
-	if (!skb_vlan_tag_present(skb))
-		return false;
-	*tci = skb_vlan_tag_get(skb);
-	return true;
-}
-
-bool rvnet_skb_l4_hash(const struct sk_buff *skb, u32 *hash)
-{
-	if (!skb->l4_hash)
-		return false;
-	*hash = skb->hash;
-	return true;
-}
-
-u16 rvnet_skb_queue_mapping(const struct sk_buff *skb)
-{
-	return skb->queue_mapping;
 }
 
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb)
@@ -720,3 +664,15 @@ void rvnet_dev_net_set(struct net_device *dev, struct net *net)
 }
 
 const unsigned char rvnet_net_name_unknown = NET_NAME_UNKNOWN;
+
+void rvnet_skb_view(const struct sk_buff *skb, struct rvnet_skb_view *view)
+{
+	view->mac = skb_mac_header(skb);
+	view->mac_linear = skb_tail_pointer(skb) - skb_mac_header(skb);
+	view->len = skb->len;
+	view->protocol = ntohs(skb->protocol);
+	view->vlan_present = skb_vlan_tag_present(skb);
+	view->vlan_tci = view->vlan_present ? skb_vlan_tag_get(skb) : 0;
+	view->l4_hash = skb->l4_hash;
+	view->hash = skb->hash;
+}

@@ -18,11 +18,9 @@ struct rvnet_feature_masks {
 };
 extern const struct rvnet_feature_masks rvnet_features;
 
-void *rvnet_netdev_priv(const struct net_device *dev);
 void rvnet_netdev_hold(struct net_device *dev, netdevice_tracker *tracker);
 void rvnet_netdev_put(struct net_device *dev, netdevice_tracker *tracker);
 struct net *rvnet_dev_net(const struct net_device *dev);
-bool rvnet_netif_carrier_ok(const struct net_device *dev);
 void rvnet_eth_hw_addr_set(struct net_device *dev, const u8 *addr);
 u32 rvnet_netdev_priv_flags(const struct net_device *dev);
 void rvnet_netdev_change_priv_flags(struct net_device *dev, u32 set, u32 clear);
@@ -96,10 +94,8 @@ int rvnet_master_upper_link(struct net_device *port, struct net_device *master,
 void rvnet_lower_state_changed(struct net_device *port, bool link_up, bool tx_enabled);
 void rvnet_netdev_change_flags_raw(struct net_device *dev, u32 set, u32 clear);
 int rvnet_dev_set_mac(struct net_device *dev, const u8 *mac, struct netlink_ext_ack *extack);
-bool rvnet_netif_running(const struct net_device *dev);
 int rvnet_link_speed_duplex(struct net_device *dev, bool lock, u32 *speed, u8 *duplex);
 void rvnet_sync_addr_lists_multiple(struct net_device *to, struct net_device *from);
-void rvnet_netif_tx_wake_all(struct net_device *dev);
 
 /* Timers that schedule a device's ndo_work. */
 struct rvnet_work_timer {
@@ -117,14 +113,21 @@ u64 rvnet_jiffies64_ms(void);
 struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
 struct sk_buff *rvnet_skb_clone(struct sk_buff *skb);
 u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len);
-const u8 *rvnet_skb_mac_header(const struct sk_buff *skb);
-u32 rvnet_skb_mac_len_avail(const struct sk_buff *skb);
 u16 rvnet_skb_protocol(const struct sk_buff *skb);
-u8 rvnet_skb_pkt_type(const struct sk_buff *skb);
-bool rvnet_skb_vlan_tag(const struct sk_buff *skb, u16 *tci);
-bool rvnet_skb_l4_hash(const struct sk_buff *skb, u32 *hash);
-u16 rvnet_skb_queue_mapping(const struct sk_buff *skb);
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
+
+/* What a master's transmit dispatch reads of an skb, in one call. */
+struct rvnet_skb_view {
+	const u8 *mac;		/* the MAC header */
+	u32 mac_linear;		/* linear bytes from the MAC header on */
+	u32 len;		/* skb->len */
+	u16 protocol;		/* host order */
+	u16 vlan_tci;
+	bool vlan_present;
+	bool l4_hash;
+	u32 hash;
+};
+void rvnet_skb_view(const struct sk_buff *skb, struct rvnet_skb_view *view);
 void rvnet_dev_core_stats_tx_dropped_inc(struct net_device *dev);
 void rvnet_eth_hw_addr_random(struct net_device *dev);
 void rvnet_eth_random_addr(u8 *addr);

@@ -97,7 +97,7 @@ pub trait LinkOps: Sized + 'static {
     }
 
     /// `ndo_start_xmit`: sends or frees `skb`.
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff);
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext);
 
     /// `ndo_change_mtu`.
     fn change_mtu(_dev: Dev<'_, Self>, _mtu: u32) -> Result {
@@ -206,11 +206,32 @@ pub trait LinkOps: Sized + 'static {
     }
 }
 
+/// `netdev_priv()`: the private area of a device of kind `T`.
+///
+/// # Safety
+///
+/// `dev` must point to a valid device of kind `T`.
+unsafe fn priv_area<T: LinkOps>(dev: *const b::net_device) -> *mut PrivArea<T> {
+    // SAFETY: The private area is the flexible array `priv` at the end of
+    // `struct net_device`, as `netdev_priv()` returns it.
+    unsafe {
+        core::ptr::addr_of!((*dev).priv_)
+            .cast::<PrivArea<T>>()
+            .cast_mut()
+    }
+}
+
 #[repr(C)]
 struct PrivArea<T: LinkOps> {
     header: T::Header,
     state: *const T::Device,
 }
+
+/// Proof that the code holding it runs in `ndo_start_xmit`, which the core
+/// calls with bottom halves disabled: an RCU read-side section.
+pub struct TxContext(PhantomData<*const ()>);
+
+impl super::rcu::RcuSection for TxContext {}
 
 /// A registered device of kind `T` with its state.
 pub struct Dev<'a, T: LinkOps> {
@@ -235,7 +256,7 @@ impl<'a, T: LinkOps> Dev<'a, T> {
     /// `dev` must be a valid device of kind `T` for `'a`.
     pub(crate) unsafe fn from_raw(dev: *const b::net_device) -> Option<Dev<'a, T>> {
         // SAFETY: Devices of kind `T` have a `PrivArea<T>` private area.
-        let area = unsafe { &*b::rvnet_netdev_priv(dev).cast::<PrivArea<T>>() };
+        let area = unsafe { &*priv_area::<T>(dev) };
         if area.state.is_null() {
             return None;
         }
@@ -316,13 +337,13 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
     /// The C-visible header, to fill in before registering.
     pub fn header(&self) -> &'a T::Header {
         // SAFETY: Devices of kind `T` have a `PrivArea<T>` private area.
-        unsafe { &(*b::rvnet_netdev_priv(self.dev.as_raw()).cast::<PrivArea<T>>()).header }
+        unsafe { &(*priv_area::<T>(self.dev.as_raw())).header }
     }
 
     /// Hands `state` to the device and registers it.
     pub fn register(self, state: KBox<T::Device>) -> Result<Dev<'a, T>> {
         // SAFETY: The private area is ours until the device is registered.
-        let area = unsafe { &mut *b::rvnet_netdev_priv(self.dev.as_raw()).cast::<PrivArea<T>>() };
+        let area = unsafe { &mut *priv_area::<T>(self.dev.as_raw()) };
         area.state = KBox::into_raw(state);
         // SAFETY: The caller (rtnl newlink) holds RTNL.
         let ret = unsafe { b::register_netdevice(self.dev.as_raw()) };
@@ -596,7 +617,7 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
 /// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn destructor_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: `dev` is ours and unused by anyone else at this point.
-    let area = unsafe { &mut *b::rvnet_netdev_priv(dev).cast::<PrivArea<T>>() };
+    let area = unsafe { &mut *priv_area::<T>(dev) };
     drop_state::<T>(area);
 }
 
@@ -750,7 +771,7 @@ unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(
     if let Some(skb) = unsafe { SkBuff::from_raw(skb) } {
         // SAFETY: See the note above the callbacks. Without state the skb
         // is dropped with the closure's argument.
-        unsafe { with_dev::<T, _>(dev, (), |d| T::start_xmit(d, skb)) }
+        unsafe { with_dev::<T, _>(dev, (), |d| T::start_xmit(d, skb, &TxContext(PhantomData))) }
     }
     b::NETDEV_TX_OK
 }

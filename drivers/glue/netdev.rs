@@ -88,8 +88,18 @@ impl NetDevice {
 
     /// Whether the device has carrier.
     pub fn carrier_ok(&self) -> bool {
-        // SAFETY: `self` is valid.
-        unsafe { b::rvnet_netif_carrier_ok(self.as_raw()) }
+        !self.state_bit(b::__LINK_STATE_NOCARRIER)
+    }
+
+    /// Bit `bit` of the device's `state` word (`test_bit`).
+    fn state_bit(&self, bit: u32) -> bool {
+        // SAFETY: `self` is valid. The kernel changes `state` with atomic
+        // bit operations; a relaxed atomic load of the word reads it as
+        // `test_bit()` does.
+        let word = unsafe {
+            &*core::ptr::addr_of!((*self.as_raw()).state).cast::<core::sync::atomic::AtomicUsize>()
+        };
+        word.load(core::sync::atomic::Ordering::Relaxed) & (1 << bit) != 0
     }
 
     /// Turns the carrier on or off.
@@ -313,8 +323,7 @@ impl NetDevice {
 
     /// Whether the device is up (`netif_running`).
     pub fn is_running(&self) -> bool {
-        // SAFETY: `self` is valid.
-        unsafe { b::rvnet_netif_running(self.as_raw()) }
+        self.state_bit(b::__LINK_STATE_START)
     }
 
     /// Changes the device's MTU through its driver (`dev_set_mtu`). RTNL.
@@ -342,15 +351,6 @@ impl NetDevice {
     pub fn rx_handler_busy(&self) -> bool {
         // SAFETY: `self` is valid and the caller holds RTNL.
         unsafe { b::netdev_is_rx_handler_busy(self.as_raw()) }
-    }
-
-    /// The device's master (`netdev_master_upper_dev_get`), if any. RTNL.
-    pub fn master(&self) -> Option<&NetDevice> {
-        // SAFETY: `self` is valid and the caller holds RTNL, which keeps
-        // the master registered while the borrow lives.
-        let m = unsafe { b::netdev_master_upper_dev_get(self.as_raw()) };
-        // SAFETY: As above.
-        (!m.is_null()).then(|| unsafe { NetDevice::from_raw(m) })
     }
 
     /// Whether VLAN devices sit on this device (`vlan_uses_dev`). RTNL.
@@ -421,12 +421,6 @@ impl NetDevice {
             b::rvnet_link_speed_duplex(self.as_raw(), !in_notifier, &mut speed, &mut duplex)
         };
         (ret == 0).then_some((speed, duplex))
-    }
-
-    /// Wakes every transmit queue.
-    pub fn wake_tx_queues(&self) {
-        // SAFETY: `self` is valid.
-        unsafe { b::rvnet_netif_tx_wake_all(self.as_raw()) }
     }
 
     /// The number of transmit queues in use.

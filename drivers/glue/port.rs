@@ -36,6 +36,8 @@ pub enum RxResult {
 /// read-side section; borrows tied to it cannot escape the section.
 pub struct RxContext(PhantomData<*const ()>);
 
+impl super::rcu::RcuSection for RxContext {}
+
 /// The per-port state a master keeps, and its receive handler.
 pub trait PortOps: Send + Sync + Sized + 'static {
     /// The master's link kind.

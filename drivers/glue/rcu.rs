@@ -7,6 +7,11 @@ use super::netdev::synchronize_net;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::alloc::KBox;
 
+/// Proof that the code holding it runs inside an RCU read-side section
+/// (the receive handler, `ndo_start_xmit`): values an [`RcuBox`] hands out
+/// against it stay valid for as long as the proof is borrowed.
+pub trait RcuSection {}
+
 /// A boxed value that readers see without locks and writers (serialized
 /// by RTNL) replace whole, freeing the old one after a grace period.
 pub struct RcuBox<T> {
@@ -31,6 +36,14 @@ impl<T> RcuBox<T> {
             b::rvnet_rcu_read_unlock();
             r
         }
+    }
+
+    /// The current value, inside the read-side section `section` proves.
+    pub fn get<'a, S: RcuSection>(&'a self, _section: &'a S) -> &'a T {
+        // SAFETY: The value is freed only a grace period after it was
+        // replaced (see `replace`), and `_section` proves we are in a
+        // read-side section for `'a`.
+        unsafe { &*self.ptr.load(Ordering::Acquire) }
     }
 
     /// Publishes `value` and frees the old one once no reader can see it.

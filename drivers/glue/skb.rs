@@ -103,55 +103,44 @@ impl SkBuff {
         unsafe { SkBuff::from_raw(b::rvnet_skb_clone(self.raw())) }
     }
 
-    /// The `PACKET_*` type the receive path gave the frame.
-    pub fn pkt_type(&self) -> u8 {
-        // SAFETY: We own a valid skb.
-        unsafe { b::rvnet_skb_pkt_type(self.raw()) }
-    }
-
     /// `skb->protocol`, host order.
     pub fn protocol(&self) -> u16 {
         // SAFETY: We own a valid skb.
         unsafe { b::rvnet_skb_protocol(self.raw()) }
     }
 
-    /// The out-of-band VLAN tag's TCI, if the skb carries one.
-    pub fn vlan_tci(&self) -> Option<u16> {
-        let mut tci = 0;
-        // SAFETY: We own a valid skb; `tci` is writable.
-        unsafe { b::rvnet_skb_vlan_tag(self.raw(), &mut tci) }.then_some(tci)
-    }
-
-    /// The skb's flow hash when it is a layer-4 hash (`skb->l4_hash`).
-    pub fn l4_hash(&self) -> Option<u32> {
-        let mut hash = 0;
-        // SAFETY: We own a valid skb; `hash` is writable.
-        unsafe { b::rvnet_skb_l4_hash(self.raw(), &mut hash) }.then_some(hash)
-    }
-
-    /// The transmit queue the stack chose.
-    pub fn queue_mapping(&self) -> u16 {
-        // SAFETY: We own a valid skb.
-        unsafe { b::rvnet_skb_queue_mapping(self.raw()) }
-    }
-
     /// The frame's first bytes from its MAC header: the linear data when it
     /// holds `buf.len()` bytes or the whole frame, else a copy into `buf`.
     pub fn headers<'a>(&'a self, buf: &'a mut [u8]) -> &'a [u8] {
-        // SAFETY: We own a valid skb; the MAC header is set on both the
-        // transmit and the receive path, and the bytes up to the tail are
-        // its linear data.
-        let linear = unsafe {
-            let start = b::rvnet_skb_mac_header(self.raw());
-            let avail = b::rvnet_skb_mac_len_avail(self.raw()) as usize;
-            core::slice::from_raw_parts(start, avail)
+        self.view(buf).headers
+    }
+
+    /// What transmit dispatch reads of the skb, in one call: its first
+    /// bytes from the MAC header (linear, or copied into `buf` when the
+    /// linear part is shorter than both `buf` and the frame) and the
+    /// metadata next to them.
+    pub fn view<'a>(&'a self, buf: &'a mut [u8]) -> SkbView<'a> {
+        let mut v = b::rvnet_skb_view::default();
+        // SAFETY: We own a valid skb; `v` is writable.
+        unsafe { b::rvnet_skb_view(self.raw(), &mut v) };
+        // SAFETY: `mac` points at `mac_linear` linear bytes of the skb,
+        // which live as long as our ownership of it.
+        let linear = unsafe { core::slice::from_raw_parts(v.mac, v.mac_linear as usize) };
+        let headers = if linear.len() >= buf.len() || linear.len() >= v.len as usize {
+            linear
+        } else {
+            // SAFETY: We own a valid skb and `buf` is writable for its
+            // length.
+            let n =
+                unsafe { b::rvnet_skb_copy_head(self.raw(), buf.as_mut_ptr(), buf.len() as u32) };
+            buf.get(..n as usize).unwrap_or(&[])
         };
-        if linear.len() >= buf.len() || linear.len() >= self.len() as usize {
-            return linear;
+        SkbView {
+            headers,
+            protocol: v.protocol,
+            vlan_tci: v.vlan_present.then_some(v.vlan_tci),
+            l4_hash: v.l4_hash.then_some(v.hash),
         }
-        // SAFETY: We own a valid skb and `buf` is writable for its length.
-        let n = unsafe { b::rvnet_skb_copy_head(self.raw(), buf.as_mut_ptr(), buf.len() as u32) };
-        buf.get(..n as usize).unwrap_or(&[])
     }
 
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
@@ -167,4 +156,17 @@ impl Drop for SkBuff {
         // SAFETY: We own the skb and release it exactly once.
         unsafe { b::rvnet_kfree_skb(self.0.as_ptr()) }
     }
+}
+
+/// An skb's first bytes and the metadata transmit dispatch reads
+/// ([`SkBuff::view`]).
+pub struct SkbView<'a> {
+    /// The frame from its MAC header on (possibly shortened).
+    pub headers: &'a [u8],
+    /// `skb->protocol`, host order.
+    pub protocol: u16,
+    /// The out-of-band VLAN tag's TCI, if any.
+    pub vlan_tci: Option<u16>,
+    /// `skb->hash` when it is a layer-4 hash.
+    pub l4_hash: Option<u32>,
 }

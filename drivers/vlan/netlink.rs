@@ -12,7 +12,7 @@ use crate::glue::bindings::{
     IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL,
     IFLA_VLAN_QOS_MAPPING,
 };
-use crate::glue::link::{Dev, HardHeader, LinkOps, NewLink, SkBuffRef};
+use crate::glue::link::{Dev, HardHeader, LinkOps, NewLink, SkBuffRef, TxContext};
 use crate::glue::netdev::{
     feature_masks, LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_NO_QUEUE,
     IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
@@ -135,7 +135,7 @@ impl LinkOps for VlanKind {
         dev::stop(dev)
     }
 
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff) {
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, _ctx: &TxContext) {
         dev::start_xmit(dev, skb)
     }
 
