@@ -21,6 +21,7 @@ use crate::glue::netdev::{
 };
 use crate::glue::notifier::{
     NETDEV_BONDING_FAILOVER, NETDEV_CHANGEADDR, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_RELEASE,
+    NETDEV_RESEND_IGMP,
 };
 use crate::glue::port::{LagInfo, Port, PortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
@@ -983,6 +984,15 @@ pub(crate) fn change_active_slave(bond: Dev<'_, BondKind>, new: Option<u32>) {
                 bond.notify(NETDEV_NOTIFY_PEERS);
             }
         }
+    }
+    // Multicast memberships are announced again through the new active
+    // slave (`bond_resend_igmp_join_requests_delayed`, once).
+    let resend_igmp = b.ctl.lock().params.resend_igmp;
+    if bond.is_running()
+        && resend_igmp > 0
+        && ((uses_primary(mode) && new_port.is_some()) || mode == Mode::RoundRobin)
+    {
+        bond.notify(NETDEV_RESEND_IGMP);
     }
 }
 

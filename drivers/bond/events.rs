@@ -41,6 +41,8 @@ impl NetdevEvents for BondEvents {
             NETDEV_DOWN => dev::slave_changed(bond, dev, false),
             NETDEV_CHANGENAME => dev::slave_renamed(bond, dev),
             NETDEV_FEAT_CHANGE => bond.compute_upper_features(true),
+            // Passed up to the bond (and to what sits on it).
+            NETDEV_RESEND_IGMP => bond.notify(NETDEV_RESEND_IGMP),
             _ => {}
         }
         Ok(())
