@@ -10,7 +10,7 @@ use crate::glue::link::Dev;
 use crate::glue::netdev::NetDevice;
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_CHANGE, NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE,
-    NETDEV_UNREGISTER, NETDEV_UP,
+    NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
 use crate::glue::port::Port;
 use crate::netlink::BondKind;
