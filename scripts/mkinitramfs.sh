@@ -134,7 +134,10 @@ cmd_base() {
 		stat -c '%Y' "$kbuild/.rvnet-done"
 		echo "$progs" | xargs stat -L -c '%n %s %Y'
 	} | sha256sum | cut -c1-16)
-	out=$RVNET_CACHE/initramfs/base-$kver-$key.cpio
+	# One base per kernel build (normal and debug alternate in a run).
+	local build
+	build=$(basename "$kbuild")
+	out=$RVNET_CACHE/initramfs/base-$build-$key.cpio
 	if [ -f "$out" ]; then
 		echo "$out"
 		return
@@ -197,8 +200,8 @@ cmd_base() {
 
 	pack "$stage" "$out.tmp.$$"
 	mv "$out.tmp.$$" "$out"
-	# Older bases are of no more use.
-	find "$RVNET_CACHE/initramfs" -maxdepth 1 -name 'base-*.cpio' ! -path "$out" -delete
+	# Older bases of this kernel build are of no more use.
+	find "$RVNET_CACHE/initramfs" -maxdepth 1 -name "base-$build-*.cpio" ! -path "$out" -delete
 	echo "$out"
 }
 
