@@ -127,9 +127,7 @@ pub(crate) fn receive(
     if proto != ETH_P_ARP {
         return;
     }
-    let mut buf = [0u8; 42];
-    let frame = skb.headers(&mut buf);
-    let Some(arp) = frame.get(14..).and_then(parse_arp) else {
+    let Some(arp) = skb.with_view::<42, _>(|v| v.headers.get(14..).and_then(parse_arp)) else {
         return;
     };
     let (sip, tip) = (u32::from_ne_bytes(arp.sip), u32::from_ne_bytes(arp.tip));

@@ -115,9 +115,7 @@ impl PortOps for Slave {
         };
         let state = bond.state();
         if skb.protocol() == ETH_P_SLOW && state.mode() == Mode::Ieee8023ad {
-            let mut buf = [0u8; 128];
-            let frame = skb.headers(&mut buf);
-            if state.ad.receive(&bond, port, frame) {
+            if skb.with_view::<128, _>(|v| state.ad.receive(&bond, port, v.headers)) {
                 drop(skb);
                 return RxResult::Consumed;
             }
@@ -139,9 +137,9 @@ impl PortOps for Slave {
             );
         }
         if port.state().inactive.load(Relaxed) {
-            let mut buf = [0u8; 6];
-            let dst = skb.headers(&mut buf);
-            let link_local = matches!(dst, [0x01, 0x80, 0xc2, 0, 0, x, ..] if *x & 0xf0 == 0);
+            let link_local = skb.with_view::<6, _>(
+                |v| matches!(v.headers, [0x01, 0x80, 0xc2, 0, 0, x, ..] if *x & 0xf0 == 0),
+            );
             return if link_local {
                 RxResult::Pass(skb)
             } else {
@@ -441,15 +439,13 @@ pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff, ctx: &TxContext) 
     if t.mode == Mode::Broadcast {
         return broadcast(&bond, t, skb);
     }
-    let pick = {
-        let mut buf = [0u8; 256];
-        let view = skb.view(&mut buf);
+    let pick = skb.with_view::<256, _>(|view| {
         match t.mode {
             Mode::ActiveBackup => t.active.as_ref(),
-            Mode::RoundRobin => round_robin(b, t, &view),
+            Mode::RoundRobin => round_robin(b, t, view),
             Mode::Xor | Mode::Ieee8023ad => {
                 let n = t.usable.len();
-                let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(&view));
+                let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
                 (n != 0).then(|| t.usable.get(hash as usize % n)).flatten()
             }
             // balance-tlb/alb without dynamic rebalancing (as with
@@ -460,14 +456,14 @@ pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff, ctx: &TxContext) 
                 let hashed = if multicast || t.usable.is_empty() {
                     None
                 } else {
-                    let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(&view));
+                    let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
                     t.usable.get(hash as usize % t.usable.len())
                 };
                 hashed.or(t.active.as_ref()).filter(|p| can_tx(p))
             }
             Mode::Broadcast => None,
         }
-    };
+    });
     match pick {
         Some(p) => xmit_on(p, skb),
         None => tx_drop(&bond, skb),

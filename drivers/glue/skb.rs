@@ -109,38 +109,34 @@ impl SkBuff {
         unsafe { b::rvnet_skb_protocol(self.raw()) }
     }
 
-    /// The frame's first bytes from its MAC header: the linear data when it
-    /// holds `buf.len()` bytes or the whole frame, else a copy into `buf`.
-    pub fn headers<'a>(&'a self, buf: &'a mut [u8]) -> &'a [u8] {
-        self.view(buf).headers
-    }
-
-    /// What transmit dispatch reads of the skb, in one call: its first
-    /// bytes from the MAC header (linear, or copied into `buf` when the
-    /// linear part is shorter than both `buf` and the frame) and the
-    /// metadata next to them.
-    pub fn view<'a>(&'a self, buf: &'a mut [u8]) -> SkbView<'a> {
+    /// Calls `f` with what transmit dispatch and receive handlers read of
+    /// the skb, fetched in one call: its first `N` bytes from the MAC
+    /// header (fewer if the frame is shorter) and the metadata next to
+    /// them. The bytes are the linear data in place when it holds them;
+    /// otherwise (rarely) a copy on the stack.
+    pub fn with_view<const N: usize, R>(&self, f: impl FnOnce(&SkbView<'_>) -> R) -> R {
         let mut v = b::rvnet_skb_view::default();
         // SAFETY: We own a valid skb; `v` is writable.
         unsafe { b::rvnet_skb_view(self.raw(), &mut v) };
         // SAFETY: `mac` points at `mac_linear` linear bytes of the skb,
         // which live as long as our ownership of it.
         let linear = unsafe { core::slice::from_raw_parts(v.mac, v.mac_linear as usize) };
-        let headers = if linear.len() >= buf.len() || linear.len() >= v.len as usize {
-            linear
-        } else {
-            // SAFETY: We own a valid skb and `buf` is writable for its
-            // length.
-            let n =
-                unsafe { b::rvnet_skb_copy_head(self.raw(), buf.as_mut_ptr(), buf.len() as u32) };
-            buf.get(..n as usize).unwrap_or(&[])
-        };
-        SkbView {
-            headers,
-            protocol: v.protocol,
-            vlan_tci: v.vlan_present.then_some(v.vlan_tci),
-            l4_hash: v.l4_hash.then_some(v.hash),
+        if linear.len() >= N || linear.len() >= v.len as usize {
+            return f(&SkbView::new(linear, &v));
         }
+        self.with_copied_view::<N, R>(&v, f)
+    }
+
+    #[cold]
+    fn with_copied_view<const N: usize, R>(
+        &self,
+        v: &b::rvnet_skb_view,
+        f: impl FnOnce(&SkbView<'_>) -> R,
+    ) -> R {
+        let mut buf = [0u8; N];
+        // SAFETY: We own a valid skb and `buf` is writable for `N` bytes.
+        let n = unsafe { b::rvnet_skb_copy_head(self.raw(), buf.as_mut_ptr(), N as u32) };
+        f(&SkbView::new(buf.get(..n as usize).unwrap_or(&[]), v))
     }
 
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
@@ -158,8 +154,8 @@ impl Drop for SkBuff {
     }
 }
 
-/// An skb's first bytes and the metadata transmit dispatch reads
-/// ([`SkBuff::view`]).
+/// An skb's first bytes and the metadata next to them
+/// ([`SkBuff::with_view`]).
 pub struct SkbView<'a> {
     /// The frame from its MAC header on (possibly shortened).
     pub headers: &'a [u8],
@@ -169,4 +165,15 @@ pub struct SkbView<'a> {
     pub vlan_tci: Option<u16>,
     /// `skb->hash` when it is a layer-4 hash.
     pub l4_hash: Option<u32>,
+}
+
+impl<'a> SkbView<'a> {
+    fn new(headers: &'a [u8], v: &b::rvnet_skb_view) -> SkbView<'a> {
+        SkbView {
+            headers,
+            protocol: v.protocol,
+            vlan_tci: v.vlan_present.then_some(v.vlan_tci),
+            l4_hash: v.l4_hash.then_some(v.hash),
+        }
+    }
 }
