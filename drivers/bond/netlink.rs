@@ -13,7 +13,7 @@ use crate::glue::netdev::{
 };
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::WorkTimer;
-use crate::options::{Mode, Params, SetContext};
+use crate::options::{Mode, Params, SetContext, MAX_ARP_TARGETS};
 use crate::rvnet_core::bond::options::{BondState, OptionId};
 use crate::rvnet_core::ether::MacAddr;
 use kernel::prelude::*;
@@ -184,6 +184,17 @@ fn apply(
             )
         });
         params.set_arp_targets(targets, &ctx, extack)?;
+    }
+    if let Some(a) = data.get(b::IFLA_BOND_NS_IP6_TARGET) {
+        let mut targets = [[0u8; 16]; MAX_ARP_TARGETS];
+        for (slot, t) in targets.iter_mut().zip(a.nested()) {
+            *slot = t
+                .data()
+                .get(..16)
+                .and_then(|d| d.try_into().ok())
+                .ok_or_else(|| extack.fail(EINVAL, c"Invalid IPv6 address"))?;
+        }
+        params.set_ns_targets(targets, &ctx, extack)?;
     }
     if let Some(a) = data.get(b::IFLA_BOND_PRIMARY) {
         let ifindex = a.u32() as i32;
@@ -502,6 +513,19 @@ fn fill_info(dev: Dev<'_, BondKind>, msg: &mut NlMsg) -> Result {
         msg.nest(b::IFLA_BOND_ARP_IP_TARGET, |m| {
             for (i, t) in p.arp_targets.iter().enumerate().filter(|(_, t)| **t != 0) {
                 m.put(i as u32, &t.to_ne_bytes())?;
+            }
+            Ok(())
+        })?;
+    }
+    if p.ns_targets.iter().any(|t| *t != [0; 16]) {
+        msg.nest(b::IFLA_BOND_NS_IP6_TARGET, |m| {
+            for (i, t) in p
+                .ns_targets
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| **t != [0; 16])
+            {
+                m.put(i as u32, t)?;
             }
             Ok(())
         })?;

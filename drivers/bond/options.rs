@@ -278,6 +278,24 @@ impl Params {
         Ok(())
     }
 
+    /// Replaces the NS targets (`ns_ip6_target`): the unspecified and
+    /// multicast addresses are refused. They are kept and shown; rvnet has
+    /// no NS monitor yet.
+    pub(crate) fn set_ns_targets(
+        &mut self,
+        targets: [[u8; 16]; MAX_ARP_TARGETS],
+        ctx: &SetContext,
+        extack: &ExtAck,
+    ) -> Result {
+        crate::rvnet_core::bond::options::check_deps(OptionId::NsTargets.option(), &ctx.state)
+            .map_err(|e| option_error(extack, e))?;
+        if targets.iter().any(|t| t[0] == 0xff) {
+            return Err(extack.fail(EINVAL, c"invalid option value"));
+        }
+        self.ns_targets = targets;
+        Ok(())
+    }
+
     /// Replaces the ARP targets (`bond_option_arp_ip_targets_set` with a
     /// list: clear, then add each).
     pub(crate) fn set_arp_targets(
