@@ -183,28 +183,23 @@ impl SlaveEntry {
         self.port.state().link.store(self.link.link as u8, Relaxed);
     }
 
-    fn refresh_speed(&mut self, in_notifier: bool) -> bool {
-        // `bond_update_speed_duplex`: a speed of 0 or unknown, or a duplex
-        // other than half or full, counts as not known.
-        let known = self
-            .device()
-            .speed_duplex(in_notifier)
-            .filter(|&(speed, duplex)| {
-                speed != 0 && speed != SPEED_UNKNOWN && duplex <= DUPLEX_FULL
-            });
-        match known {
-            Some((speed, duplex)) => {
-                self.link.speed = speed;
-                self.link.duplex = duplex;
-                true
-            }
-            None => {
-                self.link.speed = SPEED_UNKNOWN;
-                self.link.duplex = DUPLEX_UNKNOWN;
-                false
-            }
-        }
+    /// Stores what [`read_speed`] read; false when it is not known.
+    fn set_speed(&mut self, known: Option<(u32, u8)>) -> bool {
+        let (speed, duplex) = known.unwrap_or((SPEED_UNKNOWN, DUPLEX_UNKNOWN));
+        self.link.speed = speed;
+        self.link.duplex = duplex;
+        known.is_some()
     }
+}
+
+/// A slave's speed and duplex as `bond_update_speed_duplex` reads them: a
+/// speed of 0 or unknown, or a duplex other than half or full, counts as
+/// not known. Outside a notifier this takes the slave's instance lock, so
+/// the bond's lock must not be held (`fill_slave_info` nests them the
+/// other way).
+fn read_speed(dev: &NetDevice, in_notifier: bool) -> Option<(u32, u8)> {
+    dev.speed_duplex(in_notifier)
+        .filter(|&(speed, duplex)| speed != 0 && speed != SPEED_UNKNOWN && duplex <= DUPLEX_FULL)
 }
 
 /// The control state of a bond, under [`Bond::ctl`].
@@ -650,7 +645,7 @@ pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAc
         link_failure_count: 0,
         queue_id: 0,
     };
-    let speed_ok = entry.refresh_speed(false);
+    let speed_ok = entry.set_speed(read_speed(slave, false));
     {
         let mut ctl = b.ctl.lock();
         let p = &ctl.params;
@@ -1135,6 +1130,10 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
     };
     let mut failover = false;
     for id in went_up.iter() {
+        let Some(port) = port_by_id(&bond, *id) else {
+            continue;
+        };
+        let speed = read_speed(port.device(), false);
         let mut ctl = b.ctl.lock();
         let Some(i) = ctl.index_of(Some(*id)) else {
             continue;
@@ -1142,7 +1141,7 @@ pub(crate) fn mii_monitor(bond: Dev<'_, BondKind>) {
         let Some(e) = ctl.slaves.get_mut(i) else {
             continue;
         };
-        if !e.refresh_speed(false) && mode == Mode::Ieee8023ad {
+        if !e.set_speed(speed) && mode == Mode::Ieee8023ad {
             e.link.link = Link::Down;
             continue;
         }
@@ -1434,14 +1433,18 @@ pub(crate) fn get_stats64(bond: Dev<'_, BondKind>, stats: &mut LinkStats) {
 /// (the fastest in broadcast mode), the first known duplex.
 pub(crate) fn link_settings(bond: Dev<'_, BondKind>) -> (u32, u8) {
     let b = bond.state();
+    let mut speeds = KVec::new();
+    for p in b.ports().iter().filter(|p| can_tx(p)) {
+        let _ = speeds.push((p.state().id, read_speed(p.device(), false)), GFP_KERNEL);
+    }
     let mut ctl = b.ctl.lock();
     let broadcast = ctl.params.mode == Mode::Broadcast;
     let (mut speed, mut duplex) = (0u32, DUPLEX_UNKNOWN);
     for e in ctl.slaves.iter_mut() {
-        if !can_tx(&e.port) {
+        let Some((_, known)) = speeds.iter().find(|(id, _)| *id == e.port.state().id) else {
             continue;
-        }
-        e.refresh_speed(false);
+        };
+        e.set_speed(*known);
         if e.link.speed != SPEED_UNKNOWN {
             speed = if broadcast {
                 speed.max(e.link.speed)
@@ -1470,7 +1473,8 @@ pub(crate) fn slave_changed(bond: Dev<'_, BondKind>, slave: &NetDevice, up_or_ch
             return;
         };
         if up_or_change {
-            e.refresh_speed(true);
+            // In a notifier the slave's instance lock is held already.
+            e.set_speed(read_speed(e.device(), true));
         }
         (mode, e.port.clone())
     };
