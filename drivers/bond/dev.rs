@@ -1463,6 +1463,10 @@ pub(crate) fn link_settings(bond: Dev<'_, BondKind>) -> (u32, u8) {
 /// notifier path of `bond_slave_netdev_event` refreshes.
 pub(crate) fn slave_changed(bond: Dev<'_, BondKind>, slave: &NetDevice, up_or_change: bool) {
     let b = bond.state();
+    // In a notifier the slave's instance lock is held already; the slave's
+    // ethtool op may still take its own lower's (a VLAN's), so the bond's
+    // lock is not held while reading.
+    let speed = up_or_change.then(|| read_speed(slave, true));
     let (mode, port) = {
         let mut ctl = b.ctl.lock();
         let Some(i) = ctl.index_of_dev(slave) else {
@@ -1472,9 +1476,8 @@ pub(crate) fn slave_changed(bond: Dev<'_, BondKind>, slave: &NetDevice, up_or_ch
         let Some(e) = ctl.slaves.get_mut(i) else {
             return;
         };
-        if up_or_change {
-            // In a notifier the slave's instance lock is held already.
-            e.set_speed(read_speed(e.device(), true));
+        if let Some(speed) = speed {
+            e.set_speed(speed);
         }
         (mode, e.port.clone())
     };
