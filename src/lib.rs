@@ -15,6 +15,7 @@
 extern crate std;
 
 pub mod bond;
+pub mod bridge;
 pub mod ether;
 pub mod vlan;
 pub mod vlan_proc;

@@ -17,6 +17,8 @@
 #include <linux/seq_file.h>
 #include <linux/seq_file_net.h>
 #include <net/netlink.h>
+#include <net/rtnetlink.h>
+#include <linux/neighbour.h>
 #include <net/netns/generic.h>
 #include "helpers.h"
 /* net/8021q's private vlan_info and vlan_group (see Kbuild). */
@@ -675,4 +677,284 @@ void rvnet_skb_view(const struct sk_buff *skb, struct rvnet_skb_view *view)
 	view->vlan_tci = view->vlan_present ? skb_vlan_tag_get(skb) : 0;
 	view->l4_hash = skb->l4_hash;
 	view->hash = skb->hash;
+}
+
+static const struct rhashtable_params rvnet_rht_params = {
+	.head_offset = offsetof(struct rvnet_rht_node, node),
+	.key_offset = offsetof(struct rvnet_rht_node, key),
+	.key_len = sizeof(u64),
+	.automatic_shrinking = true,
+};
+
+int rvnet_rht_init(struct rvnet_rht *t)
+{
+	INIT_HLIST_HEAD(&t->list);
+	spin_lock_init(&t->lock);
+	return rhashtable_init(&t->ht, &rvnet_rht_params);
+}
+
+void rvnet_rht_destroy(struct rvnet_rht *t)
+{
+	rhashtable_destroy(&t->ht);
+}
+
+struct rvnet_rht_node *rvnet_rht_lookup(struct rvnet_rht *t, u64 key)
+{
+	return rhashtable_lookup(&t->ht, &key, rvnet_rht_params);
+}
+
+int rvnet_rht_insert(struct rvnet_rht *t, struct rvnet_rht_node *n)
+{
+	int err;
+
+	lockdep_assert_held(&t->lock);
+	err = rhashtable_lookup_insert_fast(&t->ht, &n->node, rvnet_rht_params);
+	if (!err)
+		hlist_add_head_rcu(&n->list, &t->list);
+	return err;
+}
+
+bool rvnet_rht_remove(struct rvnet_rht *t, struct rvnet_rht_node *n,
+		      rcu_callback_t free)
+{
+	lockdep_assert_held(&t->lock);
+	if (hlist_unhashed(&n->list))
+		return false;
+	hlist_del_init_rcu(&n->list);
+	rhashtable_remove_fast(&t->ht, &n->node, rvnet_rht_params);
+	call_rcu(&n->rcu, free);
+	return true;
+}
+
+struct rvnet_rht_node *rvnet_rht_first(struct rvnet_rht *t)
+{
+	struct hlist_node *first = rcu_dereference_check(hlist_first_rcu(&t->list),
+							 lockdep_is_held(&t->lock));
+
+	return first ? hlist_entry(first, struct rvnet_rht_node, list) : NULL;
+}
+
+struct rvnet_rht_node *rvnet_rht_next(struct rvnet_rht_node *n)
+{
+	struct hlist_node *next = rcu_dereference_raw(hlist_next_rcu(&n->list));
+
+	return next ? hlist_entry(next, struct rvnet_rht_node, list) : NULL;
+}
+
+void rvnet_rht_lock(struct rvnet_rht *t)
+{
+	spin_lock_bh(&t->lock);
+}
+
+void rvnet_rht_unlock(struct rvnet_rht *t)
+{
+	spin_unlock_bh(&t->lock);
+}
+
+void rvnet_rcu_barrier(void)
+{
+	rcu_barrier();
+}
+
+int rvnet_nla_put_u64_64bit(struct sk_buff *skb, int type, u64 value, int pad)
+{
+	return nla_put_u64_64bit(skb, type, value, pad);
+}
+
+/* As net/bridge/br_fdb.c's fdb_fill_info(). */
+static int rvnet_fdb_fill(struct sk_buff *skb, const struct rvnet_fdb_record *r,
+			  u32 portid, u32 seq, int type, unsigned int flags)
+{
+	struct nda_cacheinfo ci = {
+		.ndm_used = r->used,
+		.ndm_updated = r->updated,
+	};
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = nlmsg_put(skb, portid, seq, type, sizeof(*ndm), flags);
+	if (!nlh)
+		return -EMSGSIZE;
+	ndm = nlmsg_data(nlh);
+	ndm->ndm_family = AF_BRIDGE;
+	ndm->ndm_pad1 = 0;
+	ndm->ndm_pad2 = 0;
+	ndm->ndm_flags = r->flags;
+	ndm->ndm_type = 0;
+	ndm->ndm_ifindex = r->ifindex;
+	ndm->ndm_state = r->state;
+	if (nla_put(skb, NDA_LLADDR, ETH_ALEN, r->addr) ||
+	    nla_put_u32(skb, NDA_MASTER, r->master) ||
+	    nla_put_u32(skb, NDA_FLAGS_EXT, 0) ||
+	    nla_put(skb, NDA_CACHEINFO, sizeof(ci), &ci) ||
+	    (r->vid && nla_put(skb, NDA_VLAN, sizeof(u16), &r->vid))) {
+		nlmsg_cancel(skb, nlh);
+		return -EMSGSIZE;
+	}
+	nlmsg_end(skb, nlh);
+	return 0;
+}
+
+int rvnet_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
+			 const struct rvnet_fdb_record *r, int *idx)
+{
+	struct ndo_fdb_dump_context *ctx = (void *)cb->ctx;
+	int err = 0;
+
+	if (*idx >= ctx->fdb_idx)
+		err = rvnet_fdb_fill(skb, r, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, RTM_NEWNEIGH, NLM_F_MULTI);
+	if (!err)
+		*idx += 1;
+	return err;
+}
+
+int rvnet_fdb_dump_default(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct net_device *dev, int *idx)
+{
+	return ndo_dflt_fdb_dump(skb, cb, dev, NULL, idx);
+}
+
+void rvnet_fdb_notify(struct net_device *master, const struct rvnet_fdb_record *r,
+		      int type)
+{
+	size_t size = NLMSG_ALIGN(sizeof(struct ndmsg)) + nla_total_size(ETH_ALEN) +
+		      nla_total_size(sizeof(u32)) + nla_total_size(sizeof(u32)) +
+		      nla_total_size(sizeof(u16)) +
+		      nla_total_size(sizeof(struct nda_cacheinfo)) +
+		      nla_total_size(0) + nla_total_size(sizeof(u8));
+	struct net *net = dev_net(master);
+	struct sk_buff *skb;
+	int err = -ENOBUFS;
+
+	skb = nlmsg_new(size, GFP_ATOMIC);
+	if (!skb)
+		goto errout;
+	err = rvnet_fdb_fill(skb, r, 0, 0, type, 0);
+	if (err < 0) {
+		kfree_skb(skb);
+		goto errout;
+	}
+	rtnl_notify(skb, net, 0, RTNLGRP_NEIGH, NULL, GFP_ATOMIC);
+	return;
+errout:
+	rtnl_set_sk_err(net, RTNLGRP_NEIGH, err);
+}
+
+/* The head of net/bridge/br_netlink.c's br_fill_ifinfo(). */
+struct nlmsghdr *rvnet_bridge_ifinfo_begin(struct sk_buff *skb, u32 pid, u32 seq,
+					   int event, unsigned int flags,
+					   struct net_device *dev,
+					   const struct net_device *master)
+{
+	u8 operstate = netif_running(dev) ? READ_ONCE(dev->operstate) : IF_OPER_DOWN;
+	struct ifinfomsg *hdr;
+	struct nlmsghdr *nlh;
+
+	nlh = nlmsg_put(skb, pid, seq, event, sizeof(*hdr), flags);
+	if (!nlh)
+		return NULL;
+	hdr = nlmsg_data(nlh);
+	hdr->ifi_family = AF_BRIDGE;
+	hdr->__ifi_pad = 0;
+	hdr->ifi_type = dev->type;
+	hdr->ifi_index = dev->ifindex;
+	hdr->ifi_flags = netif_get_flags(dev);
+	hdr->ifi_change = 0;
+	if (nla_put_string(skb, IFLA_IFNAME, dev->name) ||
+	    nla_put_u32(skb, IFLA_MASTER, master->ifindex) ||
+	    nla_put_u32(skb, IFLA_MTU, dev->mtu) ||
+	    nla_put_u8(skb, IFLA_OPERSTATE, operstate) ||
+	    (dev->addr_len &&
+	     nla_put(skb, IFLA_ADDRESS, dev->addr_len, dev->dev_addr)) ||
+	    (dev->ifindex != dev_get_iflink(dev) &&
+	     nla_put_u32(skb, IFLA_LINK, dev_get_iflink(dev)))) {
+		nlmsg_cancel(skb, nlh);
+		return NULL;
+	}
+	return nlh;
+}
+
+void rvnet_nlmsg_end(struct sk_buff *skb, struct nlmsghdr *nlh)
+{
+	nlmsg_end(skb, nlh);
+}
+
+void rvnet_nlmsg_cancel(struct sk_buff *skb, struct nlmsghdr *nlh)
+{
+	nlmsg_cancel(skb, nlh);
+}
+
+struct sk_buff *rvnet_nlmsg_new_default(void)
+{
+	return nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+}
+
+void rvnet_rtnl_notify_link(struct sk_buff *skb, struct net_device *dev)
+{
+	rtnl_notify(skb, dev_net(dev), 0, RTNLGRP_LINK, NULL, GFP_ATOMIC);
+}
+
+void rvnet_kfree_msg(struct sk_buff *skb)
+{
+	kfree_skb(skb);
+}
+
+u64 rvnet_jiffies64(void)
+{
+	return get_jiffies_64();
+}
+
+struct net_device *rvnet_master_upper(struct net_device *dev)
+{
+	return netdev_master_upper_dev_get(dev);
+}
+
+/* As net/bridge's __br_forward() and br_dev_queue_push_xmit(): a received
+ * frame (data after its Ethernet header, push_eth) or a transmitted one
+ * (data at it) leaves by @to.
+ */
+void rvnet_skb_forward(struct sk_buff *skb, struct net_device *to, bool push_eth)
+{
+	skb->dev = to;
+	if (push_eth) {
+		skb_forward_csum(skb);
+		skb_push(skb, ETH_HLEN);
+	}
+	if (!is_skb_forwardable(to, skb)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_clear_tstamp(skb);
+	dev_queue_xmit(skb);
+}
+
+void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 type)
+{
+	skb->pkt_type = type;
+}
+
+void rvnet_netdev_use_tstats(struct net_device *dev)
+{
+	dev->pcpu_stat_type = NETDEV_PCPU_STAT_TSTATS;
+}
+
+void rvnet_dev_sw_netstats_rx_add(struct net_device *dev, u32 len)
+{
+	dev_sw_netstats_rx_add(dev, len);
+}
+
+void rvnet_dev_sw_netstats_tx_add(struct net_device *dev, u32 len)
+{
+	dev_sw_netstats_tx_add(dev, 1, len);
+}
+
+void rvnet_dev_get_tstats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
+{
+	dev_get_tstats64(dev, stats);
+}
+
+u32 rvnet_hz(void)
+{
+	return HZ;
 }

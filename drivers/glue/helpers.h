@@ -6,6 +6,7 @@
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/netlink.h>
+#include <linux/rhashtable.h>
 
 struct seq_file;
 struct proc_dir_entry;
@@ -140,5 +141,72 @@ __be32 rvnet_confirm_addr(struct net_device *dev, __be32 dst, __be32 local);
 u64 rvnet_dev_trans_age_ms(struct net_device *dev);
 void rvnet_netdev_set_master_features(struct net_device *dev);
 struct sk_buff *rvnet_skb_from_frame(struct net_device *dev, const u8 *frame, u32 len, u16 protocol);
+
+
+/*
+ * A hash table whose readers take no lock (RCU) and whose writers hold its
+ * spinlock with bottom halves off: the kernel's rhashtable keyed by 8
+ * bytes, plus a newest-first list for ordered walks, as the bridge's FDB.
+ * Entries start with a struct rvnet_rht_node.
+ */
+struct rvnet_rht_node {
+	struct rhash_head node;
+	u64 key;
+	struct hlist_node list;
+	struct rcu_head rcu;
+};
+struct rvnet_rht {
+	struct rhashtable ht;
+	struct hlist_head list;
+	spinlock_t lock;
+};
+int rvnet_rht_init(struct rvnet_rht *t);
+void rvnet_rht_destroy(struct rvnet_rht *t);
+struct rvnet_rht_node *rvnet_rht_lookup(struct rvnet_rht *t, u64 key);
+int rvnet_rht_insert(struct rvnet_rht *t, struct rvnet_rht_node *n);
+bool rvnet_rht_remove(struct rvnet_rht *t, struct rvnet_rht_node *n,
+		      rcu_callback_t free);
+struct rvnet_rht_node *rvnet_rht_first(struct rvnet_rht *t);
+struct rvnet_rht_node *rvnet_rht_next(struct rvnet_rht_node *n);
+void rvnet_rht_lock(struct rvnet_rht *t);
+void rvnet_rht_unlock(struct rvnet_rht *t);
+void rvnet_rcu_barrier(void);
+
+/* Netlink for bridges: FDB entries (RTM_*NEIGH) and port info (AF_BRIDGE). */
+int rvnet_nla_put_u64_64bit(struct sk_buff *skb, int type, u64 value, int pad);
+struct rvnet_fdb_record {
+	u8 addr[ETH_ALEN];
+	u16 vid;
+	u16 state;		/* NUD_* */
+	u8 flags;		/* NTF_* */
+	int ifindex;		/* the port's, or the bridge's */
+	int master;		/* the bridge's ifindex */
+	u32 used;		/* clock_t since last used */
+	u32 updated;		/* clock_t since last updated */
+};
+int rvnet_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
+			 const struct rvnet_fdb_record *r, int *idx);
+int rvnet_fdb_dump_default(struct sk_buff *skb, struct netlink_callback *cb,
+			   struct net_device *dev, int *idx);
+void rvnet_fdb_notify(struct net_device *master, const struct rvnet_fdb_record *r,
+		      int type);
+struct nlmsghdr *rvnet_bridge_ifinfo_begin(struct sk_buff *skb, u32 pid, u32 seq,
+					   int event, unsigned int flags,
+					   struct net_device *dev,
+					   const struct net_device *master);
+void rvnet_nlmsg_end(struct sk_buff *skb, struct nlmsghdr *nlh);
+void rvnet_nlmsg_cancel(struct sk_buff *skb, struct nlmsghdr *nlh);
+struct sk_buff *rvnet_nlmsg_new_default(void);
+void rvnet_rtnl_notify_link(struct sk_buff *skb, struct net_device *dev);
+void rvnet_kfree_msg(struct sk_buff *skb);
+u64 rvnet_jiffies64(void);
+u32 rvnet_hz(void);
+struct net_device *rvnet_master_upper(struct net_device *dev);
+void rvnet_skb_forward(struct sk_buff *skb, struct net_device *to, bool push_eth);
+void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 type);
+void rvnet_netdev_use_tstats(struct net_device *dev);
+void rvnet_dev_sw_netstats_rx_add(struct net_device *dev, u32 len);
+void rvnet_dev_sw_netstats_tx_add(struct net_device *dev, u32 len);
+void rvnet_dev_get_tstats64(struct net_device *dev, struct rtnl_link_stats64 *stats);
 
 #endif

@@ -11,6 +11,7 @@
 
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
+use super::bridge::{FdbDump, FdbRequest};
 use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
@@ -195,6 +196,36 @@ pub trait LinkOps: Sized + 'static {
 
     /// `ndo_vlan_rx_kill_vid`: undoes [`Self::vlan_rx_add_vid`].
     fn vlan_rx_kill_vid(_dev: Dev<'_, Self>, _proto: u16, _vid: u16) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_fdb_add` of a bridge master: `bridge fdb add ... dev TARGET
+    /// master`, where `target` is one of its ports or the master itself.
+    fn fdb_add(
+        _dev: Dev<'_, Self>,
+        _target: &NetDevice,
+        _req: &FdbRequest,
+        _extack: &ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_fdb_del` of a bridge master: `bridge fdb del ADDR [vlan VID]
+    /// dev TARGET master`.
+    fn fdb_del(_dev: Dev<'_, Self>, _target: &NetDevice, _addr: MacAddr, _vid: u16) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_fdb_dump` of a bridge master: its entries, only those on
+    /// `filter` (a port, or the master itself) if given.
+    fn fdb_dump(_dev: Dev<'_, Self>, _filter: Option<&NetDevice>, _dump: &mut FdbDump) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_bridge_getlink` of a bridge master for one of its ports
+    /// (`bridge link show`): writes the port's `IFLA_PROTINFO` after the
+    /// common head.
+    fn bridge_getlink(_dev: Dev<'_, Self>, _port: &NetDevice, _msg: &mut NlMsg) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -538,6 +569,18 @@ impl<T: LinkOps> Adapter<T> {
         }
         if T::HAS_VLAN_RX_KILL_VID {
             o.ndo_vlan_rx_kill_vid = Some(ndo_vlan_rx_kill_vid::<T>);
+        }
+        if T::HAS_FDB_ADD {
+            o.ndo_fdb_add = Some(ndo_fdb_add::<T>);
+        }
+        if T::HAS_FDB_DEL {
+            o.ndo_fdb_del = Some(ndo_fdb_del::<T>);
+        }
+        if T::HAS_FDB_DUMP {
+            o.ndo_fdb_dump = Some(ndo_fdb_dump::<T>);
+        }
+        if T::HAS_BRIDGE_GETLINK {
+            o.ndo_bridge_getlink = Some(ndo_bridge_getlink::<T>);
         }
         o
     };
@@ -973,6 +1016,144 @@ unsafe extern "C" fn ndo_vlan_rx_kill_vid<T: LinkOps>(
             errno(T::vlan_rx_kill_vid(d, u16::from_be(proto), vid))
         })
     }
+}
+
+/// The bridge master of kind `T` a bridge netlink request is for: the
+/// target itself, or the master above it.
+///
+/// # Safety
+///
+/// `dev` must be valid, under RTNL (or the RCU-protected dump).
+unsafe fn bridge_of<'a, T: LinkOps>(dev: &'a NetDevice) -> Option<Dev<'a, T>> {
+    Dev::<T>::of(dev).or_else(|| {
+        // SAFETY: See the function's safety section; an upper stays valid
+        // while its lower is linked to it.
+        let upper = unsafe { b::rvnet_master_upper(dev.as_raw()) };
+        // SAFETY: `Dev::from_raw` checks the kind of a valid device.
+        (!upper.is_null())
+            .then(|| unsafe { Dev::<T>::from_raw(upper) })
+            .flatten()
+    })
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "C" fn ndo_fdb_add<T: LinkOps>(
+    ndm: *mut b::ndmsg,
+    tb: *mut *mut b::nlattr,
+    dev: *mut b::net_device,
+    addr: *const u8,
+    vid: u16,
+    flags: u16,
+    notified: *mut bool,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnl passes a valid device, address and message, under RTNL.
+    let (target, ndm, addr) = unsafe {
+        (
+            NetDevice::from_raw(dev),
+            &*ndm,
+            &*addr.cast::<[u8; 6]>(),
+        )
+    };
+    // SAFETY: As above.
+    let Some(br) = (unsafe { bridge_of::<T>(target) }) else {
+        return EINVAL.to_errno();
+    };
+    let ext_flags = Attrs::from_raw(tb, b::NDA_MAX)
+        .and_then(|tb| tb.get(b::NDA_FLAGS_EXT))
+        .map_or(0, |a| a.u32());
+    let req = FdbRequest {
+        addr: MacAddr(*addr),
+        vid,
+        state: ndm.ndm_state,
+        ndm_flags: ndm.ndm_flags,
+        nlh_flags: flags,
+        ext_flags,
+    };
+    let r = T::fdb_add(br, target, &req, &ExtAck::from_raw(extack));
+    if r.is_ok() {
+        // SAFETY: rtnl's flag, ours to set: the kind notifies itself.
+        unsafe { *notified = true };
+    }
+    errno(r)
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_fdb_del<T: LinkOps>(
+    _ndm: *mut b::ndmsg,
+    _tb: *mut *mut b::nlattr,
+    dev: *mut b::net_device,
+    addr: *const u8,
+    vid: u16,
+    notified: *mut bool,
+    _extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnl passes a valid device and address, under RTNL.
+    let (target, addr) = unsafe { (NetDevice::from_raw(dev), &*addr.cast::<[u8; 6]>()) };
+    // SAFETY: As above.
+    let Some(br) = (unsafe { bridge_of::<T>(target) }) else {
+        return EINVAL.to_errno();
+    };
+    let r = T::fdb_del(br, target, MacAddr(*addr), vid);
+    if r.is_ok() {
+        // SAFETY: rtnl's flag, ours to set: the kind notifies itself.
+        unsafe { *notified = true };
+    }
+    errno(r)
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_fdb_dump<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    cb: *mut b::netlink_callback,
+    dev: *mut b::net_device,
+    filter: *mut b::net_device,
+    idx: *mut c_int,
+) -> c_int {
+    // SAFETY: rtnl passes valid devices (filter may be NULL) during the
+    // dump, and the dump's message and state.
+    unsafe {
+        let filter = (!filter.is_null()).then(|| NetDevice::from_raw(filter));
+        let mut dump = FdbDump::from_raw(skb, cb, idx);
+        with_dev::<T, _>(dev, 0, |d| errno(T::fdb_dump(d, filter, &mut dump)))
+    }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T` (for `dev`, its port or
+/// itself), as its C contract says.
+unsafe extern "C" fn ndo_bridge_getlink<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    pid: u32,
+    seq: u32,
+    dev: *mut b::net_device,
+    _filter_mask: u32,
+    nlflags: c_int,
+) -> c_int {
+    // SAFETY: rtnl passes a valid device, under RTNL.
+    let port = unsafe { NetDevice::from_raw(dev) };
+    if Dev::<T>::of(port).is_some() {
+        // The master itself has no port information.
+        return 0;
+    }
+    // SAFETY: As above.
+    let Some(br) = (unsafe { bridge_of::<T>(port) }) else {
+        return 0;
+    };
+    // SAFETY: `skb` is the dump's message.
+    errno(unsafe {
+        super::bridge::fill_port_info(skb, pid, seq, nlflags as u32, port, &br, |msg| {
+            T::bridge_getlink(br, port, msg)
+        })
+    })
 }
 
 /// A link-layer header to build (the arguments of `header_ops->create`).

@@ -10,6 +10,8 @@
 
 pub mod attr;
 pub mod bindings;
+pub mod bridge;
+pub mod hash;
 pub mod link;
 pub mod netdev;
 pub mod notifier;

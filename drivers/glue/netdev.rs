@@ -459,6 +459,39 @@ impl NetDevice {
         unsafe { b::rvnet_dev_trans_age_ms(self.as_raw()) }
     }
 
+    /// Makes the core keep per-CPU packet counters for the device
+    /// (`NETDEV_PCPU_STAT_TSTATS`); call in setup.
+    pub fn use_tstats(&self) {
+        // SAFETY: The device is valid and not yet registered.
+        unsafe { b::rvnet_netdev_use_tstats(self.as_raw()) }
+    }
+
+    /// Counts a received frame of `len` bytes in the per-CPU counters.
+    pub fn count_rx(&self, len: u32) {
+        // SAFETY: The device is valid and uses per-CPU counters.
+        unsafe { b::rvnet_dev_sw_netstats_rx_add(self.as_raw(), len) }
+    }
+
+    /// Counts a sent frame of `len` bytes in the per-CPU counters.
+    pub fn count_tx(&self, len: u32) {
+        // SAFETY: The device is valid and uses per-CPU counters.
+        unsafe { b::rvnet_dev_sw_netstats_tx_add(self.as_raw(), len) }
+    }
+
+    /// The device's counters from its per-CPU ones (`dev_get_tstats64()`).
+    pub fn tstats(&self, stats: &mut LinkStats) {
+        // SAFETY: The device is valid; `stats` is ours.
+        unsafe { b::rvnet_dev_get_tstats64(self.as_raw(), stats) }
+    }
+
+    /// The master above the device, if any. RTNL.
+    pub fn master(&self) -> Option<&NetDevice> {
+        // SAFETY: The device is valid; under RTNL its master stays.
+        let m = unsafe { b::rvnet_master_upper(self.as_raw()) };
+        // SAFETY: A non-null master is a valid device.
+        (!m.is_null()).then(|| unsafe { NetDevice::from_raw(m) })
+    }
+
     /// Whether `self` and `other` are the same device.
     pub fn ptr_eq(&self, other: &NetDevice) -> bool {
         self == other

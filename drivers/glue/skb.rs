@@ -139,6 +139,21 @@ impl SkBuff {
         f(&SkbView::new(buf.get(..n as usize).unwrap_or(&[]), v))
     }
 
+    /// Sends the skb out by `to`, as a bridge forwards: a received frame
+    /// (data after its Ethernet header: `received`) has the header pushed
+    /// back and its receive checksum dropped; frames too big for `to` are
+    /// dropped (`br_dev_queue_push_xmit()`).
+    pub fn forward_to(self, to: &NetDevice, received: bool) {
+        // SAFETY: We own the skb, which the call consumes; `to` is valid.
+        unsafe { b::rvnet_skb_forward(self.into_raw(), to.as_raw(), received) }
+    }
+
+    /// Marks the frame as addressed to this host (`PACKET_HOST`).
+    pub fn set_pkt_type_host(&mut self) {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_set_pkt_type(self.raw(), b::PACKET_HOST as u8) }
+    }
+
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
     /// returns the `NET_XMIT_*` code.
     pub fn queue_xmit(self) -> i32 {

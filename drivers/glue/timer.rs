@@ -52,3 +52,15 @@ pub fn now_ms() -> u64 {
     // SAFETY: Reads the jiffies counter.
     unsafe { b::rvnet_jiffies64_ms() }
 }
+
+/// The jiffies counter (64 bits).
+pub fn jiffies() -> u64 {
+    // SAFETY: Reads the clock.
+    unsafe { b::rvnet_jiffies64() }
+}
+
+/// Jiffies per second (`HZ`).
+pub fn hz() -> u64 {
+    // SAFETY: Returns a constant.
+    u64::from(unsafe { b::rvnet_hz() })
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The netlink of bridge masters beyond `rtnl_link_ops`: forwarding
+//! database entries (`RTM_NEWNEIGH`/`RTM_DELNEIGH`, `bridge fdb`) and the
+//! `AF_BRIDGE` view of ports (`bridge link`), in `net/bridge`'s formats.
+
+use super::attr::NlMsg;
+use super::bindings as b;
+use super::netdev::NetDevice;
+use crate::rvnet_core::ether::MacAddr;
+use kernel::error::{code::EMSGSIZE, Result};
+
+/// One FDB entry as userspace sees it (`fdb_fill_info()`).
+pub struct FdbRecord {
+    /// The address.
+    pub addr: MacAddr,
+    /// The VLAN id (0: none).
+    pub vid: u16,
+    /// `NUD_*` state.
+    pub state: u16,
+    /// `NTF_*` flags.
+    pub flags: u8,
+    /// The port's ifindex, or the bridge's for its own entries.
+    pub ifindex: i32,
+    /// The bridge's ifindex.
+    pub master: i32,
+    /// `clock_t` since the entry last forwarded a frame.
+    pub used: u32,
+    /// `clock_t` since the entry was last refreshed.
+    pub updated: u32,
+}
+
+impl FdbRecord {
+    fn raw(&self) -> b::rvnet_fdb_record {
+        b::rvnet_fdb_record {
+            addr: self.addr.0,
+            vid: self.vid,
+            state: self.state,
+            flags: self.flags,
+            ifindex: self.ifindex,
+            master: self.master,
+            used: self.used,
+            updated: self.updated,
+        }
+    }
+
+    /// Tells `RTNLGRP_NEIGH` listeners (`bridge monitor fdb`) that the
+    /// entry was added or changed (`deleted` false) or removed, as
+    /// `fdb_notify()`. Any context.
+    pub fn notify(&self, master: &NetDevice, deleted: bool) {
+        let kind = if deleted {
+            b::RTM_DELNEIGH
+        } else {
+            b::RTM_NEWNEIGH
+        };
+        // SAFETY: `master` is a valid device; the record is copied.
+        unsafe { b::rvnet_fdb_notify(master.as_raw(), &self.raw(), kind as i32) }
+    }
+}
+
+/// A `bridge fdb show` dump in progress (`ndo_fdb_dump`): entries before
+/// the resume point of an earlier, interrupted part are skipped.
+pub struct FdbDump {
+    skb: *mut b::sk_buff,
+    cb: *mut b::netlink_callback,
+    idx: *mut i32,
+}
+
+impl FdbDump {
+    /// # Safety
+    ///
+    /// The arguments of an `ndo_fdb_dump` call, valid for the dump's life.
+    pub(crate) unsafe fn from_raw(
+        skb: *mut b::sk_buff,
+        cb: *mut b::netlink_callback,
+        idx: *mut i32,
+    ) -> FdbDump {
+        FdbDump { skb, cb, idx }
+    }
+
+    /// Adds one entry; `EMSGSIZE` when the message is full (the dump
+    /// resumes there in the next part).
+    pub fn entry(&mut self, rec: &FdbRecord) -> Result {
+        // SAFETY: See `from_raw`.
+        super::to_result(unsafe { b::rvnet_fdb_dump_entry(self.skb, self.cb, &rec.raw(), self.idx) })
+    }
+
+    /// Adds the device's own unicast and multicast addresses as `self`
+    /// entries (`ndo_dflt_fdb_dump()`).
+    pub fn own_addresses(&mut self, dev: &NetDevice) -> Result {
+        // SAFETY: See `from_raw`; `dev` is valid.
+        super::to_result(unsafe {
+            b::rvnet_fdb_dump_default(self.skb, self.cb, dev.as_raw(), self.idx)
+        })
+    }
+}
+
+/// Builds a port's `AF_BRIDGE` link message (`br_fill_ifinfo()`): the
+/// common head, then `fill` writes the rest (`IFLA_PROTINFO`).
+///
+/// # Safety
+///
+/// `skb` must be a netlink message being built.
+pub(crate) unsafe fn fill_port_info(
+    skb: *mut b::sk_buff,
+    pid: u32,
+    seq: u32,
+    flags: u32,
+    port: &NetDevice,
+    master: &NetDevice,
+    fill: impl FnOnce(&mut NlMsg) -> Result,
+) -> Result {
+    // SAFETY: See the function's safety section; both devices are valid.
+    let nlh = unsafe {
+        b::rvnet_bridge_ifinfo_begin(
+            skb,
+            pid,
+            seq,
+            b::RTM_NEWLINK as i32,
+            flags,
+            port.as_raw(),
+            master.as_raw(),
+        )
+    };
+    if nlh.is_null() {
+        return Err(EMSGSIZE);
+    }
+    let r = fill(&mut NlMsg::from_raw(skb));
+    // SAFETY: `nlh` was put on this skb above.
+    unsafe {
+        if r.is_ok() {
+            b::rvnet_nlmsg_end(skb, nlh)
+        } else {
+            b::rvnet_nlmsg_cancel(skb, nlh)
+        }
+    }
+    r
+}
+
+/// Tells `RTNLGRP_LINK` listeners (`bridge monitor link`) about a port, as
+/// `br_ifinfo_notify(RTM_NEWLINK, ...)`. Any context.
+pub fn notify_port(
+    port: &NetDevice,
+    master: &NetDevice,
+    fill: impl FnOnce(&mut NlMsg) -> Result,
+) {
+    // SAFETY: A new message of the default size, ours.
+    let skb = unsafe { b::rvnet_nlmsg_new_default() };
+    if skb.is_null() {
+        return;
+    }
+    // SAFETY: `skb` is a new netlink message; it is sent (which consumes
+    // it) or freed.
+    unsafe {
+        if fill_port_info(skb, 0, 0, 0, port, master, fill).is_ok() {
+            b::rvnet_rtnl_notify_link(skb, port.as_raw());
+        } else {
+            b::rvnet_kfree_msg(skb);
+        }
+    }
+}
+
+/// A user's `bridge fdb add` (`ndo_fdb_add`'s arguments).
+pub struct FdbRequest {
+    /// The address.
+    pub addr: MacAddr,
+    /// The VLAN id (0: none).
+    pub vid: u16,
+    /// `ndm_state` (`NUD_*`).
+    pub state: u16,
+    /// `ndm_flags` (`NTF_*`).
+    pub ndm_flags: u8,
+    /// The request's `nlmsg_flags` (`NLM_F_CREATE`, `NLM_F_EXCL`, ...).
+    pub nlh_flags: u16,
+    /// `NDA_FLAGS_EXT`, if given.
+    pub ext_flags: u32,
+}
