@@ -37,6 +37,30 @@ impl Policy {
     pub const S32: Policy = Policy::with(b::NLA_S32, 0);
     /// A nested attribute.
     pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
+    /// A `u64` attribute.
+    pub const U64: Policy = Policy::with(b::NLA_U64, 0);
+    /// An attribute userspace may not send (`NLA_REJECT`).
+    pub const REJECT: Policy = Policy::with(b::NLA_REJECT, 0);
+
+    /// An attribute of exactly `len` bytes (`NLA_POLICY_EXACT_LEN`).
+    pub const fn exact_len(len: u16) -> Policy {
+        let mut p = Policy::with(b::NLA_BINARY, 0);
+        p.0.validation_type = b::NLA_VALIDATE_RANGE as u8;
+        p.0.__bindgen_anon_1.__bindgen_anon_1 = b::nla_policy__bindgen_ty_1__bindgen_ty_1 {
+            min: len as i16,
+            max: len as i16,
+        };
+        p
+    }
+
+    /// A `u8` attribute within `range`; the core answers others with
+    /// `ERANGE`.
+    pub const fn u8_in(range: &'static Range) -> Policy {
+        let mut p = Policy::with(b::NLA_U8, 0);
+        p.0.validation_type = b::NLA_VALIDATE_RANGE_PTR as u8;
+        p.0.__bindgen_anon_1.range = &range.0;
+        p
+    }
 
     /// A `u32` attribute within `range` (`NLA_POLICY_FULL_RANGE`); the
     /// core answers others with `ERANGE`.
@@ -297,6 +321,18 @@ impl NlMsg {
     /// Appends an `s32` attribute in host order.
     pub fn put_s32(&mut self, kind: u32, v: i32) -> Result {
         self.put(kind, &v.to_ne_bytes())
+    }
+
+    /// Appends a `u64` attribute, aligned with a `pad` attribute as needed
+    /// (`nla_put_u64_64bit()`).
+    pub fn put_u64(&mut self, kind: u32, v: u64, pad: u32) -> Result {
+        // SAFETY: `self.0` is the message skb.
+        let ret = unsafe { b::rvnet_nla_put_u64_64bit(self.0, kind as i32, v, pad as i32) };
+        if ret < 0 {
+            Err(EMSGSIZE)
+        } else {
+            Ok(())
+        }
     }
 
     /// Appends a `u16` attribute in network order.

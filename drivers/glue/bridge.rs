@@ -85,6 +85,13 @@ impl FdbDump {
         super::to_result(unsafe { b::rvnet_fdb_dump_entry(self.skb, self.cb, &rec.raw(), self.idx) })
     }
 
+    /// Counts an entry not shown (filtered out), as the resume point
+    /// counts every entry walked.
+    pub fn skip(&mut self) {
+        // SAFETY: See `from_raw`.
+        unsafe { *self.idx += 1 };
+    }
+
     /// Adds the device's own unicast and multicast addresses as `self`
     /// entries (`ndo_dflt_fdb_dump()`).
     pub fn own_addresses(&mut self, dev: &NetDevice) -> Result {
@@ -106,6 +113,7 @@ pub(crate) unsafe fn fill_port_info(
     pid: u32,
     seq: u32,
     flags: u32,
+    event: u32,
     port: &NetDevice,
     master: &NetDevice,
     fill: impl FnOnce(&mut NlMsg) -> Result,
@@ -116,7 +124,7 @@ pub(crate) unsafe fn fill_port_info(
             skb,
             pid,
             seq,
-            b::RTM_NEWLINK as i32,
+            event as i32,
             flags,
             port.as_raw(),
             master.as_raw(),
@@ -138,12 +146,15 @@ pub(crate) unsafe fn fill_port_info(
 }
 
 /// Tells `RTNLGRP_LINK` listeners (`bridge monitor link`) about a port, as
-/// `br_ifinfo_notify(RTM_NEWLINK, ...)`. Any context.
+/// `br_ifinfo_notify()`: `RTM_NEWLINK` with what `fill` writes, or with
+/// `deleted` `RTM_DELLINK` with the common head only. Any context.
 pub fn notify_port(
     port: &NetDevice,
     master: &NetDevice,
+    deleted: bool,
     fill: impl FnOnce(&mut NlMsg) -> Result,
 ) {
+    let event = if deleted { b::RTM_DELLINK } else { b::RTM_NEWLINK };
     // SAFETY: A new message of the default size, ours.
     let skb = unsafe { b::rvnet_nlmsg_new_default() };
     if skb.is_null() {
@@ -152,7 +163,8 @@ pub fn notify_port(
     // SAFETY: `skb` is a new netlink message; it is sent (which consumes
     // it) or freed.
     unsafe {
-        if fill_port_info(skb, 0, 0, 0, port, master, fill).is_ok() {
+        let fill = |m: &mut NlMsg| if deleted { Ok(()) } else { fill(m) };
+        if fill_port_info(skb, 0, 0, 0, event, port, master, fill).is_ok() {
             b::rvnet_rtnl_notify_link(skb, port.as_raw());
         } else {
             b::rvnet_kfree_msg(skb);

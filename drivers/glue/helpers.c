@@ -677,6 +677,7 @@ void rvnet_skb_view(const struct sk_buff *skb, struct rvnet_skb_view *view)
 	view->vlan_tci = view->vlan_present ? skb_vlan_tag_get(skb) : 0;
 	view->l4_hash = skb->l4_hash;
 	view->hash = skb->hash;
+	view->pkt_type = skb->pkt_type;
 }
 
 static const struct rhashtable_params rvnet_rht_params = {
@@ -957,4 +958,20 @@ void rvnet_dev_get_tstats64(struct net_device *dev, struct rtnl_link_stats64 *st
 u32 rvnet_hz(void)
 {
 	return HZ;
+}
+
+bool rvnet_netif_oper_up(const struct net_device *dev)
+{
+	return netif_oper_up(dev);
+}
+
+/* As net/bridge's br_dev_setup(). */
+void rvnet_netdev_set_bridge_features(struct net_device *dev)
+{
+	netdev_features_t common = NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA |
+				   NETIF_F_GSO_MASK | NETIF_F_HW_CSUM;
+
+	dev->features = common | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
+	dev->hw_features = common | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
+	dev->vlan_features = common;
 }

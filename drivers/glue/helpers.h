@@ -126,6 +126,7 @@ struct rvnet_skb_view {
 	u16 vlan_tci;
 	bool vlan_present;
 	bool l4_hash;
+	u8 pkt_type;		/* PACKET_* */
 	u32 hash;
 };
 void rvnet_skb_view(const struct sk_buff *skb, struct rvnet_skb_view *view);
@@ -201,6 +202,8 @@ void rvnet_rtnl_notify_link(struct sk_buff *skb, struct net_device *dev);
 void rvnet_kfree_msg(struct sk_buff *skb);
 u64 rvnet_jiffies64(void);
 u32 rvnet_hz(void);
+bool rvnet_netif_oper_up(const struct net_device *dev);
+void rvnet_netdev_set_bridge_features(struct net_device *dev);
 struct net_device *rvnet_master_upper(struct net_device *dev);
 void rvnet_skb_forward(struct sk_buff *skb, struct net_device *to, bool push_eth);
 void rvnet_skb_set_pkt_type(struct sk_buff *skb, u8 type);

@@ -1062,7 +1062,7 @@ unsafe extern "C" fn ndo_fdb_add<T: LinkOps>(
     let Some(br) = (unsafe { bridge_of::<T>(target) }) else {
         return EINVAL.to_errno();
     };
-    let ext_flags = Attrs::from_raw(tb, b::NDA_MAX)
+    let ext_flags = Attrs::from_raw(tb, b::__NDA_MAX - 1)
         .and_then(|tb| tb.get(b::NDA_FLAGS_EXT))
         .map_or(0, |a| a.u32());
     let req = FdbRequest {
@@ -1150,7 +1150,8 @@ unsafe extern "C" fn ndo_bridge_getlink<T: LinkOps>(
     };
     // SAFETY: `skb` is the dump's message.
     errno(unsafe {
-        super::bridge::fill_port_info(skb, pid, seq, nlflags as u32, port, &br, |msg| {
+        let event = b::RTM_NEWLINK;
+        super::bridge::fill_port_info(skb, pid, seq, nlflags as u32, event, port, &br, |msg| {
             T::bridge_getlink(br, port, msg)
         })
     })

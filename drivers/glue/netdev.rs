@@ -12,9 +12,10 @@ use kernel::str::CStrExt as _;
 use kernel::types::Opaque;
 
 pub use b::{
-    ARPHRD_ETHER, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_BONDING, IFF_MASTER,
-    IFF_NO_ADDRCONF, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT,
-    IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_RANDOM, NET_ADDR_STOLEN,
+    ARPHRD_ETHER, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_BONDING, IFF_BRIDGE_PORT,
+    IFF_DONT_BRIDGE, IFF_EBRIDGE, IFF_LOOPBACK, IFF_MASTER, IFF_NO_ADDRCONF, IFF_NO_QUEUE,
+    IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE,
+    NET_ADDR_RANDOM, NET_ADDR_SET, NET_ADDR_STOLEN,
 };
 
 /// The statistics of a device, as `ndo_get_stats64` reports them.
@@ -457,6 +458,33 @@ impl NetDevice {
     pub fn trans_age_ms(&self) -> u64 {
         // SAFETY: `self` is valid.
         unsafe { b::rvnet_dev_trans_age_ms(self.as_raw()) }
+    }
+
+    /// Whether the device is operationally up (`netif_oper_up()`: up or
+    /// unknown).
+    pub fn oper_up(&self) -> bool {
+        // SAFETY: The device is valid.
+        unsafe { b::rvnet_netif_oper_up(self.as_raw()) }
+    }
+
+    /// The length of the device's hardware address.
+    pub fn addr_len(&self) -> u8 {
+        // SAFETY: The device is valid; `addr_len` is set up before
+        // registration and stays.
+        unsafe { (*self.as_raw()).addr_len }
+    }
+
+    /// Whether the device is registered (`NETREG_REGISTERED`).
+    pub fn is_registered(&self) -> bool {
+        // SAFETY: The device is valid; its registration state changes
+        // under RTNL, which the control paths calling this hold.
+        unsafe { u32::from((*self.as_raw()).reg_state) == b::NETREG_REGISTERED }
+    }
+
+    /// Gives a bridge device bridge.ko's features (`br_dev_setup()`).
+    pub fn set_bridge_features(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { b::rvnet_netdev_set_bridge_features(self.as_raw()) }
     }
 
     /// Makes the core keep per-CPU packet counters for the device

@@ -63,3 +63,18 @@ impl<T> Drop for RcuBox<T> {
         drop(unsafe { KBox::from_raw(*self.ptr.get_mut()) });
     }
 }
+
+/// An RCU read-side section entered by [`rcu_read`].
+pub struct RcuReadSection(core::marker::PhantomData<*const ()>);
+
+impl RcuSection for RcuReadSection {}
+
+/// Runs `f` inside an RCU read-side section (`rcu_read_lock()`).
+pub fn rcu_read<R>(f: impl FnOnce(&RcuReadSection) -> R) -> R {
+    // SAFETY: Balanced with the unlock below; `f` cannot keep the proof.
+    unsafe { b::rvnet_rcu_read_lock() };
+    let r = f(&RcuReadSection(core::marker::PhantomData));
+    // SAFETY: Locked above.
+    unsafe { b::rvnet_rcu_read_unlock() };
+    r
+}

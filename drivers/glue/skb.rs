@@ -180,6 +180,9 @@ pub struct SkbView<'a> {
     pub vlan_tci: Option<u16>,
     /// `skb->hash` when it is a layer-4 hash.
     pub l4_hash: Option<u32>,
+    /// Whether the frame is one of our own coming back
+    /// (`PACKET_LOOPBACK`).
+    pub looped_back: bool,
 }
 
 impl<'a> SkbView<'a> {
@@ -189,6 +192,7 @@ impl<'a> SkbView<'a> {
             protocol: v.protocol,
             vlan_tci: v.vlan_present.then_some(v.vlan_tci),
             l4_hash: v.l4_hash.then_some(v.hash),
+            looped_back: u32::from(v.pkt_type) == b::PACKET_LOOPBACK,
         }
     }
 }

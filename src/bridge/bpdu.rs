@@ -148,7 +148,8 @@ pub fn ticks_to_ms(ticks: u16) -> u64 {
 }
 
 fn put_header(buf: &mut [u8], dst: MacAddr, src: MacAddr, bpdu_len: usize) -> Option<()> {
-    let hdr = buf.get_mut(..ETH_HLEN + LLC_HLEN)?;
+    let hdr: &mut [u8; ETH_HLEN + LLC_HLEN] =
+        buf.get_mut(..ETH_HLEN + LLC_HLEN)?.try_into().ok()?;
     hdr[..ETH_ALEN].copy_from_slice(&dst.0);
     hdr[ETH_ALEN..2 * ETH_ALEN].copy_from_slice(&src.0);
     // eth_header() with type ETH_P_802_2 stores the length of the skb
@@ -224,11 +225,11 @@ fn bridge_id_at(b: &[u8], at: usize) -> Option<BridgeId> {
 /// 802.3 length) as `br_stp_rcv()` does, up to its bridge-dependent checks.
 pub fn parse_bpdu(data: &[u8]) -> Option<Bpdu> {
     // pskb_may_pull(skb, 4); protocol identifier and version must be 0.
-    let head = data.get(..4)?;
-    if head[0] != 0 || head[1] != 0 || head[2] != 0 {
+    let [proto_hi, proto_lo, version, bpdu_type]: [u8; 4] = data.get(..4)?.try_into().ok()?;
+    if proto_hi != 0 || proto_lo != 0 || version != 0 {
         return None;
     }
-    match head[3] {
+    match bpdu_type {
         BPDU_TYPE_CONFIG => {
             // skb_pull(skb, 3); pskb_may_pull(skb, 32)
             let Some(buf) = data.get(3..CONFIG_BPDU_LEN) else {
@@ -281,8 +282,7 @@ pub fn parse(frame: &[u8]) -> Option<RxBpdu> {
     }
     let payload = frame.get(ETH_HLEN..)?;
     // llc_fixup_skb(): pskb_may_pull(skb, sizeof(struct llc_pdu_un))
-    let llc = payload.get(..LLC_HLEN)?;
-    let (dsap, ssap, ctrl) = (llc[0], llc[1], llc[2]);
+    let [dsap, ssap, ctrl]: [u8; LLC_HLEN] = payload.get(..LLC_HLEN)?.try_into().ok()?;
     // An unnumbered control field makes a 3-byte header; anything else is
     // 4 bytes and fails the control check of stp_pdu_rcv() below anyway.
     if ctrl != LLC_CTRL_UI || dsap != LLC_SAP_BSPAN || ssap != LLC_SAP_BSPAN {
@@ -366,11 +366,17 @@ mod tests {
         );
         assert_eq!(buf[21], 0x81);
         assert_eq!(&buf[30..34], &[1, 2, 3, 4]);
-        assert_eq!(&buf[34..42], &[0x12, 0x34, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]);
+        assert_eq!(
+            &buf[34..42],
+            &[0x12, 0x34, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]
+        );
         assert_eq!(&buf[44..46], &[0, 1]);
         assert_eq!(parse(&buf).unwrap().bpdu, Bpdu::Config(b));
         // Too small a buffer.
-        assert_eq!(build_config_frame(&mut buf[..51], STP_GROUP_ADDR, SRC, &b), None);
+        assert_eq!(
+            build_config_frame(&mut buf[..51], STP_GROUP_ADDR, SRC, &b),
+            None
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! functions here are `br_fdb.c`'s, in its order of checks, run on any
 //! store while the caller holds the store's writer lock.
 
-use crate::ether::MacAddr;
+use super::super::ether::MacAddr;
 use core::sync::atomic::{AtomicU16, AtomicU64, Ordering::Relaxed};
 
 /// The owner of an entry that points at the bridge device itself (the

@@ -5,7 +5,7 @@
 
 use super::options::port_flags::{BCAST_FLOOD, FLOOD, HAIRPIN, ISOLATED, MCAST_FLOOD};
 use super::stp::PortState;
-use crate::ether::MacAddr;
+use super::super::ether::MacAddr;
 
 /// The kind of destination (`enum br_pkt_type`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

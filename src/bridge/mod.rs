@@ -7,4 +7,5 @@ pub mod bpdu;
 pub mod fdb;
 pub mod forward;
 pub mod options;
+pub mod proc;
 pub mod stp;

@@ -19,7 +19,7 @@ pub fn jiffies_to_clock_t(j: u64, hz: u64) -> u64 {
 /// (saturating at `u64::MAX`).
 pub fn clock_t_to_jiffies(x: u64, hz: u64) -> u64 {
     if hz % USER_HZ == 0 {
-        x.checked_mul(hz / USER_HZ).unwrap_or(u64::MAX)
+        x.saturating_mul(hz / USER_HZ)
     } else {
         x.checked_mul(hz).map_or(u64::MAX, |v| v / USER_HZ)
     }
