@@ -355,7 +355,7 @@ fn target_port(br: &Dev<'_, BridgeKind>, target: &NetDevice) -> Target {
 }
 
 fn jiffies_to_ms(j: u64) -> u32 {
-    (j.saturating_mul(1000) / hz()).min(u64::from(u32::MAX)) as u32
+    crate::stp::jiffies_to_ms(j).min(u64::from(u32::MAX)) as u32
 }
 
 /// The netlink view of an entry (`fdb_fill_info()`).

@@ -11,7 +11,7 @@
 use crate::dev::{self, BrPort, Bridge};
 use crate::glue::attr::{total_size, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
-use crate::glue::bridge::{notify_port as notify_port_msg, FdbDump, FdbRequest};
+use crate::glue::bridge::{notify_port as notify_port_msg, FdbDump, FdbRequest, PortRequest};
 use crate::glue::link::{CHeader, Dev, LinkOps, NewLink, TxContext};
 use crate::glue::netdev::{
     LinkStats, NetDevice, UnregisterQueue, ETH_MAX_MTU, IFF_EBRIDGE, IFF_NO_QUEUE,
@@ -398,7 +398,22 @@ impl LinkOps for BridgeKind {
         let Some(p) = br.state().port_of(port) else {
             return Ok(());
         };
-        msg.nest(b::IFLA_PROTINFO, |m| fill_port_attrs(&br, &p, m))
+        msg.nest_flagged(b::IFLA_PROTINFO, |m| fill_port_attrs(&br, &p, m))
+    }
+
+    fn bridge_setlink(
+        br: Dev<'_, Self>,
+        port: &NetDevice,
+        req: PortRequest<'_>,
+        extack: &ExtAck,
+    ) -> Result {
+        let p = br.state().port_of(port).ok_or(EINVAL)?;
+        match req {
+            PortRequest::Attrs(data) => set_port(&br, &p, data, extack)?,
+            PortRequest::State(state) => br.state().stp.set_port_state(&br, &p, state)?,
+        }
+        notify_port(&br, &p, false);
+        Ok(())
     }
 
     fn link_settings(br: Dev<'_, Self>) -> (u32, u8) {
@@ -577,6 +592,6 @@ fn set_port(br: &Dev<'_, BridgeKind>, p: &BrPort, data: Attrs<'_>, extack: &ExtA
 /// `RTM_DELLINK`, without the port's attributes.
 pub(crate) fn notify_port(br: &Dev<'_, BridgeKind>, p: &BrPort, deleted: bool) {
     notify_port_msg(p.device(), br, deleted, |m| {
-        m.nest(b::IFLA_PROTINFO, |m| fill_port_attrs(br, p, m))
+        m.nest_flagged(b::IFLA_PROTINFO, |m| fill_port_attrs(br, p, m))
     });
 }

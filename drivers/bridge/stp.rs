@@ -47,7 +47,7 @@ pub(crate) struct StpState {
 
 /// Jiffies to the core's milliseconds.
 pub(crate) fn jiffies_to_ms(j: u64) -> u64 {
-    j.saturating_mul(1000) / hz()
+    j.saturating_mul(1000).checked_div(hz()).unwrap_or(0)
 }
 
 /// The core's milliseconds to jiffies.

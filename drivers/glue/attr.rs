@@ -341,10 +341,31 @@ impl NlMsg {
     }
 
     /// Appends a nest of type `kind` filled by `f`; on failure the nest is
-    /// removed again.
+    /// removed again. The type is sent without `NLA_F_NESTED`
+    /// (`nla_nest_start_noflag()`), as older attributes are.
     pub fn nest(&mut self, kind: u32, f: impl FnOnce(&mut NlMsg) -> Result) -> Result {
+        self.nest_with(kind, false, f)
+    }
+
+    /// As [`Self::nest`], with `NLA_F_NESTED` set (`nla_nest_start()`).
+    pub fn nest_flagged(&mut self, kind: u32, f: impl FnOnce(&mut NlMsg) -> Result) -> Result {
+        self.nest_with(kind, true, f)
+    }
+
+    fn nest_with(
+        &mut self,
+        kind: u32,
+        flagged: bool,
+        f: impl FnOnce(&mut NlMsg) -> Result,
+    ) -> Result {
         // SAFETY: `self.0` is the message skb.
-        let start = unsafe { b::rvnet_nla_nest_start(self.0, kind as i32) };
+        let start = unsafe {
+            if flagged {
+                b::rvnet_nla_nest_start_flagged(self.0, kind as i32)
+            } else {
+                b::rvnet_nla_nest_start(self.0, kind as i32)
+            }
+        };
         if start.is_null() {
             return Err(EMSGSIZE);
         }

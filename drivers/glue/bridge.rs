@@ -172,6 +172,16 @@ pub fn notify_port(
     }
 }
 
+/// What `bridge link set dev PORT ...` asks of a port
+/// (`ndo_bridge_setlink`).
+pub enum PortRequest<'a> {
+    /// Port attributes (`IFLA_BRPORT_*`), already checked against the
+    /// kind's port policy.
+    Attrs(super::attr::Attrs<'a>),
+    /// A bare port state (old RSTP daemons).
+    State(u8),
+}
+
 /// A user's `bridge fdb add` (`ndo_fdb_add`'s arguments).
 pub struct FdbRequest {
     /// The address.

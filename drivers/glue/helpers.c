@@ -19,6 +19,7 @@
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
 #include <linux/neighbour.h>
+#include <linux/if_bridge.h>
 #include <net/netns/generic.h>
 #include "helpers.h"
 /* net/8021q's private vlan_info and vlan_group (see Kbuild). */
@@ -251,6 +252,11 @@ bool rvnet_nla_ok(const struct nlattr *nla, int remaining)
 struct nlattr *rvnet_nla_nest_start(struct sk_buff *skb, int type)
 {
 	return nla_nest_start_noflag(skb, type);
+}
+
+struct nlattr *rvnet_nla_nest_start_flagged(struct sk_buff *skb, int type)
+{
+	return nla_nest_start(skb, type);
 }
 
 void rvnet_nla_nest_end(struct sk_buff *skb, struct nlattr *start)
@@ -974,4 +980,39 @@ void rvnet_netdev_set_bridge_features(struct net_device *dev)
 	dev->features = common | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
 	dev->hw_features = common | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX;
 	dev->vlan_features = common;
+}
+
+/* What an ndo_bridge_setlink request carries, as net/bridge's br_setlink()
+ * reads it: *what is 0 without IFLA_PROTINFO, 1 for a nested one parsed
+ * into @tb, 2 for a bare port state (old RSTP daemons) in *state;
+ * *afspec_other tells whether IFLA_AF_SPEC holds more than the flags and
+ * mode rtnetlink itself uses (VLAN, MRP, CFM, MST information).
+ */
+int rvnet_bridge_setlink_parse(struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
+			       const struct nla_policy *policy, int *what, u8 *state,
+			       bool *afspec, bool *afspec_other)
+{
+	struct nlattr *protinfo = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_PROTINFO);
+	struct nlattr *spec = nlmsg_find_attr(nlh, sizeof(struct ifinfomsg), IFLA_AF_SPEC);
+	struct nlattr *attr;
+	int rem;
+
+	*what = 0;
+	*afspec = spec;
+	*afspec_other = false;
+	if (spec)
+		nla_for_each_nested(attr, spec, rem)
+			if (nla_type(attr) != IFLA_BRIDGE_FLAGS && nla_type(attr) != IFLA_BRIDGE_MODE)
+				*afspec_other = true;
+	if (!protinfo)
+		return 0;
+	if (protinfo->nla_type & NLA_F_NESTED) {
+		*what = 1;
+		return nla_parse_nested_deprecated(tb, maxtype, protinfo, policy, NULL);
+	}
+	if (nla_len(protinfo) < sizeof(u8))
+		return -EINVAL;
+	*what = 2;
+	*state = nla_get_u8(protinfo);
+	return 0;
 }

@@ -61,6 +61,7 @@ void *rvnet_nla_data(const struct nlattr *nla);
 const struct nlattr *rvnet_nla_next(const struct nlattr *nla, int *remaining);
 bool rvnet_nla_ok(const struct nlattr *nla, int remaining);
 struct nlattr *rvnet_nla_nest_start(struct sk_buff *skb, int type);
+struct nlattr *rvnet_nla_nest_start_flagged(struct sk_buff *skb, int type);
 void rvnet_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
 void rvnet_nla_nest_cancel(struct sk_buff *skb, struct nlattr *start);
 int rvnet_nla_total_size(int payload);
@@ -195,6 +196,9 @@ struct nlmsghdr *rvnet_bridge_ifinfo_begin(struct sk_buff *skb, u32 pid, u32 seq
 					   int event, unsigned int flags,
 					   struct net_device *dev,
 					   const struct net_device *master);
+int rvnet_bridge_setlink_parse(struct nlmsghdr *nlh, struct nlattr **tb, int maxtype,
+			       const struct nla_policy *policy, int *what, u8 *state,
+			       bool *afspec, bool *afspec_other);
 void rvnet_nlmsg_end(struct sk_buff *skb, struct nlmsghdr *nlh);
 void rvnet_nlmsg_cancel(struct sk_buff *skb, struct nlmsghdr *nlh);
 struct sk_buff *rvnet_nlmsg_new_default(void);

@@ -11,7 +11,7 @@
 
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
-use super::bridge::{FdbDump, FdbRequest};
+use super::bridge::{FdbDump, FdbRequest, PortRequest};
 use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
@@ -226,6 +226,18 @@ pub trait LinkOps: Sized + 'static {
     /// (`bridge link show`): writes the port's `IFLA_PROTINFO` after the
     /// common head.
     fn bridge_getlink(_dev: Dev<'_, Self>, _port: &NetDevice, _msg: &mut NlMsg) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_bridge_setlink` of a bridge master for one of its ports
+    /// (`bridge link set dev PORT ...`); the caller sends the
+    /// notification.
+    fn bridge_setlink(
+        _dev: Dev<'_, Self>,
+        _port: &NetDevice,
+        _req: PortRequest<'_>,
+        _extack: &ExtAck,
+    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -581,6 +593,9 @@ impl<T: LinkOps> Adapter<T> {
         }
         if T::HAS_BRIDGE_GETLINK {
             o.ndo_bridge_getlink = Some(ndo_bridge_getlink::<T>);
+        }
+        if T::HAS_BRIDGE_SETLINK {
+            o.ndo_bridge_setlink = Some(ndo_bridge_setlink::<T>);
         }
         o
     };
@@ -1155,6 +1170,60 @@ unsafe extern "C" fn ndo_bridge_getlink<T: LinkOps>(
             T::bridge_getlink(br, port, msg)
         })
     })
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T` (for `dev`, its port or
+/// itself), as its C contract says.
+unsafe extern "C" fn ndo_bridge_setlink<T: LinkOps>(
+    dev: *mut b::net_device,
+    nlh: *mut b::nlmsghdr,
+    _flags: u16,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnl passes a valid device, under RTNL.
+    let port = unsafe { NetDevice::from_raw(dev) };
+    let mut tb = [core::ptr::null_mut::<b::nlattr>(); 64];
+    let max = T::SLAVE_POLICY.len().saturating_sub(1).min(tb.len() - 1) as u32;
+    let (mut what, mut state, mut afspec, mut afspec_other) = (0, 0u8, false, false);
+    // SAFETY: `nlh` is the request; `tb` has room for `max + 1` entries
+    // and the policy has as many.
+    let ret = unsafe {
+        b::rvnet_bridge_setlink_parse(
+            nlh,
+            tb.as_mut_ptr(),
+            max as c_int,
+            Policy::table_ptr(T::SLAVE_POLICY),
+            &mut what,
+            &mut state,
+            &mut afspec,
+            &mut afspec_other,
+        )
+    };
+    if ret != 0 {
+        return ret;
+    }
+    if what == 0 && !afspec {
+        return 0;
+    }
+    // SAFETY: As above.
+    let Some(br) = (unsafe { bridge_of::<T>(port) }).filter(|br| !br.ptr_eq(port)) else {
+        // The bridge itself: only VLAN information is for it.
+        return if afspec { EOPNOTSUPP.to_errno() } else { EINVAL.to_errno() };
+    };
+    if afspec_other {
+        return EOPNOTSUPP.to_errno();
+    }
+    let req = match what {
+        1 => match Attrs::from_raw(tb.as_mut_ptr(), max) {
+            Some(a) => PortRequest::Attrs(a),
+            None => return EINVAL.to_errno(),
+        },
+        2 => PortRequest::State(state),
+        _ => return 0,
+    };
+    errno(T::bridge_setlink(br, port, req, &ExtAck::from_raw(extack)))
 }
 
 /// A link-layer header to build (the arguments of `header_ops->create`).

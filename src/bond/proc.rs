@@ -256,10 +256,10 @@ pub struct Ip6Compressed<'a>(pub &'a [u8; 16]);
 impl fmt::Display for Ip6Compressed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = self.0;
-        let mut words = [0u16; 8];
-        for (w, c) in words.iter_mut().zip(a.chunks_exact(2)) {
-            *w = u16::from_be_bytes(c.try_into().unwrap_or([0; 2]));
-        }
+        let words: [u16; 8] = core::array::from_fn(|i| {
+            let byte = |j: usize| a.get(j).copied().unwrap_or(0);
+            u16::from_be_bytes([byte(2 * i), byte(2 * i + 1)])
+        });
         let word = |i: usize| words.get(i).copied().unwrap_or(0);
         let v4mapped =
             word(0) | word(1) | word(2) | word(3) == 0 && word(4) == 0 && word(5) == 0xffff;

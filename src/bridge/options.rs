@@ -9,9 +9,9 @@ pub const USER_HZ: u64 = 100;
 /// Converts jiffies to `clock_t` as the kernel's `jiffies_to_clock_t()`.
 pub fn jiffies_to_clock_t(j: u64, hz: u64) -> u64 {
     if hz % USER_HZ == 0 {
-        j / (hz / USER_HZ)
+        j.checked_div(hz / USER_HZ).unwrap_or(0)
     } else {
-        j * USER_HZ / hz
+        j.saturating_mul(USER_HZ).checked_div(hz).unwrap_or(0)
     }
 }
 
