@@ -3,10 +3,10 @@
 # in-tree C drivers (RVNET_IMPL=c).
 set -euo pipefail
 
-# The module that provides `type vlan` in this run.
+# The modules that provide `type vlan` and `type bridge` in this run.
 case ${RVNET_IMPL:-rust} in
-rust) VLAN_MODULE=rvnet_vlan ;;
-c) VLAN_MODULE=8021q ;;
+rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ;;
+c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ;;
 esac
 
 fail() {
@@ -171,4 +171,93 @@ bond_switch() {
 	for d in $(seq 0 $(($3 - 1))); do in_ns "$2" ip link set "b$d" master br0 up; done
 	in_ns "$2" ip link set br0 up
 	in_ns "$2" ip addr add 192.0.2.2/24 dev br0
+}
+
+# ---- bridge ----
+# Helpers of tests/bridge/. The topology most use: a switch namespace with
+# bridge br0 and hosts h1..hN, each with an eth0 whose peer is port swpI of
+# br0. Nothing is sent unless a test sends it: no IPv6, STP off, and the
+# bridge's multicast querier is off by default, so frame counters are exact.
+
+# br_info NS DEV KEY: .linkinfo.info_data.KEY of bridge DEV in NS (jq -r).
+br_info() {
+	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_data.$3"
+}
+
+# port_state NS DEV: the STP state of bridge port DEV (disabled, listening,
+# learning, forwarding, blocking), from `ip -d -j link`.
+port_state() {
+	slave_info "$1" "$2" state
+}
+
+# br_switch NS N [BRIDGE OPTIONS...]: namespace NS with bridge br0 (up, with
+# OPTIONS) and namespaces h1..hN, hI's eth0 (02:00:00:00:0a:0I,
+# 192.0.2.I/24) joined to port swpI (02:00:00:00:0b:0I) of br0. br0 has no
+# address (its MAC is the lowest port's: 02:00:00:00:0b:01).
+br_switch() {
+	local sw=$1 n=$2 i
+	shift 2
+	ns_pair "$sw"
+	in_ns "$sw" ip link add br0 type bridge "$@"
+	for i in $(seq "$n"); do
+		ns_pair "h$i"
+		ip link add eth0 netns "h$i" address "02:00:00:00:0a:0$i" type veth \
+			peer name "swp$i" netns "$sw" address "02:00:00:00:0b:0$i"
+		in_ns "$sw" ip link set "swp$i" master br0 up
+		in_ns "h$i" ip addr add "192.0.2.$i/24" dev eth0
+		in_ns "h$i" ip link set eth0 up
+	done
+	in_ns "$sw" ip link set br0 up
+}
+
+# fdb_port NS BR MAC: the port BR's FDB has MAC on (empty if none). Entries
+# pointing at the bridge itself give BR.
+fdb_port() {
+	in_ns "$1" bridge -j fdb show br "$2" |
+		jq -r --arg m "$3" --arg b "$2" '.[] | select(.mac == $m and (.master == $b or (.ifname == $b and (.flags | index("self") | not)))) | .ifname'
+}
+
+# fdb_state NS BR MAC: the state of MAC's entry in BR's FDB ("permanent",
+# "static", or "" for a learned one; "none" if there is no entry).
+fdb_state() {
+	in_ns "$1" bridge -j fdb show br "$2" |
+		jq -r --arg m "$3" --arg b "$2" '[.[] | select(.mac == $m and (.master == $b or (.ifname == $b and (.flags | index("self") | not))))] | if length == 0 then "none" else .[0].state // "" end'
+}
+
+# rx_packets NS DEV: the device's rx packet counter (from sysfs, which
+# `ip netns exec` mounts for NS: quicker than ip -s under TCG).
+rx_packets() {
+	in_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets"
+}
+
+# rx_counts NS_PREFIX N: the rx packet counters of eth0 in NS_PREFIX1 ..
+# NS_PREFIXN, space separated.
+rx_counts() {
+	local i out=()
+	for i in $(seq "$2"); do out+=("$(rx_packets "$1$i" eth0)"); done
+	echo "${out[*]}"
+}
+
+# send_frames NS DEV SRC DST [COUNT]: COUNT (default 1) IPv4/UDP frames from
+# MAC SRC to MAC DST out of DEV in NS (mausezahn).
+send_frames() {
+	local out
+	out=$(in_ns "$1" mausezahn "$2" -q -c "${5:-1}" -a "$3" -b "$4" -A 198.51.100.1 -B 198.51.100.2 -t udp "dp=9" 2>&1) ||
+		fail "mausezahn could not send from $1 $2: $(head -3 <<<"$out")"
+}
+
+# expect_delivery WHAT NS_PREFIX N EXPECTED CMD...: runs CMD and checks which
+# of the hosts NS_PREFIX1..N received frames (rx counter of eth0): EXPECTED is
+# the number of frames each must have received, space separated ("1 0 1").
+expect_delivery() {
+	local what=$1 pfx=$2 n=$3 want=$4 before after got="" i
+	shift 4
+	read -ra before <<<"$(rx_counts "$pfx" "$n")"
+	"$@"
+	sleep 0.3
+	read -ra after <<<"$(rx_counts "$pfx" "$n")"
+	for i in $(seq 0 $((n - 1))); do got+="$((after[i] - before[i])) "; done
+	got=${got% }
+	[ "$got" = "$want" ] || fail "$what: frames received by ${pfx}1..$n: $got, expected $want"
+	echo "ok: $what: received by ${pfx}1..$n: $got"
 }

@@ -106,7 +106,8 @@ impl StpState {
     }
 
     /// Runs `f` on the machines, then does what they asked for and re-arms
-    /// the timer.
+    /// the timer. `f` must not remove ports: the actions name ports by
+    /// their index after it ran.
     fn run<R>(
         &self,
         br: &Dev<'_, BridgeKind>,
@@ -180,11 +181,16 @@ impl StpState {
     }
 
     /// Disables and removes a port (`del_nbp()`'s `br_stp_disable_port()`).
+    /// The actions of the disabling name ports by their index, so the port
+    /// leaves the list only after they are done.
     pub(crate) fn remove_port(&self, br: &Dev<'_, BridgeKind>, port_no: u16) {
         self.run_port(br, port_no, |stp, ports, i, now, out| {
-            stp.disable_port(now, ports, i, out);
-            let _ = ports.remove(i);
+            stp.disable_port(now, ports, i, out)
         });
+        let mut inner = self.inner.lock();
+        if let Some(i) = inner.ports.iter().position(|p| p.port_no == port_no) {
+            let _ = inner.ports.remove(i);
+        }
     }
 
     /// `br_stp_recalculate_bridge_id()`: true when the address changed.
