@@ -47,8 +47,17 @@ failed=$((failed + f))
 echo "host   cargo test: $p passed, $f failed"
 [ $status = 0 ] || [ "$f" -gt 0 ] || record "cargo test (did not run)" 1
 
-run build/modules make -s modules
-run build/modules-debug make -s modules-debug
+# warning_free CMD...: runs CMD; any compiler or objtool warning fails it.
+warning_free() {
+	local out status
+	out=$("$@" 2>&1)
+	status=$?
+	echo "$out"
+	[ $status = 0 ] && ! grep -q "warning:" <<<"$out"
+}
+
+run build/modules warning_free make -s modules
+run build/modules-debug warning_free make -s modules-debug
 run build/clippy make -s clippy
 run build/rustfmt rustfmt --check --edition 2021 src/lib.rs $(ls drivers/*/*.rs | grep -v bindings_generated)
 

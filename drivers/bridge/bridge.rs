@@ -83,7 +83,10 @@ mod tests {
             assert!(w.insert(key(5), FdbEntry::new(1, 0, 0)).is_err());
         }
         rcu_read(|ctx| {
-            assert_eq!(t.get(key(999), ctx).map(|e| e.port()), Some((999 % 7) as u16));
+            assert_eq!(
+                t.get(key(999), ctx).map(|e| e.port()),
+                Some((999 % 7) as u16)
+            );
             assert!(t.get(key(1000), ctx).is_none());
             // Newest first.
             let first: KVec<u64> = {
@@ -112,8 +115,13 @@ mod tests {
     fn bpdu_frame_round_trips() -> Result {
         let mut buf = KVec::from_elem(0u8, CONFIG_FRAME_LEN, GFP_KERNEL)?;
         let b = ConfigBpdu::default();
-        let len = build_config_frame(&mut buf, bpdu::STP_GROUP_ADDR, MacAddr([2, 0, 0, 0, 0, 7]), &b)
-            .ok_or(EINVAL)?;
+        let len = build_config_frame(
+            &mut buf,
+            bpdu::STP_GROUP_ADDR,
+            MacAddr([2, 0, 0, 0, 0, 7]),
+            &b,
+        )
+        .ok_or(EINVAL)?;
         assert_eq!(len, CONFIG_FRAME_LEN);
         assert_eq!(&buf[12..17], &[0, 38, 0x42, 0x42, 0x03]);
         let rx = bpdu::parse(&buf[..len]).ok_or(EINVAL)?;

@@ -28,8 +28,7 @@ use crate::rvnet_core::bridge::stp::PortState;
 use crate::rvnet_core::ether::MacAddr;
 use crate::stp::StpState;
 use core::sync::atomic::{
-    AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicU8,
-    Ordering::Relaxed,
+    AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::Relaxed,
 };
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -466,12 +465,18 @@ pub(crate) fn add_if(br: Dev<'_, BridgeKind>, dev: &NetDevice, extack: &ExtAck) 
         dev.adjust_allmulti(-1);
         e
     };
-    new_list.push(port.clone(), GFP_KERNEL).map_err(|e| undo(e.into()))?;
+    new_list
+        .push(port.clone(), GFP_KERNEL)
+        .map_err(|e| undo(e.into()))?;
     for p in list.iter() {
-        new_list.push(p.clone(), GFP_KERNEL).map_err(|e| undo(e.into()))?;
+        new_list
+            .push(p.clone(), GFP_KERNEL)
+            .map_err(|e| undo(e.into()))?;
     }
     let cost = crate::stp::port_cost(dev, false);
-    s.stp.add_port(&br, port_no, dev.mac(), cost).map_err(&undo)?;
+    s.stp
+        .add_port(&br, port_no, dev.mac(), cost)
+        .map_err(&undo)?;
     if let Err(e) = s.publish_ports(new_list) {
         s.stp.remove_port(&br, port_no);
         return Err(undo(e));

@@ -78,7 +78,12 @@ impl NetdevEvents for BridgeEvents {
             NETDEV_PRE_TYPE_CHANGE => return Err(EBUSY),
             _ => {}
         }
-        if !notified && matches!(event, NETDEV_CHANGEADDR | NETDEV_UP | NETDEV_CHANGE | NETDEV_DOWN) {
+        if !notified
+            && matches!(
+                event,
+                NETDEV_CHANGEADDR | NETDEV_UP | NETDEV_CHANGE | NETDEV_DOWN
+            )
+        {
             crate::netlink::notify_port(&br, &port, false);
         }
         Ok(())

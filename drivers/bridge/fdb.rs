@@ -16,7 +16,7 @@ use crate::glue::rcu::{rcu_read, RcuSection};
 use crate::glue::timer::{hz, jiffies};
 use crate::netlink::BridgeKind;
 use crate::rvnet_core::bridge::fdb::{
-    self, age, Ageing, AddrOwners, Clock, Event, FdbEntry, FdbKey, FdbStore, FlushFilter, Learned,
+    self, age, AddrOwners, Ageing, Clock, Event, FdbEntry, FdbKey, FdbStore, FlushFilter, Learned,
     UserAdd, BRIDGE_ITSELF, DYNAMIC_LEARNED, NTF_STICKY, STICKY,
 };
 use crate::rvnet_core::bridge::options::jiffies_to_clock_t;
@@ -93,12 +93,19 @@ impl Fdb {
     }
 
     /// The entries, newest first, in the read-side section `ctx` proves.
-    pub(crate) fn walk<'a, S: RcuSection>(&'a self, ctx: &'a S) -> crate::glue::hash::Walk<'a, FdbEntry> {
+    pub(crate) fn walk<'a, S: RcuSection>(
+        &'a self,
+        ctx: &'a S,
+    ) -> crate::glue::hash::Walk<'a, FdbEntry> {
         self.table.walk(ctx)
     }
 
     /// The entry for `key`, in the read-side section `ctx` proves.
-    pub(crate) fn get<'a, S: RcuSection>(&'a self, key: FdbKey, ctx: &'a S) -> Option<&'a FdbEntry> {
+    pub(crate) fn get<'a, S: RcuSection>(
+        &'a self,
+        key: FdbKey,
+        ctx: &'a S,
+    ) -> Option<&'a FdbEntry> {
         self.table.get(key.to_bits(), ctx)
     }
 
@@ -146,7 +153,12 @@ impl Fdb {
 
     /// `br_fdb_add_local()`: the permanent entry of a port's (or, with
     /// [`BRIDGE_ITSELF`], the bridge's) own address.
-    pub(crate) fn add_local(&self, br: &Dev<'_, BridgeKind>, port_no: u16, addr: MacAddr) -> Result {
+    pub(crate) fn add_local(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        port_no: u16,
+        addr: MacAddr,
+    ) -> Result {
         let clock = self.clock();
         self.with_store(br, |s, _| fdb::add_local(s, port_no, addr, clock))
             .map_err(errno)
@@ -161,13 +173,22 @@ impl Fdb {
         new: MacAddr,
     ) {
         let clock = self.clock();
-        self.with_store(br, |s, o| fdb::port_address_changed(s, o, port_no, old, new, clock));
+        self.with_store(br, |s, o| {
+            fdb::port_address_changed(s, o, port_no, old, new, clock)
+        });
     }
 
     /// `br_fdb_change_mac_address()`.
-    pub(crate) fn bridge_address_changed(&self, br: &Dev<'_, BridgeKind>, old: MacAddr, new: MacAddr) {
+    pub(crate) fn bridge_address_changed(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        old: MacAddr,
+        new: MacAddr,
+    ) {
         let clock = self.clock();
-        self.with_store(br, |s, o| fdb::bridge_address_changed(s, o, old, new, clock));
+        self.with_store(br, |s, o| {
+            fdb::bridge_address_changed(s, o, old, new, clock)
+        });
     }
 
     /// `br_fdb_delete_by_port()`.
@@ -186,7 +207,8 @@ impl Fdb {
     }
 
     fn schedule_gc(&self, br: &Dev<'_, BridgeKind>, delay: u64) {
-        self.gc_at.store(jiffies().wrapping_add(delay).max(1), Relaxed);
+        self.gc_at
+            .store(jiffies().wrapping_add(delay).max(1), Relaxed);
         br.header().gc.arm(jiffies_to_ms(delay));
     }
 
@@ -240,10 +262,16 @@ impl Fdb {
             Target::Bridge => (BRIDGE_ITSELF, false),
             Target::Port(p) => (
                 p.state().port_no,
-                matches!(p.state().state(), PortState::Learning | PortState::Forwarding),
+                matches!(
+                    p.state().state(),
+                    PortState::Learning | PortState::Forwarding
+                ),
             ),
             Target::Foreign => {
-                pr_info!("bridge: RTM_NEWNEIGH {} not a bridge port\n", target.name_str());
+                pr_info!(
+                    "bridge: RTM_NEWNEIGH {} not a bridge port\n",
+                    target.name_str()
+                );
                 return Err(EINVAL);
             }
         };
@@ -290,12 +318,17 @@ impl Fdb {
             Target::Bridge => BRIDGE_ITSELF,
             Target::Port(p) => p.state().port_no,
             Target::Foreign => {
-                pr_info!("bridge: RTM_DELNEIGH {} not a bridge port\n", target.name_str());
+                pr_info!(
+                    "bridge: RTM_DELNEIGH {} not a bridge port\n",
+                    target.name_str()
+                );
                 return Err(EINVAL);
             }
         };
-        self.with_store(br, |s, _| fdb::user_delete(s, FdbKey::new(addr, vid), port_no))
-            .map_err(errno)
+        self.with_store(br, |s, _| {
+            fdb::user_delete(s, FdbKey::new(addr, vid), port_no)
+        })
+        .map_err(errno)
     }
 
     /// `br_fdb_dump()`: the entries on `filter` (a port, or the bridge

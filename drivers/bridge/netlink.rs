@@ -237,20 +237,18 @@ impl LinkOps for BridgeKind {
                 let stp_off = s.stp.enabled() == 0
                     || data.get(b::IFLA_BR_STP_STATE).is_some_and(|a| a.u32() == 0);
                 if !stp_off {
-                    return Err(extack.fail(
-                        EBUSY,
-                        c"bridge: Can't change STP mode while STP is enabled",
-                    ));
+                    return Err(
+                        extack.fail(EBUSY, c"bridge: Can't change STP mode while STP is enabled")
+                    );
                 }
             }
             s.settings.stp_mode.store(mode, Relaxed);
         }
         if let Some(a) = data.get(b::IFLA_BR_STP_STATE) {
             if a.u32() != 0 && s.settings.stp_mode.load(Relaxed) == STP_MODE_USER {
-                return Err(extack.fail(
-                    EOPNOTSUPP,
-                    c"rvnet_bridge: user-space STP is not supported",
-                ));
+                return Err(
+                    extack.fail(EOPNOTSUPP, c"rvnet_bridge: user-space STP is not supported")
+                );
             }
             s.stp.set_enabled(&br, a.u32())?;
         }
@@ -300,7 +298,10 @@ impl LinkOps for BridgeKind {
     }
 
     fn info_size(_br: Dev<'_, Self>) -> usize {
-        total_size(8) * 4 + total_size(4) * 9 + total_size(2) * 3 + total_size(1) * 3
+        total_size(8) * 4
+            + total_size(4) * 9
+            + total_size(2) * 3
+            + total_size(1) * 3
             + total_size(8) * 3
             + total_size(6)
     }
@@ -436,15 +437,26 @@ fn fill_info(br: Dev<'_, BridgeKind>, msg: &mut NlMsg) -> Result {
     } else {
         jiffies_to_clock_t(gc_at.saturating_sub(crate::glue::timer::jiffies()), hz)
     };
-    msg.put_u64(b::IFLA_BR_HELLO_TIMER, timer_value(stp.hello_timer, now), b::IFLA_BR_PAD)?;
-    msg.put_u64(b::IFLA_BR_TCN_TIMER, timer_value(stp.tcn_timer, now), b::IFLA_BR_PAD)?;
+    msg.put_u64(
+        b::IFLA_BR_HELLO_TIMER,
+        timer_value(stp.hello_timer, now),
+        b::IFLA_BR_PAD,
+    )?;
+    msg.put_u64(
+        b::IFLA_BR_TCN_TIMER,
+        timer_value(stp.tcn_timer, now),
+        b::IFLA_BR_PAD,
+    )?;
     msg.put_u64(
         b::IFLA_BR_TOPOLOGY_CHANGE_TIMER,
         timer_value(stp.topology_change_timer, now),
         b::IFLA_BR_PAD,
     )?;
     msg.put_u64(b::IFLA_BR_GC_TIMER, gc, b::IFLA_BR_PAD)?;
-    msg.put_u32(b::IFLA_BR_FORWARD_DELAY, ms_to_clock_t(stp.forward_delay) as u32)?;
+    msg.put_u32(
+        b::IFLA_BR_FORWARD_DELAY,
+        ms_to_clock_t(stp.forward_delay) as u32,
+    )?;
     msg.put_u32(b::IFLA_BR_HELLO_TIME, ms_to_clock_t(stp.hello_time) as u32)?;
     msg.put_u32(b::IFLA_BR_MAX_AGE, ms_to_clock_t(stp.max_age) as u32)?;
     msg.put_u32(
@@ -454,7 +466,10 @@ fn fill_info(br: Dev<'_, BridgeKind>, msg: &mut NlMsg) -> Result {
     msg.put_u32(b::IFLA_BR_STP_STATE, stp.stp_enabled as u32)?;
     msg.put_u16(b::IFLA_BR_PRIORITY, stp.bridge_id.prio())?;
     msg.put_u8(b::IFLA_BR_VLAN_FILTERING, 0)?;
-    msg.put_u16(b::IFLA_BR_GROUP_FWD_MASK, s.settings.group_fwd_mask.load(Relaxed))?;
+    msg.put_u16(
+        b::IFLA_BR_GROUP_FWD_MASK,
+        s.settings.group_fwd_mask.load(Relaxed),
+    )?;
     msg.put(b::IFLA_BR_BRIDGE_ID, &stp.bridge_id.0)?;
     msg.put(b::IFLA_BR_ROOT_ID, &stp.designated_root.0)?;
     msg.put_u16(b::IFLA_BR_ROOT_PORT, stp.root_port)?;
@@ -477,7 +492,10 @@ fn fill_info(br: Dev<'_, BridgeKind>, msg: &mut NlMsg) -> Result {
 
 /// `br_port_info_size()`, without the multicast attributes.
 fn port_info_size() -> usize {
-    total_size(1) * 24 + total_size(2) * 6 + total_size(4) * 3 + total_size(8) * 2
+    total_size(1) * 24
+        + total_size(2) * 6
+        + total_size(4) * 3
+        + total_size(8) * 2
         + total_size(8) * 3
 }
 
@@ -511,10 +529,16 @@ fn fill_port_attrs(br: &Dev<'_, BridgeKind>, p: &BrPort, msg: &mut NlMsg) -> Res
     msg.put_u16(b::IFLA_BRPORT_DESIGNATED_COST, sp.designated_cost as u16)?;
     msg.put_u16(b::IFLA_BRPORT_ID, sp.port_id)?;
     msg.put_u16(b::IFLA_BRPORT_NO, sp.port_no)?;
-    msg.put_u8(b::IFLA_BRPORT_TOPOLOGY_CHANGE_ACK, sp.topology_change_ack.into())?;
+    msg.put_u8(
+        b::IFLA_BRPORT_TOPOLOGY_CHANGE_ACK,
+        sp.topology_change_ack.into(),
+    )?;
     msg.put_u8(b::IFLA_BRPORT_CONFIG_PENDING, sp.config_pending.into())?;
     msg.put_u8(b::IFLA_BRPORT_VLAN_TUNNEL, 0)?;
-    msg.put_u16(b::IFLA_BRPORT_GROUP_FWD_MASK, port.group_fwd_mask.load(Relaxed))?;
+    msg.put_u16(
+        b::IFLA_BRPORT_GROUP_FWD_MASK,
+        port.group_fwd_mask.load(Relaxed),
+    )?;
     msg.put_u8(b::IFLA_BRPORT_NEIGH_SUPPRESS, 0)?;
     msg.put_u8(b::IFLA_BRPORT_MRP_RING_OPEN, 0)?;
     msg.put_u8(b::IFLA_BRPORT_MRP_IN_OPEN, 0)?;
@@ -533,7 +557,11 @@ fn fill_port_attrs(br: &Dev<'_, BridgeKind>, p: &BrPort, msg: &mut NlMsg) -> Res
         v.timer(sp.forward_delay_timer),
         b::IFLA_BRPORT_PAD,
     )?;
-    msg.put_u64(b::IFLA_BRPORT_HOLD_TIMER, v.timer(sp.hold_timer), b::IFLA_BRPORT_PAD)
+    msg.put_u64(
+        b::IFLA_BRPORT_HOLD_TIMER,
+        v.timer(sp.hold_timer),
+        b::IFLA_BRPORT_PAD,
+    )
 }
 
 /// `br_setport()`: `ip link set PORT type bridge_slave ...`.
@@ -542,10 +570,7 @@ fn set_port(br: &Dev<'_, BridgeKind>, p: &BrPort, data: Attrs<'_>, extack: &ExtA
     let port = p.state();
     for kind in UNSUPPORTED_PORT_FLAGS {
         if data.get(kind).is_some_and(|a| a.u8() != 0) {
-            return Err(extack.fail(
-                EOPNOTSUPP,
-                c"rvnet_bridge: this port flag is not supported",
-            ));
+            return Err(extack.fail(EOPNOTSUPP, c"rvnet_bridge: this port flag is not supported"));
         }
     }
     let mut flags = port.flags();

@@ -13,7 +13,9 @@ use crate::glue::timer::{hz, jiffies};
 use crate::netlink::BridgeKind;
 use crate::rvnet_core::bridge::fdb::{FdbKey, LOCAL, STATIC};
 use crate::rvnet_core::bridge::options::jiffies_to_clock_t;
-use crate::rvnet_core::bridge::proc::{write_bridge, write_fdb, write_port, BridgeLine, FdbLine, PortLine};
+use crate::rvnet_core::bridge::proc::{
+    write_bridge, write_fdb, write_port, BridgeLine, FdbLine, PortLine,
+};
 use core::fmt;
 use core::sync::atomic::Ordering::Relaxed;
 use kernel::prelude::*;

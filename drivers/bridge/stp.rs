@@ -18,7 +18,7 @@ use crate::netlink::BridgeKind;
 use crate::rvnet_core::bridge::bpdu::{build_config_frame, build_tcn_frame, CONFIG_FRAME_LEN};
 use crate::rvnet_core::bridge::options::{clock_t_to_jiffies, jiffies_to_clock_t};
 use crate::rvnet_core::bridge::stp::{
-    find_port_no, port_cost_for_speed, AgeingTime, Action, Event, PortState, Stp, StpEnabled,
+    find_port_no, port_cost_for_speed, Action, AgeingTime, Event, PortState, Stp, StpEnabled,
     StpError, StpPort,
 };
 use crate::rvnet_core::ether::MacAddr;
@@ -128,7 +128,8 @@ impl StpState {
             (r, nos, stp.next_deadline(ports), stp.forward_delay)
         };
         let fdb = &br.state().fdb;
-        fdb.forward_delay.store(ms_to_jiffies(forward_delay), Relaxed);
+        fdb.forward_delay
+            .store(ms_to_jiffies(forward_delay), Relaxed);
         for a in actions.into_iter() {
             carry_out(br, &port_nos, a);
         }
@@ -172,9 +173,7 @@ impl StpState {
         port.link_up = false;
         self.run(br, |stp, ports, _, out| {
             ports.reserve(1, GFP_ATOMIC)?;
-            ports
-                .insert_within_capacity(0, port)
-                .map_err(|_| ENOMEM)?;
+            ports.insert_within_capacity(0, port).map_err(|_| ENOMEM)?;
             stp.init_port(ports, 0, out);
             Ok(())
         })
@@ -203,7 +202,9 @@ impl StpState {
 
     /// `br_stp_change_bridge_id()`: the user set the bridge's address.
     pub(crate) fn change_bridge_id(&self, br: &Dev<'_, BridgeKind>, mac: MacAddr) {
-        self.run(br, |stp, ports, now, out| stp.change_bridge_id(now, ports, mac, out));
+        self.run(br, |stp, ports, now, out| {
+            stp.change_bridge_id(now, ports, mac, out)
+        });
     }
 
     /// A port's device changed its address (`br_fdb_changeaddr()` and
@@ -235,7 +236,9 @@ impl StpState {
 
     /// `br_stp_disable_bridge()`.
     pub(crate) fn disable_bridge(&self, br: &Dev<'_, BridgeKind>) {
-        self.run(br, |stp, ports, now, out| stp.disable_bridge(now, ports, out));
+        self.run(br, |stp, ports, now, out| {
+            stp.disable_bridge(now, ports, out)
+        });
     }
 
     /// `br_stp_enable_port()`.
@@ -280,7 +283,9 @@ impl StpState {
     /// (bridge.ko does when no user-space helper answers).
     pub(crate) fn set_enabled(&self, br: &Dev<'_, BridgeKind>, val: u32) -> Result {
         let on = val != 0;
-        self.run(br, |stp, ports, now, out| stp.set_enabled(now, ports, on, out));
+        self.run(br, |stp, ports, now, out| {
+            stp.set_enabled(now, ports, on, out)
+        });
         br.state().settings.stp_on.store(on, Relaxed);
         Ok(())
     }
@@ -297,19 +302,25 @@ impl StpState {
 
     /// `br_stp_set_bridge_priority()`.
     pub(crate) fn set_bridge_priority(&self, br: &Dev<'_, BridgeKind>, prio: u16) {
-        self.run(br, |stp, ports, now, out| stp.set_bridge_priority(now, ports, prio, out));
+        self.run(br, |stp, ports, now, out| {
+            stp.set_bridge_priority(now, ports, prio, out)
+        });
     }
 
     /// `br_set_forward_delay()`, `clock_t`.
     pub(crate) fn set_forward_delay(&self, br: &Dev<'_, BridgeKind>, ct: u32) -> Result {
-        self.run(br, |stp, _, _, _| stp.set_forward_delay(clock_t_to_ms(ct.into())))
-            .map_err(stp_errno)
+        self.run(br, |stp, _, _, _| {
+            stp.set_forward_delay(clock_t_to_ms(ct.into()))
+        })
+        .map_err(stp_errno)
     }
 
     /// `br_set_hello_time()`, `clock_t`.
     pub(crate) fn set_hello_time(&self, br: &Dev<'_, BridgeKind>, ct: u32) -> Result {
-        self.run(br, |stp, _, _, _| stp.set_hello_time(clock_t_to_ms(ct.into())))
-            .map_err(stp_errno)
+        self.run(br, |stp, _, _, _| {
+            stp.set_hello_time(clock_t_to_ms(ct.into()))
+        })
+        .map_err(stp_errno)
     }
 
     /// `br_set_max_age()`, `clock_t`.
@@ -319,7 +330,12 @@ impl StpState {
     }
 
     /// `br_stp_set_port_priority()`.
-    pub(crate) fn set_port_priority(&self, br: &Dev<'_, BridgeKind>, port_no: u16, prio: u32) -> Result {
+    pub(crate) fn set_port_priority(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        port_no: u16,
+        prio: u32,
+    ) -> Result {
         self.run_port(br, port_no, |stp, ports, i, now, out| {
             stp.set_port_priority(now, ports, i, prio, out)
         })
@@ -328,7 +344,12 @@ impl StpState {
     }
 
     /// `br_stp_set_path_cost()`.
-    pub(crate) fn set_path_cost(&self, br: &Dev<'_, BridgeKind>, port_no: u16, cost: u32) -> Result {
+    pub(crate) fn set_path_cost(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        port_no: u16,
+        cost: u32,
+    ) -> Result {
         self.run_port(br, port_no, |stp, ports, i, now, out| {
             stp.set_path_cost(now, ports, i, cost, out)
         })
@@ -338,7 +359,12 @@ impl StpState {
 
     /// `br_set_port_state()`: the user sets a port's state, which only
     /// works without kernel STP (`EBUSY`) on a running port (`ENETDOWN`).
-    pub(crate) fn set_port_state(&self, br: &Dev<'_, BridgeKind>, port: &BrPort, state: u8) -> Result {
+    pub(crate) fn set_port_state(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        port: &BrPort,
+        state: u8,
+    ) -> Result {
         let dev = port.device();
         let usable = dev::port_usable(dev);
         self.run_port(br, port.state().port_no, |stp, ports, i, now, out| {
@@ -405,9 +431,11 @@ fn stp_errno(e: StpError) -> Error {
 pub(crate) fn receive(br: &Dev<'_, BridgeKind>, port: &BrPort, skb: &SkBuff) {
     let port_no = port.state().port_no;
     skb.with_view::<{ CONFIG_FRAME_LEN }, _>(|v| {
-        br.state().stp.run_port(br, port_no, |stp, ports, i, now, out| {
-            stp.rcv(now, ports, i, v.headers, out)
-        });
+        br.state()
+            .stp
+            .run_port(br, port_no, |stp, ports, i, now, out| {
+                stp.rcv(now, ports, i, v.headers, out)
+            });
     });
 }
 
@@ -423,7 +451,9 @@ fn carry_out(br: &Dev<'_, BridgeKind>, port_nos: &KVec<u16>, action: Action) {
             bpdu,
         } => {
             let mut buf = [0u8; CONFIG_FRAME_LEN];
-            if let (Some(p), Some(len)) = (port_of(port), build_config_frame(&mut buf, dst, src, &bpdu)) {
+            if let (Some(p), Some(len)) =
+                (port_of(port), build_config_frame(&mut buf, dst, src, &bpdu))
+            {
                 send(p.device(), buf.get(..len).unwrap_or_default());
             }
         }

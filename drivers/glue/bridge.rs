@@ -82,7 +82,9 @@ impl FdbDump {
     /// resumes there in the next part).
     pub fn entry(&mut self, rec: &FdbRecord) -> Result {
         // SAFETY: See `from_raw`.
-        super::to_result(unsafe { b::rvnet_fdb_dump_entry(self.skb, self.cb, &rec.raw(), self.idx) })
+        super::to_result(unsafe {
+            b::rvnet_fdb_dump_entry(self.skb, self.cb, &rec.raw(), self.idx)
+        })
     }
 
     /// Counts an entry not shown (filtered out), as the resume point
@@ -102,6 +104,19 @@ impl FdbDump {
     }
 }
 
+/// The netlink header fields of a message: the requester's port id and
+/// sequence number, `NLM_F_*` flags and the message type.
+pub(crate) struct MsgHead {
+    /// Port id (0 for notifications).
+    pub(crate) pid: u32,
+    /// Sequence number.
+    pub(crate) seq: u32,
+    /// `NLM_F_*` flags.
+    pub(crate) flags: u32,
+    /// `RTM_NEWLINK` or `RTM_DELLINK`.
+    pub(crate) event: u32,
+}
+
 /// Builds a port's `AF_BRIDGE` link message (`br_fill_ifinfo()`): the
 /// common head, then `fill` writes the rest (`IFLA_PROTINFO`).
 ///
@@ -110,10 +125,7 @@ impl FdbDump {
 /// `skb` must be a netlink message being built.
 pub(crate) unsafe fn fill_port_info(
     skb: *mut b::sk_buff,
-    pid: u32,
-    seq: u32,
-    flags: u32,
-    event: u32,
+    head: MsgHead,
     port: &NetDevice,
     master: &NetDevice,
     fill: impl FnOnce(&mut NlMsg) -> Result,
@@ -122,10 +134,10 @@ pub(crate) unsafe fn fill_port_info(
     let nlh = unsafe {
         b::rvnet_bridge_ifinfo_begin(
             skb,
-            pid,
-            seq,
-            event as i32,
-            flags,
+            head.pid,
+            head.seq,
+            head.event as i32,
+            head.flags,
             port.as_raw(),
             master.as_raw(),
         )
@@ -154,7 +166,11 @@ pub fn notify_port(
     deleted: bool,
     fill: impl FnOnce(&mut NlMsg) -> Result,
 ) {
-    let event = if deleted { b::RTM_DELLINK } else { b::RTM_NEWLINK };
+    let event = if deleted {
+        b::RTM_DELLINK
+    } else {
+        b::RTM_NEWLINK
+    };
     // SAFETY: A new message of the default size, ours.
     let skb = unsafe { b::rvnet_nlmsg_new_default() };
     if skb.is_null() {
@@ -164,7 +180,13 @@ pub fn notify_port(
     // it) or freed.
     unsafe {
         let fill = |m: &mut NlMsg| if deleted { Ok(()) } else { fill(m) };
-        if fill_port_info(skb, 0, 0, 0, event, port, master, fill).is_ok() {
+        let head = MsgHead {
+            pid: 0,
+            seq: 0,
+            flags: 0,
+            event,
+        };
+        if fill_port_info(skb, head, port, master, fill).is_ok() {
             b::rvnet_rtnl_notify_link(skb, port.as_raw());
         } else {
             b::rvnet_kfree_msg(skb);

@@ -214,8 +214,7 @@ impl<V: Send + Sync> HashWriter<'_, V> {
     /// Removes every entry for which `f(key, value)` says true, newest
     /// first.
     pub fn remove_if(&mut self, mut f: impl FnMut(u64, &V) -> bool) {
-        let mut walk = self.walk_raw();
-        while let Some(e) = walk.next() {
+        for e in self.walk_raw() {
             if f(e.key(), e.value()) {
                 self.remove_node(e.node);
             }

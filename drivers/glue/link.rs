@@ -1066,13 +1066,8 @@ unsafe extern "C" fn ndo_fdb_add<T: LinkOps>(
     extack: *mut b::netlink_ext_ack,
 ) -> c_int {
     // SAFETY: rtnl passes a valid device, address and message, under RTNL.
-    let (target, ndm, addr) = unsafe {
-        (
-            NetDevice::from_raw(dev),
-            &*ndm,
-            &*addr.cast::<[u8; 6]>(),
-        )
-    };
+    let (target, ndm, addr) =
+        unsafe { (NetDevice::from_raw(dev), &*ndm, &*addr.cast::<[u8; 6]>()) };
     // SAFETY: As above.
     let Some(br) = (unsafe { bridge_of::<T>(target) }) else {
         return EINVAL.to_errno();
@@ -1163,12 +1158,15 @@ unsafe extern "C" fn ndo_bridge_getlink<T: LinkOps>(
     let Some(br) = (unsafe { bridge_of::<T>(port) }) else {
         return 0;
     };
+    let head = super::bridge::MsgHead {
+        pid,
+        seq,
+        flags: nlflags as u32,
+        event: b::RTM_NEWLINK,
+    };
     // SAFETY: `skb` is the dump's message.
     errno(unsafe {
-        let event = b::RTM_NEWLINK;
-        super::bridge::fill_port_info(skb, pid, seq, nlflags as u32, event, port, &br, |msg| {
-            T::bridge_getlink(br, port, msg)
-        })
+        super::bridge::fill_port_info(skb, head, port, &br, |msg| T::bridge_getlink(br, port, msg))
     })
 }
 
@@ -1210,7 +1208,11 @@ unsafe extern "C" fn ndo_bridge_setlink<T: LinkOps>(
     // SAFETY: As above.
     let Some(br) = (unsafe { bridge_of::<T>(port) }).filter(|br| !br.ptr_eq(port)) else {
         // The bridge itself: only VLAN information is for it.
-        return if afspec { EOPNOTSUPP.to_errno() } else { EINVAL.to_errno() };
+        return if afspec {
+            EOPNOTSUPP.to_errno()
+        } else {
+            EINVAL.to_errno()
+        };
     };
     if afspec_other {
         return EOPNOTSUPP.to_errno();

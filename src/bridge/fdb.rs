@@ -337,7 +337,12 @@ fn delete_local(store: &mut dyn FdbStore, owners: &dyn AddrOwners, port: u16, ke
 /// Adds the local (permanent) entry of `addr` owned by `port` or the
 /// bridge (`fdb_add_local()`): an existing learned entry is replaced, an
 /// existing local one kept.
-pub fn add_local(store: &mut dyn FdbStore, port: u16, addr: MacAddr, clock: Clock) -> Result<(), i32> {
+pub fn add_local(
+    store: &mut dyn FdbStore,
+    port: u16,
+    addr: MacAddr,
+    clock: Clock,
+) -> Result<(), i32> {
     if !addr.is_valid_unicast() {
         return Err(EINVAL);
     }
@@ -634,7 +639,10 @@ mod tests {
 
     impl AddrOwners for Owners {
         fn other_port_with(&self, addr: MacAddr, except: u16) -> Option<u16> {
-            self.ports.iter().find(|(p, a)| *p != except && *a == addr).map(|(p, _)| *p)
+            self.ports
+                .iter()
+                .find(|(p, a)| *p != except && *a == addr)
+                .map(|(p, _)| *p)
         }
         fn bridge_has(&self, addr: MacAddr) -> bool {
             self.br == addr

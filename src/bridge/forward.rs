@@ -3,9 +3,9 @@
 //! Forwarding decisions (`br_input.c`, `br_forward.c`): what a port does
 //! with a frame it receives, and which ports a frame may leave by.
 
+use super::super::ether::MacAddr;
 use super::options::port_flags::{BCAST_FLOOD, FLOOD, HAIRPIN, ISOLATED, MCAST_FLOOD};
 use super::stp::PortState;
-use super::super::ether::MacAddr;
 
 /// The kind of destination (`enum br_pkt_type`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -190,7 +190,10 @@ mod tests {
         assert_eq!(ingress(STP_OFF, 0, fwd, HOST, ll(0)), Ingress::Bridge);
         assert_eq!(ingress(STP_ON, 0, fwd, HOST, ll(0)), Ingress::Host);
         // A blocking port still hands BPDUs to the host.
-        assert_eq!(ingress(STP_ON, 0, PortState::Blocking, HOST, ll(0)), Ingress::Host);
+        assert_eq!(
+            ingress(STP_ON, 0, PortState::Blocking, HOST, ll(0)),
+            Ingress::Host
+        );
         // The port's mask forwards them even with STP; the bridge's cannot.
         assert_eq!(ingress(STP_ON, 1, fwd, HOST, ll(0)), Ingress::Bridge);
         let cfg = IngressConfig {
@@ -226,7 +229,10 @@ mod tests {
             assert_eq!(ingress(STP_ON, 0, state, HOST, dst), want);
         }
         assert_eq!(delivery(PortState::Learning, dst, false), None);
-        assert_eq!(ingress(STP_OFF, 0, PortState::Forwarding, MacAddr::ZERO, dst), Ingress::Drop);
+        assert_eq!(
+            ingress(STP_OFF, 0, PortState::Forwarding, MacAddr::ZERO, dst),
+            Ingress::Drop
+        );
     }
 
     #[test]
@@ -245,7 +251,11 @@ mod tests {
     fn flood_flags() {
         assert!(floods_to(PktType::Unicast, DEFAULT, false));
         assert!(!floods_to(PktType::Unicast, DEFAULT & !FLOOD, true));
-        assert!(!floods_to(PktType::Multicast, DEFAULT & !MCAST_FLOOD, false));
+        assert!(!floods_to(
+            PktType::Multicast,
+            DEFAULT & !MCAST_FLOOD,
+            false
+        ));
         assert!(floods_to(PktType::Multicast, DEFAULT & !MCAST_FLOOD, true));
         assert!(!floods_to(PktType::Broadcast, 0, false));
         assert!(floods_to(PktType::Broadcast, 0, true));

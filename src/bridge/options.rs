@@ -85,7 +85,12 @@ pub mod boolopt {
 /// boolean option N"; `supported` names the options that may be turned
 /// on (the others need VLAN filtering or multicast snooping, which this
 /// bridge lacks: `EOPNOTSUPP`, as bridge.ko built without them).
-pub fn apply_boolopts(current: u32, optval: u32, optmask: u32, supported: u32) -> Result<u32, BoolOptError> {
+pub fn apply_boolopts(
+    current: u32,
+    optval: u32,
+    optmask: u32,
+    supported: u32,
+) -> Result<u32, BoolOptError> {
     if let Some(bit) = (0..32).find(|b| optmask & !boolopt::ALL & (1 << b) != 0) {
         return Err(BoolOptError::Unknown(bit));
     }
@@ -168,10 +173,22 @@ mod tests {
     #[test]
     fn boolopts() {
         use boolopt::*;
-        assert_eq!(apply_boolopts(0, NO_LL_LEARN, NO_LL_LEARN, NO_LL_LEARN), Ok(NO_LL_LEARN));
-        assert_eq!(apply_boolopts(NO_LL_LEARN, 0, NO_LL_LEARN, NO_LL_LEARN), Ok(0));
-        assert_eq!(apply_boolopts(0, 0, 1 << 7, ALL), Err(BoolOptError::Unknown(7)));
-        assert_eq!(apply_boolopts(0, MST_ENABLE, MST_ENABLE, NO_LL_LEARN), Err(BoolOptError::NotSupported));
+        assert_eq!(
+            apply_boolopts(0, NO_LL_LEARN, NO_LL_LEARN, NO_LL_LEARN),
+            Ok(NO_LL_LEARN)
+        );
+        assert_eq!(
+            apply_boolopts(NO_LL_LEARN, 0, NO_LL_LEARN, NO_LL_LEARN),
+            Ok(0)
+        );
+        assert_eq!(
+            apply_boolopts(0, 0, 1 << 7, ALL),
+            Err(BoolOptError::Unknown(7))
+        );
+        assert_eq!(
+            apply_boolopts(0, MST_ENABLE, MST_ENABLE, NO_LL_LEARN),
+            Err(BoolOptError::NotSupported)
+        );
         // Turning an unsupported option off is fine.
         assert_eq!(apply_boolopts(0, 0, MST_ENABLE, NO_LL_LEARN), Ok(0));
     }

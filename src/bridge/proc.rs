@@ -14,9 +14,9 @@
 //! `clock_t` (1/100 s), as netlink has them: `ageing_time` is the one in
 //! force, `updated` the time since the entry last saw its address.
 
+use super::super::ether::MacAddr;
 use super::options::port_flags;
 use super::stp::{BridgeId, PortState};
-use super::super::ether::MacAddr;
 use core::fmt::{self, Write};
 
 /// The bridge line.
