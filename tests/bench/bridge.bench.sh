@@ -35,7 +35,7 @@ topology() {
 	ip link set a0 master br0
 	ip link set c1 master br0
 	for d in a0 b0 c0 c1 br0; do ip link set "$d" up; done
-	bridge fdb add "$(cat /sys/class/net/b0/address)" dev a0 master static
+	bridge fdb replace "$(cat /sys/class/net/b0/address)" dev a0 master static
 	for _ in $(seq 50); do
 		[ "$(cat /sys/class/net/br0/carrier 2>/dev/null)" = 1 ] && break
 		sleep 0.1
@@ -98,6 +98,7 @@ measure() {
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 modprobe pktgen
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 modprobe -r bridge 2>/dev/null || true
 declare -A xmit fwd learn age
 for i in $(seq "$trials"); do
