@@ -160,8 +160,7 @@ impl StpState {
         find_port_no(&self.inner.lock().ports)
     }
 
-    /// Adds a port, newest first, and initializes it (`new_nbp()`,
-    /// `br_init_port()`).
+    /// Adds a port, newest first, disabled (`new_nbp()`).
     pub(crate) fn add_port(
         &self,
         br: &Dev<'_, BridgeKind>,
@@ -174,7 +173,7 @@ impl StpState {
         self.run(br, |stp, ports, _, out| {
             ports.reserve(1, GFP_ATOMIC)?;
             ports.insert_within_capacity(0, port).map_err(|_| ENOMEM)?;
-            stp.init_port(ports, 0, out);
+            stp.new_port(ports, 0, out);
             Ok(())
         })
     }

@@ -46,7 +46,7 @@
 //! * Create: [`Stp::new`]; `stp_state 1`: [`Stp::set_enabled`].
 //! * Add a port (C: `br_add_if()`): pick `port_no` with [`find_port_no`],
 //!   push [`StpPort::new`] (path cost from [`port_cost_for_speed`]), call
-//!   [`Stp::init_port`], then [`Stp::recalculate_bridge_id`] and, if the
+//!   [`Stp::new_port`], then [`Stp::recalculate_bridge_id`] and, if the
 //!   port device is running and operationally up and the bridge is up,
 //!   [`Stp::enable_port`].
 //! * Remove a port (C: `del_nbp()`): [`Stp::disable_port`], remove the
@@ -295,7 +295,7 @@ pub struct StpPort {
 impl StpPort {
     /// A new, disabled port (C: the STP part of `new_nbp()`: priority
     /// [`BR_DEFAULT_PORT_PRIORITY`], everything else zero). Call
-    /// [`Stp::init_port`] once it is in the slice.
+    /// [`Stp::new_port`] once it is in the slice.
     pub fn new(port_no: u16, mac: MacAddr, path_cost: u32) -> StpPort {
         StpPort {
             port_no,
@@ -1337,6 +1337,13 @@ impl Stp {
             out(Action::TopologyChange(val));
         }
         self.topology_change = val;
+    }
+
+    /// Sets up a new port `i` (C: `new_nbp()`): initialized by
+    /// [`Self::init_port`], then disabled until [`Self::enable_port`].
+    pub fn new_port(&mut self, ports: &mut [StpPort], i: usize, out: &mut dyn FnMut(Action)) {
+        self.init_port(ports, i, out);
+        self.set_state(ports, i, PortState::Disabled, out);
     }
 
     /// Initializes port `i` for STP: port identifier, designated for its
