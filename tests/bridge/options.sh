@@ -21,13 +21,16 @@ check() {
 	done
 }
 
+# Multicast snooping options are set but not checked: rvnet_bridge has no
+# snooping and shows no mcast_* attributes (as bridge.ko built without
+# CONFIG_BRIDGE_IGMP_SNOOPING).
+
 # Defaults.
 $S ip link add br0 address 02:00:00:00:0b:ff type bridge
 check br0 forward_delay=1500 hello_time=200 max_age=2000 ageing_time=30000 stp_state=0 \
 	priority=32768 vlan_filtering=0 bridge_id=8000.2:0:0:0:b:ff root_id=8000.2:0:0:0:b:ff \
 	root_port=0 root_path_cost=0 topology_change=0 topology_change_detected=0 \
-	group_fwd_mask=0 group_addr=01:80:c2:00:00:00 mcast_snooping=1 no_linklocal_learn=0 \
-	mcast_router=1 mcast_querier=0 mcast_igmp_version=2 mcast_mld_version=1
+	group_fwd_mask=0 group_addr=01:80:c2:00:00:00 no_linklocal_learn=0
 pass "defaults"
 
 # At creation.
@@ -36,7 +39,7 @@ $S ip link add br1 address 02:00:00:00:0c:ff type bridge ageing_time 1234 forwar
 	group_address 01:80:c2:00:00:0e no_linklocal_learn 1 mcast_snooping 0
 check br1 ageing_time=1234 forward_delay=400 hello_time=300 max_age=1000 stp_state=1 \
 	priority=4096 group_fwd_mask=0x4000 bridge_id=1000.2:0:0:0:c:ff root_id=1000.2:0:0:0:c:ff \
-	group_addr=01:80:c2:00:00:0e no_linklocal_learn=1 mcast_snooping=0
+	group_addr=01:80:c2:00:00:0e no_linklocal_learn=1
 pass "options at creation"
 
 # Changed.
@@ -52,7 +55,7 @@ $S ip link set br0 type bridge stp_state 0
 $S ip link set br0 type bridge priority 0 group_fwd_mask 0 forward_delay 0 \
 	no_linklocal_learn 1 mcast_querier 1 mcast_igmp_version 3 mcast_mld_version 2
 check br0 stp_state=0 priority=0 group_fwd_mask=0 forward_delay=0 bridge_id=0000.2:0:0:0:b:ff \
-	no_linklocal_learn=1 mcast_querier=1 mcast_igmp_version=3 mcast_mld_version=2
+	no_linklocal_learn=1
 # An option refused leaves those before it (in bridge.ko's order) applied.
 if $S ip link set br0 type bridge forward_delay 300 hello_time 5000 max_age 700 2>/dev/null; then
 	fail "hello_time 5000 accepted"

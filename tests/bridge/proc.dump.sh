@@ -47,22 +47,29 @@ for _ in $(seq 60); do settled && break; sleep 0.5; done
 settled || fail "STP did not settle"
 for i in 1 2; do in_ns "h$i" ping -c 1 -W 2 192.0.2.254 >/dev/null || fail "no ping h$i -> br0"; done
 
+# rvnet has no multicast snooping: what only snooping shows (the mcast_*
+# and multicast_router attributes, the snoopers' groups 224.0.0.106 and
+# ff02::6a that br0 joins) is left out of the comparison.
+no_snooping='walk(if type == "object" then with_entries(select(.key | test("^(mcast|multicast)") | not)) else . end)'
+fdb() {
+	jq -S "sort_by(.ifname, .mac, .master // \"\") | map(select(.mac | test(\"^(01:00:5e|33:33):00:00:00:6a$\") | not))"
+}
 echo "---- BEGIN DUMP ----"
 echo "== bridge -j fdb show (sorted)"
-$S bridge -j fdb show | jq -S 'sort_by(.ifname, .mac, .master // "")'
+$S bridge -j fdb show | fdb
 echo "== bridge -j fdb show (sw2, sorted)"
-in_ns sw2 bridge -j fdb show | jq -S 'sort_by(.ifname, .mac, .master // "")'
+in_ns sw2 bridge -j fdb show | fdb
 echo "== bridge -j -d link show"
-$S bridge -j -d link show | jq -S .
+$S bridge -j -d link show | jq -S "$no_snooping"
 echo "== bridge -j -d link show (sw2)"
-in_ns sw2 bridge -j -d link show | jq -S .
+in_ns sw2 bridge -j -d link show | jq -S "$no_snooping"
 for d in br0 swp1 swp2 swp3 swp4 swp5; do
 	echo "== ip -d -j link show $d"
-	$S ip -d -j link show "$d" | jq -S .
+	$S ip -d -j link show "$d" | jq -S "$no_snooping"
 done
 for d in br1 up1 up2; do
 	echo "== ip -d -j link show $d (sw2)"
-	in_ns sw2 ip -d -j link show "$d" | jq -S .
+	in_ns sw2 ip -d -j link show "$d" | jq -S "$no_snooping"
 done
 echo "---- END DUMP ----"
 unload_module "$BRIDGE_MODULE"
