@@ -52,7 +52,7 @@ for i in 1 2; do in_ns "h$i" ping -c 1 -W 2 192.0.2.254 >/dev/null || fail "no p
 # ff02::6a that br0 joins) is left out of the comparison.
 no_snooping='walk(if type == "object" then with_entries(select(.key | test("^(mcast|multicast)") | not)) else . end)'
 fdb() {
-	jq -S "sort_by(.ifname, .mac, .master // \"\") | map(select(.mac | test(\"^(01:00:5e|33:33):00:00:00:6a$\") | not))"
+	jq -S "sort_by(.ifname, .mac, .master // \"\") | map(select(.mac | test(\"^(01:00:5e:00:00|33:33:00:00:00):6a$\") | not))"
 }
 echo "---- BEGIN DUMP ----"
 echo "== bridge -j fdb show (sorted)"
