@@ -261,3 +261,31 @@ expect_delivery() {
 	[ "$got" = "$want" ] || fail "$what: frames received by ${pfx}1..$n: $got, expected $want"
 	echo "ok: $what: received by ${pfx}1..$n: $got"
 }
+
+# ---- kernel selftests ----
+
+# run_kselftests DIR TEST...: runs each of the kernel's selftests TEST (in
+# tests/kselftest/DIR, from their own directory, at most 300 s each) and
+# fails if any fails: exits non-zero, reports [FAIL], or, with
+# KSELFTEST_NEED_OK=1, reports no [ OK ] at all.
+run_kselftests() {
+	local dir=$RVNET_TESTS/kselftest/$1 t start secs rc failed=()
+	shift
+	for t in "$@"; do
+		start=$(cut -d' ' -f1 /proc/uptime)
+		rc=0
+		(cd "$dir" && timeout 300 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
+		secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", b - a }')
+		grep -E '^(TEST|PASS|FAIL|SKIP)' /tmp/kselftest.out || true
+		if [ $rc = 0 ] && ! grep -q '\[FAIL\]' /tmp/kselftest.out &&
+			{ [ "${KSELFTEST_NEED_OK:-0}" = 0 ] || grep -q '\[ OK \]' /tmp/kselftest.out; }; then
+			pass "selftest $t (${secs} s)"
+		else
+			tail -20 /tmp/kselftest.out
+			echo "FAIL: selftest $t exited $rc (${secs} s)"
+			failed+=("$t")
+		fi
+	done
+	[ ${#failed[@]} = 0 ] || fail "selftests failed: ${failed[*]}"
+}
+

@@ -1,9 +1,9 @@
 #!/bin/bash
 # The kernel's own bridge selftests (copied verbatim into
-# tests/bridge/kselftest/, see its README) against whichever bridge module
+# tests/kselftest/, see its README) against whichever bridge module
 # this run has. They make their veth pairs (veth0..vethN) and VRFs
 # themselves and send with mausezahn; their `ip vrf exec ping` goes through
-# kselftest/shim/ip (ping -I VRF), as the test kernel has no cgroup BPF. Run (seconds under TCG, measured with
+# tests/kselftest/shim/ip (ping -I VRF), as the test kernel has no cgroup BPF. Run (seconds under TCG, measured with
 # bridge.ko):
 #   bridge_vlan_unaware.sh   56  ping v4/v6, FDB learning and ageing, unknown
 #                                unicast and multicast flooding, port flood
@@ -35,27 +35,11 @@
 #                          mirror libs; VLAN filtering for the 1q ones
 . "$RVNET_TESTS/lib.sh"
 
-dir=$RVNET_TESTS/bridge/kselftest/net/forwarding
-tests=(bridge_vlan_unaware.sh bridge_port_isolation.sh bridge_sticky_fdb.sh)
 # Their pings run under `ip vrf exec`, which needs cgroup BPF (not in the
-# test kernel): kselftest/shim/ip runs them as ping -I VRF instead.
-export PATH=$RVNET_TESTS/bridge/kselftest/shim:$PATH
-failed=()
-for t in "${tests[@]}"; do
-	start=$(cut -d' ' -f1 /proc/uptime)
-	rc=0
-	(cd "$dir" && timeout 300 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
-	secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", b - a }')
-	grep -E '^(TEST|PASS|FAIL|SKIP)' /tmp/kselftest.out || true
-	if [ $rc = 0 ] && ! grep -q '\[FAIL\]' /tmp/kselftest.out && grep -q '\[ OK \]' /tmp/kselftest.out; then
-		pass "selftest $t (${secs} s)"
-	else
-		tail -20 /tmp/kselftest.out
-		echo "FAIL: selftest $t exited $rc (${secs} s)"
-		failed+=("$t")
-	fi
-done
-[ ${#failed[@]} = 0 ] || fail "selftests failed: ${failed[*]}"
+# test kernel): tests/kselftest/shim/ip runs them as ping -I VRF instead.
+export PATH=$RVNET_TESTS/kselftest/shim:$PATH
+KSELFTEST_NEED_OK=1 run_kselftests net/forwarding \
+	bridge_vlan_unaware.sh bridge_port_isolation.sh bridge_sticky_fdb.sh
 # The selftests remove their bridges and VRFs; nothing of theirs is left.
 [ -z "$(ip -o link show type bridge)" ] || fail "bridges left: $(ip -o link show type bridge)"
 unload_module "$BRIDGE_MODULE"
