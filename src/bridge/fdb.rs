@@ -657,6 +657,18 @@ mod tests {
         FdbKey::new(mac(n), 0)
     }
 
+    /// A user's request creating or replacing `key` on `port` in `state`.
+    fn user(key: FdbKey, port: u16, state: u16) -> UserAdd {
+        UserAdd {
+            key,
+            port,
+            port_learns: true,
+            state,
+            ndm_flags: 0,
+            nlh_flags: NLM_F_CREATE,
+        }
+    }
+
     const CLOCK: Clock = Clock {
         now: 1000,
         max_learned: 0,
@@ -777,14 +789,7 @@ mod tests {
         let mut s = VecStore::default();
         receive(&mut s, 7, 1, CLOCK);
         assert_eq!(s.learned(), 1);
-        let req = UserAdd {
-            key: key(7),
-            port: 3,
-            port_learns: true,
-            state: NUD_NOARP,
-            ndm_flags: 0,
-            nlh_flags: NLM_F_CREATE,
-        };
+        let req = user(key(7), 3, NUD_NOARP);
         user_add(&mut s, req, CLOCK).unwrap();
         let e = s.find(key(7)).unwrap();
         assert_eq!((e.port(), e.has(STATIC | ADDED_BY_USER)), (3, true));
@@ -851,14 +856,7 @@ mod tests {
         let mut s = VecStore::default();
         receive(&mut s, 1, 1, CLOCK);
         receive(&mut s, 2, 2, CLOCK);
-        let req = UserAdd {
-            key: key(3),
-            port: 1,
-            port_learns: true,
-            state: NUD_NOARP,
-            ndm_flags: 0,
-            nlh_flags: NLM_F_CREATE,
-        };
+        let req = user(key(3), 1, NUD_NOARP);
         user_add(&mut s, req, CLOCK).unwrap();
         delete_by_port(&mut s, &owners, 1, false);
         assert!(s.find(key(1)).is_none());
@@ -876,14 +874,7 @@ mod tests {
         };
         let mut s = VecStore::default();
         for n in 1..=20 {
-            let req = UserAdd {
-                key: key(n),
-                port: 1,
-                port_learns: true,
-                state: NUD_PERMANENT,
-                ndm_flags: 0,
-                nlh_flags: NLM_F_CREATE,
-            };
+            let req = user(key(n), 1, NUD_PERMANENT);
             user_add(&mut s, req, CLOCK).unwrap();
         }
         delete_by_port(&mut s, &owners, 1, true);
@@ -895,14 +886,7 @@ mod tests {
         let mut s = VecStore::default();
         receive(&mut s, 1, 1, CLOCK);
         add_local(&mut s, 2, mac(2), CLOCK).unwrap();
-        let req = UserAdd {
-            key: key(3),
-            port: 1,
-            port_learns: true,
-            state: NUD_NOARP,
-            ndm_flags: 0,
-            nlh_flags: NLM_F_CREATE,
-        };
+        let req = user(key(3), 1, NUD_NOARP);
         user_add(&mut s, req, CLOCK).unwrap();
         flush(&mut s, FLUSH_DYNAMIC);
         assert!(s.find(key(1)).is_none());
@@ -922,14 +906,7 @@ mod tests {
         assert_eq!(s.learned(), 2);
         assert!(s.find(key(3)).is_none());
         // User entries do not count against the limit.
-        let req = UserAdd {
-            key: key(4),
-            port: 1,
-            port_learns: true,
-            state: NUD_NOARP,
-            ndm_flags: 0,
-            nlh_flags: NLM_F_CREATE,
-        };
+        let req = user(key(4), 1, NUD_NOARP);
         user_add(&mut s, req, clock).unwrap();
     }
 

@@ -1439,11 +1439,7 @@ impl Stp {
         out(Action::FlushPort { port: i });
         out(Action::MulticastDisablePort { port: i });
 
-        self.configuration_update(now, ports, out);
-        self.port_state_selection(now, ports, out);
-        if self.is_root_bridge() && !wasroot {
-            self.become_root_bridge(now, ports, out);
-        }
+        self.reselect(now, ports, wasroot, out);
     }
 
     /// The port's device changed carrier or speed (C:
@@ -1548,6 +1544,21 @@ impl Stp {
                 p.designated_root.set_addr(addr);
             }
         }
+        self.reselect(now, ports, wasroot, out);
+    }
+
+    /// After a change of this bridge's or a port's identity: root and
+    /// designated ports anew, port states anew, and if the bridge has just
+    /// become the root, root duties (the tail the C repeats in
+    /// `br_stp_disable_port()`, `br_stp_change_bridge_id()` and
+    /// `br_stp_set_bridge_priority()`).
+    fn reselect(
+        &mut self,
+        now: u64,
+        ports: &mut [StpPort],
+        wasroot: bool,
+        out: &mut dyn FnMut(Action),
+    ) {
         self.configuration_update(now, ports, out);
         self.port_state_selection(now, ports, out);
         if self.is_root_bridge() && !wasroot {
@@ -1596,11 +1607,7 @@ impl Stp {
             }
         }
         self.bridge_id.set_prio(prio);
-        self.configuration_update(now, ports, out);
-        self.port_state_selection(now, ports, out);
-        if self.is_root_bridge() && !wasroot {
-            self.become_root_bridge(now, ports, out);
-        }
+        self.reselect(now, ports, wasroot, out);
     }
 
     /// Sets port `i`'s priority, 0..=63 (C: `br_stp_set_port_priority()`).
