@@ -348,6 +348,10 @@ impl Fdb {
         rcu_read(|ctx| {
             let ports = br.state().ports.get(ctx);
             for e in self.table.walk(ctx) {
+                if dump.already_sent() {
+                    dump.skip();
+                    continue;
+                }
                 let v = e.value();
                 let on = v.port();
                 let keep = match filter {

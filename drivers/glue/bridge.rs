@@ -64,6 +64,7 @@ pub struct FdbDump {
     skb: *mut b::sk_buff,
     cb: *mut b::netlink_callback,
     idx: *mut i32,
+    resume: i32,
 }
 
 impl FdbDump {
@@ -75,7 +76,21 @@ impl FdbDump {
         cb: *mut b::netlink_callback,
         idx: *mut i32,
     ) -> FdbDump {
-        FdbDump { skb, cb, idx }
+        // SAFETY: See the function's safety section.
+        let resume = unsafe { b::rvnet_fdb_dump_resume_idx(cb) };
+        FdbDump {
+            skb,
+            cb,
+            idx,
+            resume,
+        }
+    }
+
+    /// Whether the next entry was sent in an earlier part of the dump:
+    /// then it is only counted ([`Self::skip`]), as cheaply as can be.
+    pub fn already_sent(&self) -> bool {
+        // SAFETY: See `from_raw`.
+        unsafe { *self.idx < self.resume }
     }
 
     /// Adds one entry; `EMSGSIZE` when the message is full (the dump

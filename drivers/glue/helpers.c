@@ -816,6 +816,11 @@ int rvnet_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	return err;
 }
 
+int rvnet_fdb_dump_resume_idx(struct netlink_callback *cb)
+{
+	return ((struct ndo_fdb_dump_context *)cb->ctx)->fdb_idx;
+}
+
 int rvnet_fdb_dump_default(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct net_device *dev, int *idx)
 {
