@@ -331,6 +331,21 @@ impl Fdb {
         .map_err(errno)
     }
 
+    /// The netlink view of the entry for `addr` in `vid` (`br_fdb_get()`).
+    pub(crate) fn find_record(
+        &self,
+        br: &Dev<'_, BridgeKind>,
+        addr: MacAddr,
+        vid: u16,
+    ) -> Option<FdbRecord> {
+        let key = FdbKey::new(addr, vid);
+        rcu_read(|ctx| {
+            let e = self.get(key, ctx)?;
+            let port = br.state().ports.get(ctx).get(e.port()).map(|p| p.device());
+            Some(record(br, port, key, e, jiffies(), self.hold_time()))
+        })
+    }
+
     /// `br_fdb_dump()`: the entries on `filter` (a port, or the bridge
     /// itself for its own entries), or with none the bridge's own
     /// addresses and its own entries.

@@ -11,7 +11,9 @@
 use crate::dev::{self, BrPort, Bridge};
 use crate::glue::attr::{total_size, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
-use crate::glue::bridge::{notify_port as notify_port_msg, FdbDump, FdbRequest, PortRequest};
+use crate::glue::bridge::{
+    notify_port as notify_port_msg, FdbDump, FdbRecord, FdbRequest, PortRequest,
+};
 use crate::glue::link::{CHeader, Dev, LinkOps, NewLink, TxContext};
 use crate::glue::netdev::{
     LinkStats, NetDevice, UnregisterQueue, ETH_MAX_MTU, IFF_EBRIDGE, IFF_NO_QUEUE,
@@ -389,6 +391,13 @@ impl LinkOps for BridgeKind {
 
     fn fdb_del(br: Dev<'_, Self>, target: &NetDevice, addr: MacAddr, vid: u16) -> Result {
         br.state().fdb.user_delete(&br, target, addr, vid)
+    }
+
+    fn fdb_get(br: Dev<'_, Self>, addr: MacAddr, vid: u16, extack: &ExtAck) -> Result<FdbRecord> {
+        br.state()
+            .fdb
+            .find_record(&br, addr, vid)
+            .ok_or_else(|| extack.fail(ENOENT, c"Fdb entry not found"))
     }
 
     fn fdb_dump(br: Dev<'_, Self>, filter: Option<&NetDevice>, dump: &mut FdbDump) -> Result {

@@ -31,6 +31,16 @@ pub struct FdbRecord {
 }
 
 impl FdbRecord {
+    /// Writes the record as the answer to `bridge fdb get`.
+    ///
+    /// # Safety
+    ///
+    /// `skb` must be the reply being built, `pid`/`seq` the request's.
+    pub(crate) unsafe fn fill_reply(&self, skb: *mut b::sk_buff, pid: u32, seq: u32) -> Result {
+        // SAFETY: See the function's safety section; the record is copied.
+        super::to_result(unsafe { b::rvnet_fdb_get_fill(skb, &self.raw(), pid, seq) })
+    }
+
     fn raw(&self) -> b::rvnet_fdb_record {
         b::rvnet_fdb_record {
             addr: self.addr.0,

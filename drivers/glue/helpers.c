@@ -816,6 +816,12 @@ int rvnet_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	return err;
 }
 
+int rvnet_fdb_get_fill(struct sk_buff *skb, const struct rvnet_fdb_record *r, u32 portid,
+		       u32 seq)
+{
+	return rvnet_fdb_fill(skb, r, portid, seq, RTM_NEWNEIGH, 0);
+}
+
 int rvnet_fdb_dump_resume_idx(struct netlink_callback *cb)
 {
 	return ((struct ndo_fdb_dump_context *)cb->ctx)->fdb_idx;

@@ -189,6 +189,8 @@ struct rvnet_fdb_record {
 int rvnet_fdb_dump_entry(struct sk_buff *skb, struct netlink_callback *cb,
 			 const struct rvnet_fdb_record *r, int *idx);
 int rvnet_fdb_dump_resume_idx(struct netlink_callback *cb);
+int rvnet_fdb_get_fill(struct sk_buff *skb, const struct rvnet_fdb_record *r, u32 portid,
+		       u32 seq);
 int rvnet_fdb_dump_default(struct sk_buff *skb, struct netlink_callback *cb,
 			   struct net_device *dev, int *idx);
 void rvnet_fdb_notify(struct net_device *master, const struct rvnet_fdb_record *r,

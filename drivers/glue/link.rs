@@ -11,7 +11,7 @@
 
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
-use super::bridge::{FdbDump, FdbRequest, PortRequest};
+use super::bridge::{FdbDump, FdbRecord, FdbRequest, PortRequest};
 use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
@@ -213,6 +213,17 @@ pub trait LinkOps: Sized + 'static {
     /// `ndo_fdb_del` of a bridge master: `bridge fdb del ADDR [vlan VID]
     /// dev TARGET master`.
     fn fdb_del(_dev: Dev<'_, Self>, _target: &NetDevice, _addr: MacAddr, _vid: u16) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `ndo_fdb_get` of a bridge master: `bridge fdb get ADDR br DEV` (or
+    /// `dev PORT`): the entry, or `ENOENT` with a message.
+    fn fdb_get(
+        _dev: Dev<'_, Self>,
+        _addr: MacAddr,
+        _vid: u16,
+        _extack: &ExtAck,
+    ) -> Result<FdbRecord> {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -587,6 +598,9 @@ impl<T: LinkOps> Adapter<T> {
         }
         if T::HAS_FDB_DEL {
             o.ndo_fdb_del = Some(ndo_fdb_del::<T>);
+        }
+        if T::HAS_FDB_GET {
+            o.ndo_fdb_get = Some(ndo_fdb_get::<T>);
         }
         if T::HAS_FDB_DUMP {
             o.ndo_fdb_dump = Some(ndo_fdb_dump::<T>);
@@ -1115,6 +1129,31 @@ unsafe extern "C" fn ndo_fdb_del<T: LinkOps>(
         unsafe { *notified = true };
     }
     errno(r)
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+#[allow(clippy::too_many_arguments)]
+unsafe extern "C" fn ndo_fdb_get<T: LinkOps>(
+    skb: *mut b::sk_buff,
+    _tb: *mut *mut b::nlattr,
+    dev: *mut b::net_device,
+    addr: *const u8,
+    vid: u16,
+    portid: u32,
+    seq: u32,
+    extack: *mut b::netlink_ext_ack,
+) -> c_int {
+    // SAFETY: rtnl passes a valid address, under RTNL.
+    let addr = MacAddr(unsafe { *addr.cast::<[u8; 6]>() });
+    let extack = ExtAck::from_raw(extack);
+    // SAFETY: See the note above the callbacks; `skb` is the reply.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::fdb_get(d, addr, vid, &extack).and_then(|r| r.fill_reply(skb, portid, seq)))
+        })
+    }
 }
 
 /// # Safety

@@ -146,5 +146,15 @@ send_frames h1 eth0 $M $BC
 expect_delivery "unicast with ageing_time 0" h 3 "1 0 1" send_frames h2 eth0 $H2 $M
 pass "ageing_time 0: no learning"
 
+# bridge fdb get, through the bridge and through a port.
+$S bridge fdb add 02:00:00:00:99:02 dev swp2 master static
+for via in "br br0" "dev swp2"; do
+	# shellcheck disable=SC2086
+	got=$($S bridge fdb get 02:00:00:00:99:02 $via)
+	[ "$got" = "02:00:00:00:99:02 dev swp2 master br0 static" ] || fail "bridge fdb get ... $via: '$got'"
+done
+expect_fail "Fdb entry not found" $S bridge fdb get 02:00:00:00:99:03 br br0
+pass "bridge fdb get"
+
 $S ip link del br0
 unload_module "$BRIDGE_MODULE"
