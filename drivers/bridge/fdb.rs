@@ -201,9 +201,15 @@ impl Fdb {
         self.with_store(br, |s, _| fdb::flush(s, filter));
     }
 
-    /// Schedules ageing passes while the bridge is up.
+    /// Schedules ageing passes while the bridge is up, the first one
+    /// `br_stp_enable_bridge()`'s 100 ms from now.
     pub(crate) fn start_gc(&self, br: &Dev<'_, BridgeKind>) {
         self.schedule_gc(br, hz() / 10);
+    }
+
+    /// Runs an ageing pass at once (`br_set_ageing_time()`).
+    pub(crate) fn gc_now(&self, br: &Dev<'_, BridgeKind>) {
+        self.schedule_gc(br, 0);
     }
 
     fn schedule_gc(&self, br: &Dev<'_, BridgeKind>, delay: u64) {

@@ -230,7 +230,7 @@ impl LinkOps for BridgeKind {
             s.fdb.bridge_ageing_time.store(j, Relaxed);
             s.fdb.ageing_time.store(j, Relaxed);
             if br.is_up() {
-                s.fdb.start_gc(&br);
+                s.fdb.gc_now(&br);
             }
         }
         if let Some(a) = data.get(b::IFLA_BR_STP_MODE) {
