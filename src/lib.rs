@@ -14,6 +14,8 @@
 #[cfg(test)]
 extern crate std;
 
+/// macvlan and ipvlan: option checks, delivery decisions, hashes.
+pub mod alias;
 pub mod bond;
 pub mod bridge;
 pub mod ether;
