@@ -33,6 +33,13 @@ impl MacAddr {
         !self.is_zero() && !self.is_multicast()
     }
 
+    /// The address as an integer (its bytes in the low 48 bits, first
+    /// byte lowest), for use as a hash key.
+    pub fn to_bits(self) -> u64 {
+        let a = self.0;
+        u64::from_le_bytes([a[0], a[1], a[2], a[3], a[4], a[5], 0, 0])
+    }
+
     /// Reads an address from the first six bytes of `bytes`.
     pub fn from_slice(bytes: &[u8]) -> Option<MacAddr> {
         bytes.get(..ETH_ALEN)?.try_into().ok().map(MacAddr)

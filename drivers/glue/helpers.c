@@ -21,6 +21,8 @@
 #include <linux/neighbour.h>
 #include <linux/if_bridge.h>
 #include <net/netns/generic.h>
+#include <linux/if_macvlan.h>
+#include <net/ip.h>
 #include "helpers.h"
 /* net/8021q's private vlan_info and vlan_group (see Kbuild). */
 #include "vlan.h"
@@ -1026,4 +1028,123 @@ int rvnet_bridge_setlink_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max
 	*what = 2;
 	*state = nla_get_u8(protinfo);
 	return 0;
+}
+
+/* macvlan.c's feature sets: what a macvlan may take from its lower, and
+ * what it always has. */
+#define RVNET_MACVLAN_ALWAYS_ON \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE | \
+	 NETIF_F_GSO_ROBUST | NETIF_F_GSO_ENCAP_ALL)
+#define RVNET_MACVLAN_FEATURES \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
+	 NETIF_F_GSO | NETIF_F_TSO | NETIF_F_LRO | \
+	 NETIF_F_TSO_ECN | NETIF_F_TSO6 | NETIF_F_GRO | NETIF_F_RXCSUM | \
+	 NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_FILTER)
+#define RVNET_MACVLAN_STATE_MASK \
+	((1 << __LINK_STATE_NOCARRIER) | (1 << __LINK_STATE_DORMANT))
+
+/* The device half of macvlan_init(): link state, features and layout from
+ * the lower. */
+void rvnet_macvlan_init_features(struct net_device *dev, struct net_device *lower)
+{
+	dev->state = (dev->state & ~RVNET_MACVLAN_STATE_MASK) |
+		     (lower->state & RVNET_MACVLAN_STATE_MASK);
+	dev->features = lower->features & RVNET_MACVLAN_FEATURES;
+	dev->features |= RVNET_MACVLAN_ALWAYS_ON;
+	dev->hw_features |= NETIF_F_LRO;
+	dev->vlan_features = lower->vlan_features & RVNET_MACVLAN_FEATURES;
+	dev->vlan_features |= RVNET_MACVLAN_ALWAYS_ON;
+	dev->hw_enc_features |= dev->features;
+	dev->lltx = true;
+	netif_inherit_tso_max(dev, lower);
+	dev->hard_header_len = lower->hard_header_len;
+	dev->needed_headroom = lower->needed_headroom;
+	dev->needed_tailroom = lower->needed_tailroom;
+}
+
+/* macvlan_fix_features(), with set_features = MACVLAN_FEATURES. */
+netdev_features_t rvnet_macvlan_fix_features(struct net_device *dev,
+					     struct net_device *lower,
+					     netdev_features_t features)
+{
+	netdev_features_t lower_features = lower->features;
+	netdev_features_t mask;
+
+	features |= NETIF_F_ALL_FOR_ALL;
+	mask = features;
+	lower_features &= (features | ~NETIF_F_LRO);
+	features = netdev_increment_features(lower_features, features, mask);
+	features |= RVNET_MACVLAN_ALWAYS_ON;
+	features &= (RVNET_MACVLAN_ALWAYS_ON | RVNET_MACVLAN_FEATURES);
+	return features;
+}
+
+/* macvlan_device_event(NETDEV_FEAT_CHANGE) for one macvlan. */
+void rvnet_macvlan_inherit_lower_layout(struct net_device *dev, struct net_device *lower)
+{
+	netif_inherit_tso_max(dev, lower);
+	dev->needed_headroom = lower->needed_headroom;
+	dev->needed_tailroom = lower->needed_tailroom;
+}
+
+void rvnet_netdev_set_change_proto_down(struct net_device *dev)
+{
+	dev->change_proto_down = true;
+}
+
+/* Calls f on each multicast address of dev (netdev_for_each_mc_addr). */
+void rvnet_dev_mc_walk(struct net_device *dev, rvnet_mc_addr_fn f, void *ctx)
+{
+	struct netdev_hw_addr *ha;
+
+	netdev_for_each_mc_addr(ha, dev)
+		f(ctx, ha->addr, ha->synced);
+}
+
+bool rvnet_capable_net_admin(void)
+{
+	return capable(CAP_NET_ADMIN);
+}
+
+bool rvnet_dev_link_net_capable(const struct net_device *dev, struct net *net)
+{
+	return rtnl_dev_link_net_capable(dev, net);
+}
+
+struct sk_buff *rvnet_ip_check_defrag_macvlan(struct sk_buff *skb)
+{
+	return ip_check_defrag(dev_net(skb->dev), skb, IP_DEFRAG_MACVLAN);
+}
+
+bool rvnet_netif_rx(struct sk_buff *skb)
+{
+	return netif_rx(skb) == NET_RX_SUCCESS;
+}
+
+/* macvlan_broadcast_one() for a local sender, then netif_rx(). */
+bool rvnet_dev_forward_skb_rx(struct net_device *dev, struct sk_buff *skb)
+{
+	return (__dev_forward_skb(dev, skb) ?: netif_rx(skb)) == NET_RX_SUCCESS;
+}
+
+void rvnet_dev_forward_skb(struct net_device *dev, struct sk_buff *skb)
+{
+	dev_forward_skb(dev, skb);
+}
+
+void rvnet_dev_core_stats_rx_dropped_inc(struct net_device *dev)
+{
+	dev_core_stats_rx_dropped_inc(dev);
+}
+
+void rvnet_vlan_stats_rx_error(struct vlan_pcpu_stats __percpu *stats)
+{
+	this_cpu_inc(stats->rx_errors);
+}
+
+/* rvnet_rx_handler_data() for readers in an RCU read-side section. */
+void *rvnet_rx_handler_data_if_rcu(const struct net_device *dev, rx_handler_func_t *handler)
+{
+	return rcu_dereference(dev->rx_handler) == handler ?
+		       rcu_dereference(dev->rx_handler_data) : NULL;
 }

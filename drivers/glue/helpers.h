@@ -91,6 +91,7 @@ void rvnet_vlan_core_set_auto_vid0(struct net_device *real, bool on);
 /* Master devices and their ports (bonding, bridge). */
 void *rvnet_rx_handler_data(const struct net_device *dev, rx_handler_func_t *handler);
 void *rvnet_rx_handler_data_rcu(const struct net_device *dev);
+void *rvnet_rx_handler_data_if_rcu(const struct net_device *dev, rx_handler_func_t *handler);
 int rvnet_master_upper_link(struct net_device *port, struct net_device *master,
 			    int tx_type, int hash_type, struct netlink_ext_ack *extack);
 void rvnet_lower_state_changed(struct net_device *port, bool link_up, bool tx_enabled);
@@ -218,5 +219,23 @@ void rvnet_netdev_use_tstats(struct net_device *dev);
 void rvnet_dev_sw_netstats_rx_add(struct net_device *dev, u32 len);
 void rvnet_dev_sw_netstats_tx_add(struct net_device *dev, u32 len);
 void rvnet_dev_get_tstats64(struct net_device *dev, struct rtnl_link_stats64 *stats);
+
+/* Macvlan devices (struct macvlan_dev heads their private area) and ports. */
+void rvnet_macvlan_init_features(struct net_device *dev, struct net_device *lower);
+netdev_features_t rvnet_macvlan_fix_features(struct net_device *dev,
+					     struct net_device *lower,
+					     netdev_features_t features);
+void rvnet_macvlan_inherit_lower_layout(struct net_device *dev, struct net_device *lower);
+void rvnet_netdev_set_change_proto_down(struct net_device *dev);
+typedef void (*rvnet_mc_addr_fn)(void *ctx, const u8 *addr, int synced);
+void rvnet_dev_mc_walk(struct net_device *dev, rvnet_mc_addr_fn f, void *ctx);
+bool rvnet_capable_net_admin(void);
+bool rvnet_dev_link_net_capable(const struct net_device *dev, struct net *net);
+struct sk_buff *rvnet_ip_check_defrag_macvlan(struct sk_buff *skb);
+bool rvnet_netif_rx(struct sk_buff *skb);
+bool rvnet_dev_forward_skb_rx(struct net_device *dev, struct sk_buff *skb);
+void rvnet_dev_forward_skb(struct net_device *dev, struct sk_buff *skb);
+void rvnet_dev_core_stats_rx_dropped_inc(struct net_device *dev);
+void rvnet_vlan_stats_rx_error(struct vlan_pcpu_stats *stats);
 
 #endif

@@ -12,7 +12,7 @@
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
 use super::bridge::{FdbDump, FdbRecord, FdbRequest, PortRequest};
-use super::netdev::{LinkStats, Net, NetDevice, UnregisterQueue};
+use super::netdev::{LinkStats, Net, NetDevice, NetDeviceRef, UnregisterQueue};
 use super::skb::SkBuff;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::VLAN_HLEN;
@@ -350,6 +350,45 @@ impl<T: LinkOps> core::ops::Deref for Dev<'_, T> {
 
     fn deref(&self) -> &NetDevice {
         self.dev
+    }
+}
+
+/// A counted reference to a registered device of kind `T`
+/// (`netdev_hold()`): how tables the datapath reads hold the kind's
+/// devices. Released on drop.
+pub struct DevRef<T: LinkOps> {
+    dev: KBox<NetDeviceRef>,
+    _p: PhantomData<T>,
+}
+
+impl<T: LinkOps> DevRef<T> {
+    /// Takes a reference to `dev`.
+    pub fn new(dev: Dev<'_, T>) -> Result<DevRef<T>> {
+        Ok(DevRef {
+            dev: NetDeviceRef::new(dev.dev)?,
+            _p: PhantomData,
+        })
+    }
+
+    /// Another reference to the same device.
+    pub fn try_clone(&self) -> Result<DevRef<T>> {
+        Ok(DevRef {
+            dev: NetDeviceRef::new(&self.dev)?,
+            _p: PhantomData,
+        })
+    }
+
+    /// The device with its state.
+    pub fn get(&self) -> Option<Dev<'_, T>> {
+        // SAFETY: The reference keeps the device (and so its state, which
+        // only its destructor drops) alive; it was made from a `Dev<T>`,
+        // so the device is of kind `T`.
+        unsafe { Dev::from_raw(self.dev.as_raw()) }
+    }
+
+    /// The device.
+    pub fn device(&self) -> &NetDevice {
+        &self.dev
     }
 }
 

@@ -13,6 +13,7 @@ pub mod bindings;
 pub mod bridge;
 pub mod hash;
 pub mod link;
+pub mod macvlan_header;
 pub mod netdev;
 pub mod notifier;
 pub mod pernet;

@@ -129,6 +129,26 @@ impl NetDevice {
         unsafe { (*self.as_raw()).mtu }
     }
 
+    /// The largest MTU the device takes.
+    pub fn max_mtu(&self) -> u32 {
+        // SAFETY: `self` is valid; set up before registration.
+        unsafe { (*self.as_raw()).max_mtu }
+    }
+
+    /// The device's broadcast address.
+    pub fn broadcast(&self) -> MacAddr {
+        let mut mac = [0u8; ETH_ALEN];
+        // SAFETY: `broadcast` is an array of at least `ETH_ALEN` bytes.
+        unsafe {
+            core::ptr::copy_nonoverlapping(
+                (*self.as_raw()).broadcast.as_ptr(),
+                mac.as_mut_ptr(),
+                ETH_ALEN,
+            )
+        };
+        MacAddr(mac)
+    }
+
     /// Stores the MTU: in `ndo_change_mtu`, or before registration.
     pub fn store_mtu(&self, mtu: u32) {
         // SAFETY: Both contexts own the field (RTNL, or no one else sees
@@ -481,6 +501,37 @@ impl NetDevice {
         unsafe { u32::from((*self.as_raw()).reg_state) == b::NETREG_REGISTERED }
     }
 
+    /// Counts a frame the device received but dropped
+    /// (`dev_core_stats_rx_dropped_inc`).
+    pub fn count_rx_dropped(&self) {
+        // SAFETY: `self` is valid; the counters are per-CPU.
+        unsafe { b::rvnet_dev_core_stats_rx_dropped_inc(self.as_raw()) }
+    }
+
+    /// Calls `f` with each multicast address of the device and its
+    /// `synced` count (the number of upper devices that subscribed it).
+    /// With the device's address lock held, or RTNL.
+    pub fn for_each_mc_addr(&self, mut f: impl FnMut(MacAddr, i32)) {
+        let mut f: &mut dyn FnMut(MacAddr, i32) = &mut f;
+        // SAFETY: `self` is valid; the context points at `f`, which
+        // outlives the walk and is only called from it.
+        unsafe {
+            b::rvnet_dev_mc_walk(
+                self.as_raw(),
+                Some(mc_addr_callback),
+                core::ptr::from_mut(&mut f).cast(),
+            )
+        }
+    }
+
+    /// Whether the caller may change this device's link settings from
+    /// its own namespace, `rtnl_dev_link_net_capable(self, net)`:
+    /// `CAP_NET_ADMIN` in `net`'s user namespace.
+    pub fn link_net_capable(&self, net: &Net) -> bool {
+        // SAFETY: Both are valid.
+        unsafe { b::rvnet_dev_link_net_capable(self.as_raw(), net.as_raw()) }
+    }
+
     /// Gives a bridge device bridge.ko's features (`br_dev_setup()`).
     pub fn set_bridge_features(&self) {
         // SAFETY: `self` is a device being set up.
@@ -582,6 +633,32 @@ impl NetDevice {
 /// Set-up of a device being created (in `setup`, `newlink` or `ndo_init`,
 /// before anyone else can see it, or under RTNL).
 impl NetDevice {
+    /// Gives a new macvlan its lower's link state, features and layout
+    /// (`macvlan_init()`).
+    pub fn init_macvlan_features(&self, lower: &NetDevice) {
+        // SAFETY: `self` is being registered; `lower` is valid.
+        unsafe { b::rvnet_macvlan_init_features(self.as_raw(), lower.as_raw()) }
+    }
+
+    /// `macvlan_fix_features()`: `features` reconciled with the lower's.
+    pub fn fix_macvlan_features(&self, lower: &NetDevice, features: u64) -> u64 {
+        // SAFETY: Both are valid; pure computation on their features.
+        unsafe { b::rvnet_macvlan_fix_features(self.as_raw(), lower.as_raw(), features) }
+    }
+
+    /// Copies the lower's TSO limits, headroom and tailroom, as macvlan
+    /// does when the lower's features change. RTNL.
+    pub fn inherit_macvlan_layout(&self, lower: &NetDevice) {
+        // SAFETY: Both are valid and the caller holds RTNL.
+        unsafe { b::rvnet_macvlan_inherit_lower_layout(self.as_raw(), lower.as_raw()) }
+    }
+
+    /// Lets userspace set the device's protodown (`change_proto_down`).
+    pub fn allow_proto_down(&self) {
+        // SAFETY: `self` is a device being set up.
+        unsafe { b::rvnet_netdev_set_change_proto_down(self.as_raw()) }
+    }
+
     /// Forbids moving the device to another namespace.
     pub fn set_netns_immutable(&self) {
         // SAFETY: `self` is a device being set up.
@@ -804,6 +881,26 @@ impl UnregisterQueue {
         // SAFETY: The caller holds RTNL; the list holds queued devices.
         unsafe { b::unregister_netdevice_many(head.get()) };
     }
+}
+
+/// # Safety
+///
+/// Called by `rvnet_dev_mc_walk` with the context
+/// [`NetDevice::for_each_mc_addr`] passed and a valid address.
+unsafe extern "C" fn mc_addr_callback(ctx: *mut core::ffi::c_void, addr: *const u8, synced: i32) {
+    // SAFETY: See the function's safety section: `ctx` points at the
+    // caller's `&mut dyn FnMut`, `addr` at `ETH_ALEN` bytes.
+    unsafe {
+        let f = &mut *ctx.cast::<&mut dyn FnMut(MacAddr, i32)>();
+        f(MacAddr(*addr.cast::<[u8; ETH_ALEN]>()), synced)
+    }
+}
+
+/// Whether the caller has `CAP_NET_ADMIN` in the initial user namespace
+/// (`capable(CAP_NET_ADMIN)`).
+pub fn capable_net_admin() -> bool {
+    // SAFETY: No preconditions.
+    unsafe { b::rvnet_capable_net_admin() }
 }
 
 /// Feature masks (`NETIF_F_*`), read from C where they are defined.

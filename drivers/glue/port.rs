@@ -7,11 +7,16 @@
 //! A [`Port`] is shared between the master's control path (which keeps an
 //! `Arc` to it) and the receive path on the lower device (which holds the
 //! other reference, as the handler's data, while the port is attached).
+//!
+//! A [`LowerPort`] is the receive handler alone, for a lower device that
+//! several upper devices share without one being its master (macvlan's
+//! port); each upper links itself above the lower.
 
 use super::attr::ExtAck;
 use super::bindings as b;
 use super::link::{Dev, LinkOps};
 use super::netdev::{NetDevice, NetDeviceRef};
+use super::rcu::RcuSection;
 use super::skb::SkBuff;
 use super::to_result;
 use core::marker::PhantomData;
@@ -210,13 +215,151 @@ unsafe extern "C" fn rx_handler_callback<P: PortOps>(
         unsafe { *pskb = skb.into_raw() };
         return b::RX_HANDLER_PASS;
     };
-    let (skb, ret) = match P::receive(master, port, skb, &RxContext(PhantomData)) {
+    let result = P::receive(master, port, skb, &RxContext(PhantomData));
+    // SAFETY: `pskb` is the receive path's, writable.
+    unsafe { hand_back(pskb, result) }
+}
+
+/// Turns a handler's [`RxResult`] into the C result, handing the frame
+/// (if any is left) back through `pskb`.
+///
+/// # Safety
+///
+/// `pskb` must be the writable frame slot of a running receive handler.
+unsafe fn hand_back(pskb: *mut *mut b::sk_buff, result: RxResult) -> b::rx_handler_result_t {
+    let (skb, ret) = match result {
         RxResult::Another(skb) => (skb, b::RX_HANDLER_ANOTHER),
         RxResult::Pass(skb) => (skb, b::RX_HANDLER_PASS),
         RxResult::Exact(skb) => (skb, b::RX_HANDLER_EXACT),
         RxResult::Consumed => return b::RX_HANDLER_CONSUMED,
     };
-    // SAFETY: `pskb` is writable; ownership returns to the caller.
+    // SAFETY: `pskb` is writable (see above); ownership returns to the
+    // caller.
     unsafe { *pskb = skb.into_raw() };
     ret
+}
+
+/// The receive handler of a lower device that upper devices share
+/// without being its master (macvlan's port): one [`LowerPort`] per lower,
+/// whatever the number of uppers.
+pub trait LowerPortOps: Send + Sync + Sized + 'static {
+    /// Handles one frame arriving on the lower.
+    fn receive(port: &LowerPort<Self>, skb: SkBuff, ctx: &RxContext) -> RxResult;
+}
+
+/// A lower device's receive handler with its state, shared by the uppers
+/// (each keeps an `Arc`) and the receive path (which holds one more
+/// reference, as the handler's data, while attached).
+pub struct LowerPort<P: LowerPortOps> {
+    dev: KBox<NetDeviceRef>,
+    state: P,
+}
+
+impl<P: LowerPortOps> LowerPort<P> {
+    /// Installs the receive handler on `lower` with `state` (`EBUSY` when
+    /// the lower's single slot is taken). RTNL.
+    pub fn attach(lower: &NetDevice, state: P) -> Result<Arc<LowerPort<P>>> {
+        let port = Arc::new(
+            LowerPort {
+                dev: NetDeviceRef::new(lower)?,
+                state,
+            },
+            GFP_KERNEL,
+        )?;
+        let data = Arc::into_raw(port.clone());
+        // SAFETY: The caller holds RTNL; the reference `data` stands for is
+        // dropped by `detach` (or below), after the handler is unregistered.
+        let ret = unsafe {
+            b::netdev_rx_handler_register(
+                lower.as_raw(),
+                Some(lower_rx_callback::<P>),
+                data.cast_mut().cast(),
+            )
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Not installed: take the reference back.
+            drop(unsafe { Arc::from_raw(data) });
+            return Err(e);
+        }
+        Ok(port)
+    }
+
+    /// The port of `lower`, if it has one of this kind. RTNL.
+    pub fn of(lower: &NetDevice) -> Option<ArcBorrow<'_, LowerPort<P>>> {
+        // SAFETY: `lower` is valid and the caller holds RTNL. The data is a
+        // `LowerPort<P>` only when the handler is `lower_rx_callback::<P>`,
+        // which the helper checks.
+        let data =
+            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(lower_rx_callback::<P>)) };
+        // SAFETY: See above: `data` is the reference `attach` leaked, alive
+        // while attached, which RTNL guarantees for the borrow.
+        (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<LowerPort<P>>()) })
+    }
+
+    /// The port of `lower`, if it has one of this kind, for a reader in
+    /// the read-side section `ctx` proves (no RTNL).
+    pub fn of_rcu<'a, S: RcuSection>(
+        lower: &'a NetDevice,
+        _ctx: &'a S,
+    ) -> Option<&'a LowerPort<P>> {
+        // SAFETY: `lower` is valid. The data is a `LowerPort<P>` only when
+        // the handler is `lower_rx_callback::<P>`, which the helper checks.
+        let data = unsafe {
+            b::rvnet_rx_handler_data_if_rcu(lower.as_raw(), Some(lower_rx_callback::<P>))
+        };
+        // SAFETY: A handler seen installed in this section has its data's
+        // reference dropped only after `detach`'s grace period, which waits
+        // for the section `_ctx` proves.
+        (!data.is_null()).then(|| unsafe { &*data.cast::<LowerPort<P>>() })
+    }
+
+    /// Undoes [`Self::attach`], waiting for running handlers. RTNL.
+    pub fn detach(&self) {
+        let lower = self.device();
+        // SAFETY: `lower` is valid and the caller holds RTNL.
+        let data =
+            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(lower_rx_callback::<P>)) };
+        if !core::ptr::eq(data.cast_const(), core::ptr::from_ref(self).cast()) {
+            return;
+        }
+        // SAFETY: Attached (checked above), under RTNL. Unregistering the
+        // handler waits for running handlers, after which the receive path
+        // no longer uses the reference it held.
+        unsafe {
+            b::netdev_rx_handler_unregister(lower.as_raw());
+            drop(Arc::from_raw(data.cast::<LowerPort<P>>()));
+        }
+    }
+
+    /// The lower device.
+    pub fn device(&self) -> &NetDevice {
+        &self.dev
+    }
+
+    /// The port's state.
+    pub fn state(&self) -> &P {
+        &self.state
+    }
+}
+
+/// The C entry point of every lower port's receive handler.
+///
+/// # Safety
+///
+/// Called by the receive path with a valid `*pskb` on a device whose
+/// handler data is a `LowerPort<P>` (installed by [`LowerPort::attach`]).
+unsafe extern "C" fn lower_rx_callback<P: LowerPortOps>(
+    pskb: *mut *mut b::sk_buff,
+) -> b::rx_handler_result_t {
+    // SAFETY: The receive path passes us ownership of a valid skb.
+    let Some(skb) = (unsafe { SkBuff::from_raw(*pskb) }) else {
+        return b::RX_HANDLER_PASS;
+    };
+    // SAFETY: Under the receive path's RCU section `skb->dev` is valid and
+    // its handler data is a `LowerPort<P>` (see the function's safety
+    // section), released only a grace period after the handler was removed.
+    let port = unsafe { &*b::rvnet_rx_handler_data_rcu(skb.dev_raw()).cast::<LowerPort<P>>() };
+    let result = P::receive(port, skb, &RxContext(PhantomData));
+    // SAFETY: `pskb` is the receive path's, writable.
+    unsafe { hand_back(pskb, result) }
 }

@@ -154,6 +154,51 @@ impl SkBuff {
         unsafe { b::rvnet_skb_set_pkt_type(self.raw(), b::PACKET_HOST as u8) }
     }
 
+    /// Marks the frame as a group frame (`PACKET_BROADCAST` or
+    /// `PACKET_MULTICAST`).
+    pub fn set_pkt_type_group(&mut self, broadcast: bool) {
+        let kind = if broadcast {
+            b::PACKET_BROADCAST
+        } else {
+            b::PACKET_MULTICAST
+        };
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_set_pkt_type(self.raw(), kind as u8) }
+    }
+
+    /// Queues the frame for the receive path of its device (`netif_rx`);
+    /// whether it was queued.
+    pub fn netif_rx(self) -> bool {
+        // SAFETY: `netif_rx` consumes the skb in every case.
+        unsafe { b::rvnet_netif_rx(self.into_raw()) }
+    }
+
+    /// Hands a frame being sent to `dev`'s receive path, as if `dev` had
+    /// received it (`__dev_forward_skb()` then `netif_rx()`); whether it was
+    /// queued.
+    pub fn forward_into(self, dev: &NetDevice) -> bool {
+        // SAFETY: Both calls together consume the skb; `dev` is valid.
+        unsafe { b::rvnet_dev_forward_skb_rx(dev.as_raw(), self.into_raw()) }
+    }
+
+    /// Loops a frame being sent back through `dev`'s receive path
+    /// (`dev_forward_skb()`), so that `dev`'s receive handler and taps see
+    /// it.
+    pub fn loop_through(self, dev: &NetDevice) {
+        // SAFETY: `dev_forward_skb` consumes the skb; `dev` is valid.
+        unsafe { b::rvnet_dev_forward_skb(dev.as_raw(), self.into_raw()) }
+    }
+
+    /// Reassembles an IPv4 fragment received on a macvlan port
+    /// (`ip_check_defrag(..., IP_DEFRAG_MACVLAN)`): the whole frame, the
+    /// frame itself when it is no fragment, or `None` while the rest is
+    /// awaited (the fragment was queued) or on error (it was freed).
+    pub fn defrag_macvlan(self) -> Option<SkBuff> {
+        // SAFETY: We own the skb, which the call consumes, returning an
+        // owned one or NULL.
+        unsafe { SkBuff::from_raw(b::rvnet_ip_check_defrag_macvlan(self.into_raw())) }
+    }
+
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
     /// returns the `NET_XMIT_*` code.
     pub fn queue_xmit(self) -> i32 {

@@ -46,7 +46,7 @@ impl VlanStats {
             .ok_or(ENOMEM)
     }
 
-    fn raw(&self) -> *mut b::vlan_pcpu_stats {
+    pub(super) fn raw(&self) -> *mut b::vlan_pcpu_stats {
         self.0.as_ptr()
     }
 
@@ -60,6 +60,12 @@ impl VlanStats {
     pub fn count_tx(&self, len: u32) {
         // SAFETY: As in `count_rx`.
         unsafe { b::rvnet_vlan_stats_tx(self.raw(), len) }
+    }
+
+    /// Counts a received frame that could not be delivered (`rx_errors`).
+    pub fn count_rx_error(&self) {
+        // SAFETY: As in `count_rx`.
+        unsafe { b::rvnet_vlan_stats_rx_error(self.raw()) }
     }
 
     /// Counts a frame the lower refused.

@@ -721,6 +721,11 @@ impl McFilter {
         }
     }
 
+    /// The filter's bits, 64 to a word, bit 0 first.
+    pub fn words(&self) -> [u64; MC_FILTER_SIZE / 64] {
+        self.0
+    }
+
     /// Whether `bit` is set.
     pub fn test(&self, bit: u32) -> bool {
         self.0

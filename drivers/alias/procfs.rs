@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `/proc/net/alias/LOWER`, per namespace (the lower's): a read-only list
+//! of the macvlans on the lower device `LOWER`, one line each (the text is
+//! the core crate's, `rvnet_core::alias::proc`). macvlan.ko has none.
+
+use crate::dev::{flags_of, mode_of, Port};
+use crate::glue::netdev::{Net, NetDevice};
+use crate::glue::pernet::{PernetId, PernetOps};
+use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
+use crate::glue::rcu::rcu_read;
+use crate::rvnet_core::alias::macvlan::Mode;
+use crate::rvnet_core::alias::proc::write_macvlan;
+use core::fmt;
+use kernel::prelude::*;
+
+const DIR_NAME: &CStr = c"alias";
+
+static ALIAS_NET_ID: PernetId = PernetId::new();
+
+/// A namespace's `/proc/net/alias` directory.
+pub(crate) struct AliasNet {
+    dir: ProcDir,
+}
+
+impl PernetOps for AliasNet {
+    const ID: &'static PernetId = &ALIAS_NET_ID;
+
+    fn init(net: &Net) -> Result<AliasNet> {
+        Ok(AliasNet {
+            dir: ProcDir::create_in_net(net, DIR_NAME)?,
+        })
+    }
+
+    fn exit(self, net: &Net) {
+        remove_net_dir(net, DIR_NAME);
+    }
+}
+
+/// Creates (or re-creates, after a rename or a move to another
+/// namespace) the port's `/proc/net/alias/LOWER`.
+pub(crate) fn add_port(port: &Port) -> Result {
+    let lower = port.device();
+    let dir = AliasNet::of(lower.net()).dir;
+    port.state().proc_file.create::<LowerFile>(&dir, lower)
+}
+
+struct LowerFile;
+
+impl ShowDevice for LowerFile {
+    fn show(w: &mut SeqWriter, lower: &NetDevice) -> fmt::Result {
+        rcu_read(|ctx| {
+            let Some(port) = Port::of_rcu(lower, ctx) else {
+                return Ok(());
+            };
+            let p = port.state();
+            let sources = p.sources(ctx);
+            for v in p.vlans(ctx) {
+                let Some(vlan) = v.get() else {
+                    continue;
+                };
+                let mode = mode_of(&vlan);
+                let listed = sources.of(&vlan).filter(|_| mode == Mode::Source);
+                write_macvlan(
+                    w,
+                    vlan.name_str(),
+                    mode,
+                    flags_of(&vlan),
+                    vlan.mac(),
+                    listed,
+                )?;
+            }
+            Ok(())
+        })
+    }
+}
