@@ -3,10 +3,11 @@
 # in-tree C drivers (RVNET_IMPL=c).
 set -euo pipefail
 
-# The modules that provide `type vlan` and `type bridge` in this run.
+# The modules that provide `type vlan`, `type bridge` and `type macvlan` in
+# this run.
 case ${RVNET_IMPL:-rust} in
-rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ;;
-c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ;;
+rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ALIAS_MODULE=rvnet_alias ;;
+c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ALIAS_MODULE=macvlan ;;
 esac
 
 fail() {
@@ -260,6 +261,85 @@ expect_delivery() {
 	got=${got% }
 	[ "$got" = "$want" ] || fail "$what: frames received by ${pfx}1..$n: $got, expected $want"
 	echo "ok: $what: received by ${pfx}1..$n: $got"
+}
+
+# ---- alias (macvlan) ----
+# Helpers of tests/alias/. The topology most use: namespace low with the
+# lower device a0 (02:00:00:00:0a:01, 192.0.2.10/24) and its veth peer b0
+# in namespace ext (the external host or switch, 02:00:00:00:0e:01,
+# 192.0.2.100/24); macvlans mvI on a0, each in namespace mI, with MAC
+# 02:00:00:00:01:0I. No IPv6, so nothing is sent unless a test sends it.
+
+# alias_lower: namespaces low and ext joined by a0 <-> b0, up.
+alias_lower() {
+	ns_pair low ext
+	ip link add a0 netns low address 02:00:00:00:0a:01 type veth \
+		peer name b0 netns ext address 02:00:00:00:0e:01
+	in_ns low ip addr add 192.0.2.10/24 dev a0
+	in_ns ext ip addr add 192.0.2.100/24 dev b0
+	in_ns low ip link set a0 up
+	in_ns ext ip link set b0 up
+}
+
+# macvlans N [OPTIONS...]: macvlans mv1..mvN on a0 (namespace low), each
+# created directly in its namespace mI (made here), with MAC
+# 02:00:00:00:01:0I and OPTIONS (after `type macvlan`), up.
+macvlans() {
+	local n=$1 i
+	shift
+	for i in $(seq "$n"); do
+		ns_pair "m$i"
+		in_ns low ip link add link a0 name "mv$i" netns "m$i" address "02:00:00:00:01:0$i" \
+			type macvlan "$@"
+		in_ns "m$i" ip link set "mv$i" up
+	done
+}
+
+# ignored_multi NS: the IPv4 stack's count of broadcast and multicast UDP
+# datagrams that no socket took in NS (Udp IgnoredMulti): how many such
+# frames the namespace's devices passed up.
+ignored_multi() {
+	in_ns "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "IgnoredMulti") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
+
+# alias_counts N: the frames received by mv1..mvN (their rx counters), by
+# the lower's own stack (ignored_multi low) and by the external host (b0's
+# rx counter), space separated.
+alias_counts() {
+	local i out=()
+	for i in $(seq "$1"); do out+=("$(rx_packets "m$i" "mv$i")"); done
+	out+=("$(ignored_multi low)" "$(rx_packets ext b0)")
+	echo "${out[*]}"
+}
+
+# expect_alias WHAT N EXPECTED CMD...: runs CMD and checks the change of
+# alias_counts N against EXPECTED ("mv1 .. mvN lower wire", space
+# separated).
+expect_alias() {
+	local what=$1 n=$2 want=$3 before after got="" i
+	shift 3
+	read -ra before <<<"$(alias_counts "$n")"
+	"$@"
+	sleep 0.3
+	read -ra after <<<"$(alias_counts "$n")"
+	for i in $(seq 0 $((n + 1))); do got+="$((after[i] - before[i])) "; done
+	got=${got% }
+	[ "$got" = "$want" ] || fail "$what: frames to mv1..mv$n, lower, wire: $got, expected $want"
+	echo "ok: $what: mv1..mv$n, lower, wire: $got"
+}
+
+# send_udp NS DEV SRC_MAC DST_MAC [DST_IP]: one IPv4/UDP frame out of DEV in
+# NS, from 192.0.2.100 to DST_IP (default 192.0.2.255, the subnet's
+# broadcast), port 9.
+send_udp() {
+	local out
+	out=$(in_ns "$1" mausezahn "$2" -q -c 1 -a "$3" -b "$4" -A 192.0.2.100 -B "${5:-192.0.2.255}" \
+		-t udp "dp=9" 2>&1) || fail "mausezahn could not send from $1 $2: $(head -3 <<<"$out")"
+}
+
+# macvlan_info NS DEV KEY: .linkinfo.info_data.KEY of macvlan DEV in NS.
+macvlan_info() {
+	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_data.$3"
 }
 
 # ---- kernel selftests ----

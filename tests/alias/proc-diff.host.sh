@@ -1,0 +1,10 @@
+#!/bin/bash
+# Host side: runs tests/alias/proc.dump.sh against both implementations and
+# diffs what userspace sees (`ip -d -j link` and `ip -d link` of macvlans
+# in every mode and of their lowers). Masked, as they legitimately differ:
+# ifindex/link_index (allocation order).
+set -euo pipefail
+. "$(dirname "$0")/../lib-host.sh"
+impl_diff tests/alias/proc.dump.sh \
+	's/("ifindex"|"link_index"): [0-9]+/\1: N/' \
+	'"mode": "source"' macvlan "ip -d -j link" "ip -d -j link"
