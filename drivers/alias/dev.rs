@@ -457,6 +457,9 @@ pub(crate) fn unlink_from_port(vlan: Dev<'_, MacvlanKind>) {
 
 /// `macvlan_flush_sources()`. RTNL.
 pub(crate) fn flush_sources(vlan: Dev<'_, MacvlanKind>) {
+    if vlan.header().macaddr_count() == 0 {
+        return;
+    }
     let p = vlan.state().port.state();
     let empty = ListEdit {
         addrs: KVec::new(),
