@@ -3,7 +3,7 @@
 # `ip -d -j link show` of each and of their lowers. tests/alias/proc-diff.
 # host.sh runs this with both implementations and diffs the dumps.
 #   a0 (namespace low): mvp private, mvv vepa (bcqueuelen 500), mvb bridge
-#       (bcqueuelen 2000, so used 2000; bclim 5), mvs source (four
+#       (bcqueuelen 2000, so used 2000), mvs source (four
 #       remotes, nodst), mvn in namespace m1 (created there);
 #   a1 (namespace low): pt0 passthru nopromisc.
 # Every MAC is set, so nothing depends on random addresses.
@@ -15,7 +15,7 @@ L="in_ns low"
 $L ip link add a1 address 02:00:00:00:0a:02 type veth peer name b1 address 02:00:00:00:0e:02
 $L ip link add link a0 name mvp address 02:00:00:00:01:01 type macvlan mode private
 $L ip link add link a0 name mvv address 02:00:00:00:01:02 type macvlan mode vepa bcqueuelen 500
-$L ip link add link a0 name mvb address 02:00:00:00:01:03 type macvlan mode bridge bcqueuelen 2000 bclim 5
+$L ip link add link a0 name mvb address 02:00:00:00:01:03 type macvlan mode bridge bcqueuelen 2000
 $L ip link add link a0 name mvs address 02:00:00:00:01:04 type macvlan mode source nodst \
 	macaddr set 02:00:00:00:0e:01 02:00:00:00:0e:02 02:00:00:00:0e:03
 $L ip link set mvs type macvlan macaddr add 02:00:00:00:0e:04
