@@ -281,6 +281,13 @@ alias_lower() {
 	in_ns ext ip link set b0 up
 }
 
+# alias_reset: deletes every namespace, with the devices in it, for the
+# next part of a scenario.
+alias_reset() {
+	local n
+	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
+}
+
 # macvlans N [OPTIONS...]: macvlans mv1..mvN on a0 (namespace low), each
 # created directly in its namespace mI (made here), with MAC
 # 02:00:00:00:01:0I and OPTIONS (after `type macvlan`), up.

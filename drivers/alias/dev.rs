@@ -6,11 +6,13 @@
 //! flooded per mode), transmitting (bridge-mode siblings reached directly),
 //! and the device's own hooks (open, stop, addresses, MTU, statistics).
 //!
-//! Group frames whose destination is in the port's `bc_filter` are
-//! flooded at once in the receive path, not through macvlan.ko's deferred
-//! broadcast queue (see the README).
+//! Group frames whose destination is in the port's `bc_filter`
+//! (broadcast, and groups more than `bc_cutoff` macvlans joined) go
+//! through the port's broadcast queue and are flooded by a work item, as
+//! `macvlan_process_broadcast()` does; other groups are flooded at once.
 
 use crate::glue::attr::ExtAck;
+use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::hash::RcuHash;
 use crate::glue::link::{Dev, DevRef, TxContext};
 use crate::glue::macvlan_header::IFF_MACVLAN_PORT;
@@ -143,6 +145,9 @@ impl SourceList for ListEdit {
 /// A lower device's macvlan state (`struct macvlan_port`): the receive
 /// handler's data.
 pub(crate) struct MacvlanPort {
+    /// The broadcast queue (`bc_queue`, `bc_work`); first, so that it
+    /// stops before the rest goes.
+    bc_queue: FrameQueue<Port>,
     /// Every macvlan on the port, oldest first (`port->vlans`).
     vlans: RcuBox<KVec<DevRef<MacvlanKind>>>,
     /// The macvlans that are up, by address (`vlan_hash`).
@@ -174,6 +179,7 @@ pub(crate) struct MacvlanPort {
 impl MacvlanPort {
     fn new(lower: &NetDevice) -> Result<MacvlanPort> {
         Ok(MacvlanPort {
+            bc_queue: FrameQueue::new()?,
             vlans: RcuBox::new(KBox::new(KVec::new(), GFP_KERNEL)?),
             by_addr: RcuHash::new()?,
             sources: RcuBox::new(KBox::new(SourceTable::default(), GFP_KERNEL)?),
@@ -410,6 +416,7 @@ pub(crate) fn flags_of(vlan: &Dev<'_, MacvlanKind>) -> Flags {
 /// `macvlan_port_create()`: the port of `lower`, new. RTNL.
 pub(crate) fn create_port(lower: &NetDevice) -> Result<Arc<Port>> {
     let port = Port::attach(lower, MacvlanPort::new(lower)?)?;
+    port.state().bc_queue.start(port.clone());
     lower.change_priv_flags(IFF_MACVLAN_PORT, 0);
     // The file is a view; the port works without it.
     let _ = crate::procfs::add_port(&port);
@@ -423,6 +430,8 @@ pub(crate) fn destroy_port(port: &Port) {
     let p = port.state();
     lower.change_priv_flags(0, IFF_MACVLAN_PORT);
     port.detach();
+    // No frame can be queued any more.
+    p.bc_queue.stop();
     p.proc_file.remove();
     let b = p.perm_addr.load(Relaxed).to_le_bytes();
     let perm = MacAddr([b[0], b[1], b[2], b[3], b[4], b[5]]);
@@ -811,13 +820,43 @@ fn receive_group(
             count_rx(&vlan, 0, delivered, false);
             RxResult::Consumed
         }
-        GroupRx::Queue | GroupRx::Flood => {
-            let flood = Flood::received(sender_mode);
-            let skip = sender.as_ref().filter(|_| flood.skip_sender);
-            broadcast(p, &skb, dst, skip.map(|d| &**d), flood, ctx);
+        GroupRx::Queue => {
+            let limit = p.bc_queue_len_used.load(Relaxed);
+            p.bc_queue.add(&skb, limit, sender.as_ref().map(|d| &**d));
+            RxResult::Pass(skb)
+        }
+        GroupRx::Flood => {
+            multicast_rx(p, &skb, dst, sender, ctx);
             RxResult::Pass(skb)
         }
         GroupRx::LowerOnly => RxResult::Pass(skb),
+    }
+}
+
+/// `macvlan_multicast_rx()`: floods a group frame from `sender` (a
+/// macvlan, or `None` for an outside source) by the sender's mode.
+fn multicast_rx<S: RcuSection>(
+    p: &MacvlanPort,
+    skb: &SkBuff,
+    dst: MacAddr,
+    sender: Option<Dev<'_, MacvlanKind>>,
+    ctx: &S,
+) {
+    let flood = Flood::received(sender.as_ref().map(mode_of));
+    let skip = sender.as_ref().filter(|_| flood.skip_sender);
+    broadcast(p, skb, dst, skip.map(|d| &**d), flood, ctx);
+}
+
+impl FrameQueueOps for Port {
+    /// `macvlan_process_broadcast()`, for one queued frame.
+    fn process(&self, skb: SkBuff, src: Option<&NetDevice>) {
+        if let Some((dst, _, _)) = addresses(&skb) {
+            rcu_read(|ctx| {
+                let sender = src.and_then(Dev::<MacvlanKind>::of);
+                multicast_rx(self.state(), &skb, dst, sender, ctx)
+            });
+        }
+        skb.consume();
     }
 }
 

@@ -1148,3 +1148,89 @@ void *rvnet_rx_handler_data_if_rcu(const struct net_device *dev, rx_handler_func
 	return rcu_dereference(dev->rx_handler) == handler ?
 		       rcu_dereference(dev->rx_handler_data) : NULL;
 }
+
+/*
+ * Frames queued for a work item (macvlan's broadcast queue): clones with
+ * a held source device in skb->cb, processed in process context.
+ */
+void rvnet_frame_queue_init(struct rvnet_frame_queue *q, work_func_t fn)
+{
+	skb_queue_head_init(&q->queue);
+	INIT_WORK(&q->work, fn);
+	q->owner = NULL;
+}
+
+struct rvnet_frame_queue *rvnet_frame_queue_of(struct work_struct *work)
+{
+	return container_of(work, struct rvnet_frame_queue, work);
+}
+
+/* macvlan_broadcast_enqueue(). */
+void rvnet_frame_queue_add(struct rvnet_frame_queue *q, struct sk_buff *skb, u32 limit,
+			   struct net_device *src)
+{
+	struct sk_buff *nskb;
+	int err = -ENOMEM;
+
+	if (skb_queue_len_lockless(&q->queue) >= limit)
+		goto err;
+	nskb = skb_clone(skb, GFP_ATOMIC);
+	if (!nskb)
+		goto err;
+	*(struct net_device **)nskb->cb = src;
+	spin_lock(&q->queue.lock);
+	if (skb_queue_len(&q->queue) < limit) {
+		if (src)
+			dev_hold(src);
+		__skb_queue_tail(&q->queue, nskb);
+		err = 0;
+	}
+	spin_unlock(&q->queue.lock);
+	queue_work(system_dfl_wq, &q->work);
+	if (err)
+		goto free_nskb;
+	return;
+free_nskb:
+	kfree_skb_reason(nskb, SKB_DROP_REASON_MACVLAN_BROADCAST_BACKLOG);
+err:
+	dev_core_stats_rx_dropped_inc(skb->dev);
+}
+
+/* The next queued frame, with its source device (held; see put_src). */
+struct sk_buff *rvnet_frame_queue_next(struct rvnet_frame_queue *q, struct net_device **src)
+{
+	struct sk_buff *skb = skb_dequeue(&q->queue);
+
+	if (skb)
+		*src = *(struct net_device **)skb->cb;
+	return skb;
+}
+
+void rvnet_frame_queue_put_src(struct net_device *src)
+{
+	if (src)
+		dev_put(src);
+}
+
+/* Stops the work item and frees what is left. */
+void rvnet_frame_queue_stop(struct rvnet_frame_queue *q)
+{
+	struct net_device *src;
+	struct sk_buff *skb;
+
+	cancel_work_sync(&q->work);
+	while ((skb = rvnet_frame_queue_next(q, &src))) {
+		rvnet_frame_queue_put_src(src);
+		kfree_skb(skb);
+	}
+}
+
+void rvnet_consume_skb(struct sk_buff *skb)
+{
+	consume_skb(skb);
+}
+
+void rvnet_cond_resched(void)
+{
+	cond_resched();
+}

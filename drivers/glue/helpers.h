@@ -238,4 +238,20 @@ void rvnet_dev_forward_skb(struct net_device *dev, struct sk_buff *skb);
 void rvnet_dev_core_stats_rx_dropped_inc(struct net_device *dev);
 void rvnet_vlan_stats_rx_error(struct vlan_pcpu_stats *stats);
 
+/* Frames queued for a work item (macvlan's broadcast queue). */
+struct rvnet_frame_queue {
+	struct sk_buff_head queue;
+	struct work_struct work;
+	void *owner;
+};
+void rvnet_frame_queue_init(struct rvnet_frame_queue *q, work_func_t fn);
+struct rvnet_frame_queue *rvnet_frame_queue_of(struct work_struct *work);
+void rvnet_frame_queue_add(struct rvnet_frame_queue *q, struct sk_buff *skb, u32 limit,
+			   struct net_device *src);
+struct sk_buff *rvnet_frame_queue_next(struct rvnet_frame_queue *q, struct net_device **src);
+void rvnet_frame_queue_put_src(struct net_device *src);
+void rvnet_frame_queue_stop(struct rvnet_frame_queue *q);
+void rvnet_consume_skb(struct sk_buff *skb);
+void rvnet_cond_resched(void);
+
 #endif

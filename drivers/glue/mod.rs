@@ -11,6 +11,7 @@
 pub mod attr;
 pub mod bindings;
 pub mod bridge;
+pub mod frame_queue;
 pub mod hash;
 pub mod link;
 pub mod macvlan_header;

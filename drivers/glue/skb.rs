@@ -48,6 +48,17 @@ impl SkBuff {
         self.0.as_ptr()
     }
 
+    /// The raw pointer, for the glue's helpers that do not take ownership.
+    pub(crate) fn as_raw(&self) -> *mut b::sk_buff {
+        self.raw()
+    }
+
+    /// Frees the skb as consumed, not dropped (`consume_skb`).
+    pub fn consume(self) {
+        // SAFETY: We own the skb; the call frees it.
+        unsafe { b::rvnet_consume_skb(self.into_raw()) }
+    }
+
     /// Length of the data in bytes.
     pub fn len(&self) -> u32 {
         // SAFETY: We own a valid skb.

@@ -46,7 +46,7 @@ mv3 kind macvlan mode $mode flags - mac 02:00:00:00:01:03"
 			fail "/proc/net/alias/a0: $(in_ns low cat /proc/net/alias/a0)"
 		echo "ok: /proc/net/alias/a0 lists mv1..mv3"
 	fi
-	for n in $(ip netns list | cut -d' ' -f1); do ip netns del "$n"; done
+	alias_reset
 	pass "mode $mode delivers as macvlan.ko"
 }
 
@@ -64,5 +64,24 @@ in_ns m2 ip link set mv2 type macvlan mode bridge
 [ "$(macvlan_info m1 mv1 mode)" = bridge ] || fail "mv1 not in bridge mode after the change"
 expect_alias "now bridge: mv1 to mv2" 2 "0 1 0 0" send_udp m1 mv1 $MV1 $MV2
 pass "mode changes apply to the datapath"
+alias_reset
+
+# The broadcast queue holds at most the largest bcqueuelen of the
+# port's macvlans: with 0, broadcasts reach no macvlan (the lower keeps
+# its copy) and count as dropped on the lower.
+alias_lower
+macvlans 2 mode bridge bcqueuelen 0
+used() {
+	in_ns "$1" ip -d link show "$2" | grep -o 'usedbcqueuelen [0-9]*'
+}
+[ "$(used m1 mv1)" = "usedbcqueuelen 0" ] || fail "mv1: $(used m1 mv1)"
+dropped=$(in_ns low cat /sys/class/net/a0/statistics/rx_dropped)
+expect_alias "queue of 0: outside broadcast" 2 "0 0 1 0" send_udp ext b0 $EXT $BCAST
+[ $(($(in_ns low cat /sys/class/net/a0/statistics/rx_dropped) - dropped)) = 1 ] ||
+	fail "the broadcast the queue refused is not counted as dropped on a0"
+in_ns m2 ip link set mv2 type macvlan bcqueuelen 5
+[ "$(used m1 mv1)" = "usedbcqueuelen 5" ] || fail "mv1 after mv2 asked for 5: $(used m1 mv1)"
+expect_alias "queue of 5: outside broadcast" 2 "1 1 1 0" send_udp ext b0 $EXT $BCAST
+pass "the broadcast queue's length is the port's largest bcqueuelen"
 
 unload_module "$ALIAS_MODULE"
