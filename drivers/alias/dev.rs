@@ -45,6 +45,11 @@ const NET_XMIT_CN: i32 = 2;
 /// A macvlan's port: the lower device's receive handler and state.
 pub(crate) type Port = LowerPort<MacvlanPort>;
 
+/// A macvlan as the port's tables hold it: shared, so that copying a
+/// table (under RCU, where nothing may sleep) allocates nothing per
+/// macvlan.
+pub(crate) type VlanRef = Arc<DevRef<MacvlanKind>>;
+
 /// A multicast filter the datapath reads while the control path rewrites
 /// it (`DECLARE_BITMAP` with `test_bit`).
 pub(crate) struct SharedFilter([AtomicU64; MC_FILTER_SIZE / 64]);
@@ -75,7 +80,7 @@ struct SourceEntry {
     /// Order of addition, newest highest: within a hash bucket the newest
     /// comes first, as in macvlan.ko's lists (and so in its dumps).
     seq: u64,
-    vlan: DevRef<MacvlanKind>,
+    vlan: VlanRef,
 }
 
 impl SourceEntry {
@@ -149,7 +154,7 @@ pub(crate) struct MacvlanPort {
     /// stops before the rest goes.
     bc_queue: FrameQueue<Port>,
     /// Every macvlan on the port, oldest first (`port->vlans`).
-    vlans: RcuBox<KVec<DevRef<MacvlanKind>>>,
+    vlans: RcuBox<KVec<VlanRef>>,
     /// The macvlans that are up, by address (`vlan_hash`).
     by_addr: RcuHash<DevRef<MacvlanKind>>,
     /// Source-mode lists.
@@ -207,20 +212,21 @@ impl MacvlanPort {
 
     /// The macvlans, oldest first, as a list the caller owns (control
     /// path).
-    pub(crate) fn vlan_list(&self) -> KVec<DevRef<MacvlanKind>> {
+    pub(crate) fn vlan_list(&self) -> KVec<VlanRef> {
+        // RTNL keeps the list as it is between the two reads; the copy
+        // fits the capacity reserved outside the read-side section.
+        let len = self.vlans.read(|list| list.len());
+        let mut out = KVec::with_capacity(len, GFP_KERNEL).unwrap_or_default();
         self.vlans.read(|list| {
-            let mut out = KVec::with_capacity(list.len(), GFP_KERNEL).unwrap_or_default();
-            for v in list.iter() {
-                if let Ok(r) = v.try_clone() {
-                    let _ = out.push(r, GFP_KERNEL);
-                }
+            for v in list.iter().take(out.capacity()) {
+                let _ = out.push(v.clone(), GFP_ATOMIC);
             }
-            out
-        })
+        });
+        out
     }
 
     /// The macvlans in the read-side section `ctx` proves.
-    pub(crate) fn vlans<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a [DevRef<MacvlanKind>] {
+    pub(crate) fn vlans<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a [VlanRef] {
         self.vlans.get(ctx)
     }
 
@@ -232,7 +238,7 @@ impl MacvlanPort {
     /// Publishes the list with `vlan` added last. RTNL.
     fn add_vlan(&self, vlan: Dev<'_, MacvlanKind>) -> Result {
         let mut list = self.vlan_list();
-        list.push(DevRef::new(vlan)?, GFP_KERNEL)?;
+        list.push(Arc::new(DevRef::new(vlan)?, GFP_KERNEL)?, GFP_KERNEL)?;
         self.vlans.replace(KBox::new(list, GFP_KERNEL)?);
         Ok(())
     }
@@ -301,6 +307,7 @@ impl MacvlanPort {
 
     /// Replaces `vlan`'s source list by `edit`'s. RTNL.
     fn publish_sources(&self, vlan: Dev<'_, MacvlanKind>, edit: ListEdit) -> Result {
+        let this = Arc::new(DevRef::new(vlan)?, GFP_KERNEL)?;
         let mut entries = KVec::new();
         let next_seq = rcu_read(|ctx| -> Result<u64> {
             let old = self.sources(ctx);
@@ -313,7 +320,7 @@ impl MacvlanPort {
                     SourceEntry {
                         addr: e.addr,
                         seq: e.seq,
-                        vlan: e.vlan.try_clone()?,
+                        vlan: e.vlan.clone(),
                     },
                     GFP_ATOMIC,
                 )?;
@@ -325,7 +332,7 @@ impl MacvlanPort {
                 SourceEntry {
                     addr: *addr,
                     seq: *seq,
-                    vlan: DevRef::new(vlan)?,
+                    vlan: this.clone(),
                 },
                 GFP_KERNEL,
             )?;
@@ -822,7 +829,7 @@ fn receive_group(
         }
         GroupRx::Queue => {
             let limit = p.bc_queue_len_used.load(Relaxed);
-            p.bc_queue.add(&skb, limit, sender.as_ref().map(|d| &**d));
+            p.bc_queue.add(&skb, limit, sender.as_deref());
             RxResult::Pass(skb)
         }
         GroupRx::Flood => {

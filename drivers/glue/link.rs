@@ -370,14 +370,6 @@ impl<T: LinkOps> DevRef<T> {
         })
     }
 
-    /// Another reference to the same device.
-    pub fn try_clone(&self) -> Result<DevRef<T>> {
-        Ok(DevRef {
-            dev: NetDeviceRef::new(&self.dev)?,
-            _p: PhantomData,
-        })
-    }
-
     /// The device with its state.
     pub fn get(&self) -> Option<Dev<'_, T>> {
         // SAFETY: The reference keeps the device (and so its state, which
