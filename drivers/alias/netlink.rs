@@ -93,6 +93,7 @@ impl LinkOps for MacvlanKind {
     const POLICY: &'static [Policy] = &MACVLAN_POLICY;
     const DRIVER_NAME: &'static CStr = c"macvlan";
     const DRIVER_VERSION: &'static CStr = c"0.1";
+    const FIRMWARE_VERSION: &'static CStr = c"";
 
     /// `macvlan_setup()`.
     fn setup(dev: &NetDevice) {

@@ -47,6 +47,8 @@ pub trait LinkOps: Sized + 'static {
     const DRIVER_NAME: &'static CStr;
     /// The driver version `ethtool -i` reports.
     const DRIVER_VERSION: &'static CStr;
+    /// The firmware version `ethtool -i` reports (empty: none).
+    const FIRMWARE_VERSION: &'static CStr = c"N/A";
 
     /// Sets up a freshly allocated device (after the glue installed its
     /// ops tables).
@@ -1423,7 +1425,7 @@ unsafe extern "C" fn get_drvinfo<T: LinkOps>(
     let info = unsafe { &mut *info };
     copy_c_string(&mut info.driver, T::DRIVER_NAME);
     copy_c_string(&mut info.version, T::DRIVER_VERSION);
-    copy_c_string(&mut info.fw_version, c"N/A");
+    copy_c_string(&mut info.fw_version, T::FIRMWARE_VERSION);
 }
 
 /// # Safety

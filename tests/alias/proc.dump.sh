@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prints what userspace sees of a fixed, deterministic set of macvlans:
-# `ip -d -j link show` of each and of their lowers. tests/alias/proc-diff.
+# `ip -d -j link show` of each and of their lowers, `ethtool -i`. tests/alias/proc-diff.
 # host.sh runs this with both implementations and diffs the dumps.
 #   a0 (namespace low): mvp private, mvv vepa (bcqueuelen 500), mvb bridge
 #       (bcqueuelen 2000, so used 2000), mvs source (four
@@ -32,6 +32,10 @@ for d in a0 a1 mvp mvv mvb mvs pt0; do
 	echo "== ip -d link show $d"
 	$L ip -d link show "$d" | tail -n +2
 done
+echo "== ethtool -i mvb"
+$L ethtool -i mvb
+echo "== ethtool mvb"
+$L ethtool mvb
 echo "== ip -d -j link show mvn (m1)"
 in_ns m1 ip -d -j link show mvn | jq -S .
 echo "---- END DUMP ----"
