@@ -53,6 +53,16 @@ ns_pair low2
 in_ns low ip link set a0 netns low2
 in_ns low2 ip link set a0 up
 in_ns m2 ip link show mv2 >/dev/null || fail "mv2 went with a0's move"
+if [ -d /proc/net/alias ]; then
+	# rvnet's /proc/net/alias/LOWER moves with its lower, and is renamed
+	# with it.
+	in_ns low2 grep -q "^mv2 kind macvlan mode bridge" /proc/net/alias/a0 || fail "no /proc/net/alias/a0 in low2"
+	in_ns low test -e /proc/net/alias/a0 && fail "/proc/net/alias/a0 stayed in low"
+	in_ns low2 ip link set a0 name a9
+	in_ns low2 test -e /proc/net/alias/a9 || fail "no /proc/net/alias/a9 after the rename"
+	in_ns low2 ip link set a9 name a0
+	echo "ok: /proc/net/alias/a0 follows its lower's namespace and name"
+fi
 before=$(rx_packets m2 mv2)
 send_udp ext b0 02:00:00:00:0e:01 02:00:00:00:01:02
 sleep 0.3

@@ -55,4 +55,12 @@ in_ns m1 ip link set pt0 type macvlan mode passthru
 [ "$(promiscuity low a0)" = 0 ] || fail "a mode-only change touched the lower's promiscuity"
 pass "passthru nopromisc leaves the lower alone"
 
+# The lower's own address change: the macvlan follows, and the new address
+# is the one the lower keeps when the macvlan goes.
+in_ns low ip link set a0 address 02:00:00:00:0a:55
+[ "$(mac_of m1 pt0)" = 02:00:00:00:0a:55 ] || fail "pt0 has $(mac_of m1 pt0) after a0's change"
+in_ns m1 ip link del pt0
+[ "$(mac_of low a0)" = 02:00:00:00:0a:55 ] || fail "a0 has $(mac_of low a0), not the address it chose"
+pass "passthru follows its lower's own address changes"
+
 unload_module "$ALIAS_MODULE"
