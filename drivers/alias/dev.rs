@@ -104,7 +104,9 @@ impl SourceTable {
     fn listing(&self, addr: MacAddr) -> impl Iterator<Item = &SourceEntry> {
         let bucket = eth_hash(addr);
         let start = self.entries.partition_point(|e| eth_hash(e.addr) < bucket);
-        self.entries[start..]
+        self.entries
+            .get(start..)
+            .unwrap_or_default()
             .iter()
             .take_while(move |e| eth_hash(e.addr) == bucket)
             .filter(move |e| e.addr == addr)
