@@ -10,8 +10,9 @@ use crate::glue::bindings::{
     IFLA_ADDRESS, IFLA_LINK, IFLA_MACVLAN_BC_CUTOFF, IFLA_MACVLAN_BC_QUEUE_LEN,
     IFLA_MACVLAN_BC_QUEUE_LEN_USED, IFLA_MACVLAN_FLAGS, IFLA_MACVLAN_MACADDR,
     IFLA_MACVLAN_MACADDR_COUNT, IFLA_MACVLAN_MACADDR_DATA, IFLA_MACVLAN_MACADDR_MODE,
-    IFLA_MACVLAN_MODE, IFLA_MTU,
+    IFLA_MACVLAN_MODE, IFLA_MTU, NLM_F_REPLACE,
 };
+use crate::glue::bridge::FdbRequest;
 use crate::glue::link::{Dev, LinkOps, NewLink, SkBuffRef, TxContext};
 use crate::glue::macvlan_header::{MacvlanHeader, IFF_MACVLAN};
 use crate::glue::netdev::{
@@ -189,6 +190,33 @@ impl LinkOps for MacvlanKind {
     fn vlan_rx_kill_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
         dev.state().lower().vlan_vid_del(proto, vid);
         Ok(())
+    }
+
+    const FDB_NOTIFIES: bool = false;
+
+    /// `macvlan_fdb_add()`: `bridge fdb add ADDR dev MACVLAN`.
+    fn fdb_add(
+        dev: Dev<'_, Self>,
+        _target: &NetDevice,
+        req: &FdbRequest,
+        _extack: &ExtAck,
+    ) -> Result {
+        let replace = u32::from(req.nlh_flags) & NLM_F_REPLACE != 0;
+        let passthru = dev.state().port.state().passthru();
+        macvlan::check_fdb(passthru, req.addr, replace)
+            .map_err(|e| Error::from_errno(-e.errno()))?;
+        if req.addr.is_multicast() {
+            dev.mc_add_excl(&req.addr)
+        } else {
+            dev.uc_add_excl(&req.addr)
+        }
+    }
+
+    /// `macvlan_fdb_del()`.
+    fn fdb_del(dev: Dev<'_, Self>, _target: &NetDevice, addr: MacAddr, _vid: u16) -> Result {
+        let passthru = dev.state().port.state().passthru();
+        macvlan::check_fdb(passthru, addr, false).map_err(|e| Error::from_errno(-e.errno()))?;
+        dev.addr_del(&addr)
     }
 
     fn parse_protocol(skb: &SkBuffRef) -> u16 {

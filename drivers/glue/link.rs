@@ -212,6 +212,10 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Whether [`Self::fdb_add`] and [`Self::fdb_del`] send their own
+    /// notifications (a bridge's); if not, rtnl sends its generic one.
+    const FDB_NOTIFIES: bool = true;
+
     /// `ndo_fdb_del` of a bridge master: `bridge fdb del ADDR [vlan VID]
     /// dev TARGET master`.
     fn fdb_del(_dev: Dev<'_, Self>, _target: &NetDevice, _addr: MacAddr, _vid: u16) -> Result {
@@ -1131,7 +1135,7 @@ unsafe extern "C" fn ndo_fdb_add<T: LinkOps>(
         ext_flags,
     };
     let r = T::fdb_add(br, target, &req, &ExtAck::from_raw(extack));
-    if r.is_ok() {
+    if r.is_ok() && T::FDB_NOTIFIES {
         // SAFETY: rtnl's flag, ours to set: the kind notifies itself.
         unsafe { *notified = true };
     }
@@ -1157,7 +1161,7 @@ unsafe extern "C" fn ndo_fdb_del<T: LinkOps>(
         return EINVAL.to_errno();
     };
     let r = T::fdb_del(br, target, MacAddr(*addr), vid);
-    if r.is_ok() {
+    if r.is_ok() && T::FDB_NOTIFIES {
         // SAFETY: rtnl's flag, ours to set: the kind notifies itself.
         unsafe { *notified = true };
     }

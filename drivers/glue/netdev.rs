@@ -234,6 +234,33 @@ impl NetDevice {
         to_result(unsafe { b::dev_uc_add(self.as_raw(), mac.0.as_ptr()) })
     }
 
+    /// Adds a unicast address the device does not have yet
+    /// (`dev_uc_add_excl`, `EEXIST` otherwise).
+    pub fn uc_add_excl(&self, mac: &MacAddr) -> Result {
+        // SAFETY: `self` is valid; the address is copied.
+        to_result(unsafe { b::dev_uc_add_excl(self.as_raw(), mac.0.as_ptr()) })
+    }
+
+    /// Adds a multicast address the device does not have yet
+    /// (`dev_mc_add_excl`, `EEXIST` otherwise).
+    pub fn mc_add_excl(&self, mac: &MacAddr) -> Result {
+        // SAFETY: `self` is valid; the address is copied.
+        to_result(unsafe { b::dev_mc_add_excl(self.as_raw(), mac.0.as_ptr()) })
+    }
+
+    /// Removes a unicast or (for a group address) multicast address,
+    /// `ENOENT` when the device does not have it.
+    pub fn addr_del(&self, mac: &MacAddr) -> Result {
+        // SAFETY: `self` is valid; the address is only compared.
+        to_result(unsafe {
+            if mac.is_multicast() {
+                b::dev_mc_del(self.as_raw(), mac.0.as_ptr())
+            } else {
+                b::dev_uc_del(self.as_raw(), mac.0.as_ptr())
+            }
+        })
+    }
+
     /// Removes a secondary unicast address added by [`Self::uc_add`].
     pub fn uc_del(&self, mac: &MacAddr) {
         // SAFETY: `self` is valid. Removing an absent address is harmless.

@@ -42,6 +42,15 @@ refused "Address already in use" $L ip link set mv2 address 02:00:00:00:01:01
 refused "Cannot assign requested address" $L ip link set mv2 address 01:00:00:00:00:02
 pass "addresses in use refused on up and on change"
 
+# FDB entries: unicast ones only on passthru macvlans, group ones on all.
+refused "Operation not supported" $L bridge fdb add 02:00:00:00:0b:0b dev mv1
+$L bridge fdb add 01:00:5e:01:02:03 dev mv1
+fdb=$($L bridge fdb show dev mv1)
+grep -q "^01:00:5e:01:02:03 " <<<"$fdb" || fail "mv1's FDB lacks its group: $fdb"
+refused "Operation not supported" $L bridge fdb del 02:00:00:00:0b:0b dev mv1
+$L bridge fdb del 01:00:5e:01:02:03 dev mv1
+pass "FDB entries on a macvlan that is not passthru: groups only"
+
 $L ip link del mv1
 $L ip link del mv2
 $L ip link add link a0 name pt0 type macvlan mode passthru

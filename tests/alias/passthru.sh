@@ -36,6 +36,16 @@ out=$(in_ns m1 ip link set pt0 type macvlan mode bridge 2>&1) && fail "passthru 
 grep -q "Invalid argument" <<<"$out" || fail "leaving passthru: $out"
 pass "passthru: alone on its lower, and stays passthru"
 
+# Unicast FDB entries are a passthru macvlan's (its own unicast list).
+in_ns m1 bridge fdb add 02:00:00:00:0b:0b dev pt0
+fdb=$(in_ns m1 bridge fdb show dev pt0)
+grep -q "^02:00:00:00:0b:0b " <<<"$fdb" || fail "pt0's FDB lacks 02:00:00:00:0b:0b: $fdb"
+expect_fail "File exists" in_ns m1 bridge fdb add 02:00:00:00:0b:0b dev pt0
+expect_fail "Operation not supported" in_ns m1 bridge fdb replace 02:00:00:00:0b:0c dev pt0
+in_ns m1 bridge fdb del 02:00:00:00:0b:0b dev pt0
+expect_fail "No such file or directory" in_ns m1 bridge fdb del 02:00:00:00:0b:0b dev pt0
+pass "passthru: bridge fdb add/del of unicast addresses"
+
 in_ns m1 ip link set pt0 address 02:00:00:00:0a:99
 [ "$(mac_of low a0)" = 02:00:00:00:0a:99 ] || fail "a0 has $(mac_of low a0) after pt0's change"
 [ "$(mac_of m1 pt0)" = 02:00:00:00:0a:99 ] || fail "pt0 has $(mac_of m1 pt0)"
@@ -49,7 +59,7 @@ pass "passthru: the lower's address and promiscuity restored"
 in_ns low ip link add link a0 name pt0 netns m1 type macvlan mode passthru nopromisc
 in_ns m1 ip link set pt0 up
 [ "$(promiscuity low a0)" = 0 ] || fail "nopromisc: a0 promiscuous"
-in_ns m1 ip -d link show pt0 | grep -q "mode passthru nopromisc" || fail "nopromisc not shown"
+grep -q "mode passthru nopromisc" <<<"$(in_ns m1 ip -d link show pt0)" || fail "nopromisc not shown"
 # A change that leaves the flags alone leaves the lower alone.
 in_ns m1 ip link set pt0 type macvlan mode passthru
 [ "$(promiscuity low a0)" = 0 ] || fail "a mode-only change touched the lower's promiscuity"

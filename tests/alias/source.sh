@@ -25,14 +25,14 @@ expect_alias "broadcast from a listed source" 2 "1 1 1 0" send_udp ext b0 $EXT f
 pass "source: listed sources copied, others not"
 
 in_ns m1 ip link set mv1 type macvlan mode source nodst
-in_ns m1 ip -d link show mv1 | grep -q "mode source nodst" || fail "nodst not shown"
+grep -q "mode source nodst" <<<"$(in_ns m1 ip -d link show mv1)" || fail "nodst not shown"
 expect_alias "nodst: from a listed source to mv2" 2 "1 0 0 0" send_udp ext b0 $EXT $MV2
 pass "source nodst: the listed source's frames stop at the source macvlan"
 
 in_ns m1 ip link set mv1 type macvlan macaddr add $OTHER
 in_ns m1 ip link set mv1 type macvlan macaddr add 02:00:00:00:0e:78
 [ "$(macvlan_info m1 mv1 macaddr_count)" = 3 ] || fail "macaddr_count after adds: $(macvlan_info m1 mv1 macaddr_count)"
-in_ns m1 ip -d link show mv1 | grep -q "remotes (3)" || fail "remotes (3) not shown"
+grep -q "remotes (3)" <<<"$(in_ns m1 ip -d link show mv1)" || fail "remotes (3) not shown"
 in_ns m1 ip link set mv1 type macvlan macaddr del $EXT
 [ "$(macvlan_info m1 mv1 macaddr_count)" = 2 ] || fail "macaddr_count after del"
 expect_alias "deleted source" 2 "0 1 0 0" send_udp ext b0 $EXT $MV2
