@@ -737,8 +737,9 @@ bool rvnet_rht_remove(struct rvnet_rht *t, struct rvnet_rht_node *n,
 
 struct rvnet_rht_node *rvnet_rht_first(struct rvnet_rht *t)
 {
-	struct hlist_node *first = rcu_dereference_check(hlist_first_rcu(&t->list),
-							 lockdep_is_held(&t->lock));
+	/* Any RCU flavour: transmit paths walk under rcu_read_lock_bh(). */
+	struct hlist_node *first = rcu_dereference_all_check(hlist_first_rcu(&t->list),
+							     lockdep_is_held(&t->lock));
 
 	return first ? hlist_entry(first, struct rvnet_rht_node, list) : NULL;
 }
