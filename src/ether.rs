@@ -40,6 +40,12 @@ impl MacAddr {
         u64::from_le_bytes([a[0], a[1], a[2], a[3], a[4], a[5], 0, 0])
     }
 
+    /// The address [`Self::to_bits`] gave `bits` for.
+    pub fn from_bits(bits: u64) -> MacAddr {
+        let b = bits.to_le_bytes();
+        MacAddr([b[0], b[1], b[2], b[3], b[4], b[5]])
+    }
+
     /// Reads an address from the first six bytes of `bytes`.
     pub fn from_slice(bytes: &[u8]) -> Option<MacAddr> {
         bytes.get(..ETH_ALEN)?.try_into().ok().map(MacAddr)
@@ -49,6 +55,13 @@ impl MacAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_trips_through_bits() {
+        let a = MacAddr([0x02, 0x11, 0x22, 0x33, 0x44, 0xff]);
+        assert_eq!(MacAddr::from_bits(a.to_bits()), a);
+        assert_eq!(a.to_bits() >> 48, 0);
+    }
 
     #[test]
     fn classifies_addresses() {

@@ -442,8 +442,7 @@ pub(crate) fn destroy_port(port: &Port) {
     // No frame can be queued any more.
     p.bc_queue.stop();
     p.proc_file.remove();
-    let b = p.perm_addr.load(Relaxed).to_le_bytes();
-    let perm = MacAddr([b[0], b[1], b[2], b[3], b[4], b[5]]);
+    let perm = MacAddr::from_bits(p.perm_addr.load(Relaxed));
     if p.passthru() && lower.mac() != perm {
         let _ = lower.change_mac(&perm, &ExtAck::none());
     }
