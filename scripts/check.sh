@@ -100,36 +100,45 @@ failed=$((failed + f))
 echo "host   cargo test: $p passed, $f failed"
 [ $status = 0 ] || [ "$f" -gt 0 ] || record 1 0 "cargo test (did not run)"
 
-# The jobs, longest first (so that the last ones to finish are short): a
-# line each, "CMD ARGS..." for bash -c. The builds come first, one after the
-# other, and the C runs (which need no rvnet module) alongside them; the
-# rvnet runs start once the modules are built.
+# The jobs, one pool, longest first within each group (so that the last
+# ones to finish are short): a line each, "CMD ARGS..." for bash -c. The
+# builds come first, one after the other, with the C runs (which need no
+# rvnet module) beside them; the rvnet runs wait for the builds.
 build_jobs=(
 	"timed build/modules warning_free make -s -j2 modules"
 	"timed build/modules-debug warning_free make -s -j2 modules-debug"
 	"timed build/clippy make -s -j2 clippy"
-	"timed build/rustfmt rustfmt --check --edition 2021 src/lib.rs $(ls drivers/*/*.rs | grep -v bindings_generated)"
+	"timed build/rustfmt rustfmt --check --edition 2021 src/lib.rs $(ls drivers/*/*.rs | grep -v bindings_generated | tr '\n' ' ')"
 )
-# batch_of KIND TAG VM-RUN-OPTIONS...: the job running KIND's scenarios
-# ($scen) in one VM, named NAME.sh[TAG].
-batch_of() {
-	local kind=$1 tag=$2 t line
-	shift 2
-	line="batch $kind[$tag] $* --"
-	for t in "${scen[@]}"; do line+=" ${t#tests/}[$tag]=$t"; done
-	echo "$line"
+# batches KIND TAG SIZE VM-RUN-OPTIONS...: jobs running KIND's scenarios
+# ($scen) in VMs of at most SIZE, dealt out in turn (so that neighbours in
+# the alphabet, often alike in length, share no VM), as tests NAME.sh[TAG].
+batches() {
+	local kind=$1 tag=$2 size=$3 n i t line
+	shift 3
+	n=$(((${#scen[@]} + size - 1) / size))
+	for ((i = 0; i < n; i++)); do
+		line="batch $kind[$tag]$i $* --"
+		for ((t = i; t < ${#scen[@]}; t += n)); do
+			line+=" ${scen[$t]#tests/}[$tag]=${scen[$t]}"
+		done
+		echo "$line"
+	done
 }
-c_jobs=() rust_jobs=()
+c_jobs=() debug_jobs=() rust_jobs=()
 for kind in $(ls -d tests/*/ | xargs -n1 basename); do
 	scen=()
 	for t in tests/$kind/*.sh; do
+		[ -e "$t" ] || continue
 		case $t in *.host.sh | *.dump.sh | *.bench.sh | *.peer.sh) continue ;; esac
 		scen+=("$t")
 	done
 	[ ${#scen[@]} -gt 0 ] || continue
-	c_jobs+=("$(batch_of "$kind" c --impl c)")
-	rust_jobs=("$(batch_of "$kind" rust,debug --debug --impl rust)" "${rust_jobs[@]}")
-	rust_jobs+=("$(batch_of "$kind" rust --impl rust)")
+	mapfile -t -O ${#c_jobs[@]} c_jobs < <(batches "$kind" c 5 --impl c)
+	# Five scenarios to a VM, and three on the debug kernel (four times as
+	# slow), so that no one VM holds up the end of the run.
+	mapfile -t -O ${#debug_jobs[@]} debug_jobs < <(batches "$kind" rust,debug 3 --debug --impl rust)
+	mapfile -t -O ${#rust_jobs[@]} rust_jobs < <(batches "$kind" rust 5 --impl rust)
 done
 for t in tests/*/*.peer.sh; do
 	for pair in c:c rust:c rust:rust; do
@@ -141,19 +150,21 @@ for t in tests/*.host.sh tests/*/*.host.sh; do
 	[ -e "$t" ] && rust_jobs+=("timed ${t#tests/} $t")
 done
 
-# run_jobs JOB...: runs the jobs, $jobs at a time, and records their tests.
-run_jobs() {
-	local status secs name
-	while read -r status secs name; do
-		case $name in
-		boot\ *) printf '%s\t%s\t%s\n' "$secs" "$status" "$name" >>"$log/times.tsv" ;;
-		*) record "$status" "$secs" "$name" ;;
-		esac
-	done < <(printf '%s\n' "$@" | xargs -P "$jobs" -d '\n' -I{} bash -c '{}')
+# The rvnet jobs start once the builds are done (target/check/built).
+built() {
+	until [ -e "$log/built" ]; do sleep 1; done
 }
-# The builds as one job beside the C runs, then the rvnet runs.
-run_jobs "$(printf '%s; ' "${build_jobs[@]}")" "${c_jobs[@]}"
-run_jobs "${rust_jobs[@]}"
+export -f built
+waiting=()
+for j in "${debug_jobs[@]}" "${rust_jobs[@]}"; do waiting+=("built; $j"); done
+
+while read -r status secs name; do
+	case $name in
+	boot\ *) printf '%s\t%s\t%s\n' "$secs" "$status" "$name" >>"$log/times.tsv" ;;
+	*) record "$status" "$secs" "$name" ;;
+	esac
+done < <(printf '%s\n' "$(printf '%s; ' "${build_jobs[@]}") touch $log/built" "${c_jobs[@]}" "${waiting[@]}" |
+	xargs -P "$jobs" -d '\n' -I{} bash -c '{}')
 
 echo "slowest:"
 sort -t$'\t' -k1,1 -rn "$log/times.tsv" | grep -v $'\tboot ' | head -10 | awk -F'\t' '{printf "  %7.1f s  %s\n", $1, $3}'
