@@ -15,13 +15,12 @@ $L ip -d link show v2 | grep -q "LOOSE_BINDING" || fail "loose_binding not shown
 state() { $L cat "/sys/class/net/$1/operstate"; }
 flags_up() { $L ip -o link show "$1" | grep -q "[<,]UP[,>]"; }
 
+flags_down() { ! flags_up "$1"; }
 $L ip link set a0 down
-sleep 0.5
-flags_up v1 && fail "v1 still up with its lower down"
+wait_for flags_down v1 || fail "v1 still up with its lower down"
 flags_up v2 || fail "loose v2 went down with its lower"
 $L ip link set a0 up
-sleep 0.5
-flags_up v1 || fail "v1 did not come back up with its lower"
+wait_for flags_up v1 || fail "v1 did not come back up with its lower"
 pass "up/down follow the lower (loose_binding excepted)"
 
 # Carrier: the peer going down takes the carrier away.
@@ -37,8 +36,8 @@ pass "carrier follows the lower"
 expect_fail "" $L ip link set v1 mtu 1600
 $L ip link set v1 mtu 1400
 $L ip link set a0 mtu 1300
-sleep 0.5
-[ "$($L cat /sys/class/net/v1/mtu)" = 1300 ] || fail "MTU did not follow the lower down"
+mtu_is() { [ "$($L cat "/sys/class/net/$1/mtu")" = "$2" ]; }
+wait_for mtu_is v1 1300 || fail "MTU did not follow the lower down"
 $L ip link set a0 mtu 1500
 [ "$($L cat /sys/class/net/v1/mtu)" = 1300 ] || fail "MTU must not follow the lower up"
 pass "MTU defaults to, is capped by and follows the lower"
@@ -47,8 +46,8 @@ pass "MTU defaults to, is capped by and follows the lower"
 # own address keeps it.
 $L ip link set v2 address 02:00:00:00:00:22
 $L ip link set a0 address 02:00:00:00:00:aa
-sleep 0.5
-[ "$($L cat /sys/class/net/v1/address)" = 02:00:00:00:00:aa ] || fail "v1 did not follow the lower's address"
+address_is() { [ "$($L cat "/sys/class/net/$1/address")" = "$2" ]; }
+wait_for address_is v1 02:00:00:00:00:aa || fail "v1 did not follow the lower's address"
 [ "$($L cat /sys/class/net/v2/address)" = 02:00:00:00:00:22 ] || fail "v2 lost its own address"
 pass "address follows the lower unless set"
 
