@@ -46,7 +46,14 @@ before=$(cut -d' ' -f1 /proc/uptime)
 send_frames h3 eth0 $M $BC
 start=$(cut -d' ' -f1 /proc/uptime)
 sleep "$(awk -v s=$secs 'BEGIN { print s / 2 }')"
-[ "$(fdb_port sw br0 $M)" = swp3 ] || fail "entry gone after $secs/2 s with ageing_time $secs s"
+if [ "$(fdb_port sw br0 $M)" != swp3 ]; then
+	# On a VM short of CPU, mausezahn and the look-up can take seconds:
+	# gone is wrong only if it went before ageing_time since `before`.
+	gone=$(awk -v a="$before" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
+	awk -v g="$gone" -v s=$secs 'BEGIN { exit !(g < s) }' &&
+		fail "entry gone $gone s after it was sent, with ageing_time $secs s"
+	echo "note: looked $gone s after sending (a slow VM): gone in time"
+fi
 for _ in $(seq $((secs * 20))); do
 	[ "$(fdb_state sw br0 $M)" = none ] && break
 	sleep 0.1
