@@ -46,7 +46,9 @@ before=$(cut -d' ' -f1 /proc/uptime)
 send_frames h3 eth0 $M $BC
 start=$(cut -d' ' -f1 /proc/uptime)
 sleep "$(awk -v s=$secs 'BEGIN { print s / 2 }')"
-if [ "$(fdb_port sw br0 $M)" != swp3 ]; then
+port=$(fdb_port sw br0 $M)
+[ -z "$port" ] || [ "$port" = swp3 ] || fail "learned entry on $port, not swp3"
+if [ -z "$port" ]; then
 	# On a VM short of CPU, mausezahn and the look-up can take seconds:
 	# gone is wrong only if it went before ageing_time since `before`.
 	gone=$(awk -v a="$before" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
