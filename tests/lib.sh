@@ -98,9 +98,10 @@ vlan_on() {
 expect_on_wire() {
 	local ns=$1 dev=$2 pattern=$3 dump
 	shift 3
-	in_ns "$ns" timeout 10 tcpdump -l -n -e -c 2 -i "$dev" >/tmp/wire.txt 2>/dev/null &
+	in_ns "$ns" timeout 20 tcpdump -l -n -e -c 2 -i "$dev" >/tmp/wire.txt 2>/tmp/wire.err &
 	dump=$!
-	sleep 1
+	# Capturing once it says so (on a busy debug VM that can take seconds).
+	wait_for grep -q "listening on" /tmp/wire.err || fail "tcpdump did not start on $dev"
 	in_ns left ping -c 3 -W 2 "$@" || fail "no ping to $*"
 	wait $dump || true
 	cat /tmp/wire.txt

@@ -22,9 +22,9 @@ ip link set eth1 up
 dmesg | grep -q "adding VLAN 0 to HW filter on device eth1" || fail "VLAN 0 not added to eth1's filter"
 peer "ip link set eth1 up && ip link add link eth1 name eth1.0 type vlan id 0 &&
 	ip addr add 198.51.100.2/24 dev eth1.0 && ip link set eth1.0 up" || fail "peer set-up (VLAN 0)"
-timeout 10 tcpdump -l -n -e -c 1 -i eth1 arp >/tmp/vid0.txt 2>/dev/null &
+timeout 20 tcpdump -l -n -e -c 1 -i eth1 arp >/tmp/vid0.txt 2>/tmp/vid0.err &
 dump=$!
-sleep 1
+wait_for grep -q "listening on" /tmp/vid0.err || fail "tcpdump did not start on eth1"
 peer "ping -c 2 -W 1 198.51.100.1" || true
 wait $dump || true
 cat /tmp/vid0.txt
