@@ -98,6 +98,9 @@ vlan_on() {
 expect_on_wire() {
 	local ns=$1 dev=$2 pattern=$3 dump
 	shift 3
+	# The previous capture's "listening on" must not count for this one:
+	# the background job truncates the file only once it runs.
+	rm -f /tmp/wire.txt /tmp/wire.err
 	in_ns "$ns" timeout 20 tcpdump -l -n -e -c 2 -i "$dev" >/tmp/wire.txt 2>/tmp/wire.err &
 	dump=$!
 	# Capturing once it says so (on a busy debug VM that can take seconds).
