@@ -46,7 +46,7 @@ mv3 kind macvlan mode $mode flags - mac 02:00:00:00:01:03"
 			fail "/proc/net/alias/a0: $(in_ns low cat /proc/net/alias/a0)"
 		echo "ok: /proc/net/alias/a0 lists mv1..mv3"
 	fi
-	alias_reset
+	del_namespaces
 	pass "mode $mode delivers as macvlan.ko"
 }
 
@@ -64,7 +64,7 @@ in_ns m2 ip link set mv2 type macvlan mode bridge
 [ "$(macvlan_info m1 mv1 mode)" = bridge ] || fail "mv1 not in bridge mode after the change"
 expect_alias "now bridge: mv1 to mv2" 2 "0 1 0 0" send_udp m1 mv1 $MV1 $MV2
 pass "mode changes apply to the datapath"
-alias_reset
+del_namespaces
 
 # The broadcast queue holds at most the largest bcqueuelen of the
 # port's macvlans: with 0, broadcasts reach no macvlan (the lower keeps
