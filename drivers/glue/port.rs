@@ -101,21 +101,7 @@ impl<P: PortOps> Port<P> {
             },
             GFP_KERNEL,
         )?;
-        let data = Arc::into_raw(port.clone());
-        // SAFETY: The caller holds RTNL; the reference `data` stands for is
-        // dropped by `detach` (or below), after the handler is unregistered.
-        let ret = unsafe {
-            b::netdev_rx_handler_register(
-                lower.as_raw(),
-                Some(rx_handler_callback::<P>),
-                data.cast_mut().cast(),
-            )
-        };
-        if let Err(e) = to_result(ret) {
-            // SAFETY: Not installed: take the reference back.
-            drop(unsafe { Arc::from_raw(data) });
-            return Err(e);
-        }
+        let data = install_handler(lower, &port, rx_handler_callback::<P>)?;
         let (tx_type, hash_type) = lag.map_or((-1, 0), |l| (l.tx_type as i32, l.hash_type as i32));
         // SAFETY: Both devices are valid and the caller holds RTNL.
         let ret = unsafe {
@@ -128,12 +114,8 @@ impl<P: PortOps> Port<P> {
             )
         };
         if let Err(e) = to_result(ret) {
-            // SAFETY: Installed just above, under RTNL; unregistering waits
-            // for running handlers, after which the reference is unused.
-            unsafe {
-                b::netdev_rx_handler_unregister(lower.as_raw());
-                drop(Arc::from_raw(data));
-            }
+            // SAFETY: Installed just above with `data`, under RTNL.
+            unsafe { remove_handler(lower, data) };
             return Err(e);
         }
         Ok(port)
@@ -142,33 +124,21 @@ impl<P: PortOps> Port<P> {
     /// The port attached through `lower`, if `lower` is a port of a master
     /// of this kind. RTNL.
     pub fn of(lower: &NetDevice) -> Option<ArcBorrow<'_, Port<P>>> {
-        // SAFETY: `lower` is valid and the caller holds RTNL. The data is a
-        // `Port<P>` only when the handler is `rx_handler_callback::<P>`,
-        // which the helper checks.
-        let data =
-            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
-        // SAFETY: See above: `data` is the reference `attach` leaked, alive
-        // while attached, which RTNL guarantees for the borrow.
-        (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<Port<P>>()) })
+        installed(lower, rx_handler_callback::<P>)
     }
 
     /// Undoes [`Self::attach`]: unlinks the master and removes the receive
     /// handler, waiting for running handlers. RTNL.
     pub fn detach(&self) {
         let lower = self.device();
-        // SAFETY: `lower` is valid and the caller holds RTNL.
-        let data =
-            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(rx_handler_callback::<P>)) };
-        if !core::ptr::eq(data.cast_const(), core::ptr::from_ref(self).cast()) {
+        if !is_installed(lower, rx_handler_callback::<P>, self) {
             return;
         }
-        // SAFETY: Attached (checked above), under RTNL. Unregistering the
-        // handler waits for running handlers, after which the receive path
-        // no longer uses the reference it held.
+        // SAFETY: Attached (checked above), under RTNL: the master is
+        // linked above the lower, and the handler's data is `self`.
         unsafe {
             b::netdev_upper_dev_unlink(lower.as_raw(), self.master.cast_mut());
-            b::netdev_rx_handler_unregister(lower.as_raw());
-            drop(Arc::from_raw(data.cast::<Port<P>>()));
+            remove_handler(lower, self);
         }
     }
 
@@ -220,6 +190,76 @@ unsafe extern "C" fn rx_handler_callback<P: PortOps>(
     unsafe { hand_back(pskb, result) }
 }
 
+/// A receive handler's C entry point.
+type Handler = unsafe extern "C" fn(*mut *mut b::sk_buff) -> b::rx_handler_result_t;
+
+/// Installs `handler` on `lower` with `port` as its data: the receive path
+/// then holds a reference to `port`, which the returned pointer stands for
+/// until [`remove_handler`]. `EBUSY` when the lower's single slot is taken.
+/// RTNL.
+fn install_handler<T: Send + Sync>(
+    lower: &NetDevice,
+    port: &Arc<T>,
+    handler: Handler,
+) -> Result<*const T> {
+    let data = Arc::into_raw(port.clone());
+    // SAFETY: The caller holds RTNL; the reference `data` stands for is
+    // dropped by `remove_handler` (or below), after the handler is gone.
+    let ret = unsafe {
+        b::netdev_rx_handler_register(lower.as_raw(), Some(handler), data.cast_mut().cast())
+    };
+    if let Err(e) = to_result(ret) {
+        // SAFETY: Not installed: take the reference back.
+        drop(unsafe { Arc::from_raw(data) });
+        return Err(e);
+    }
+    Ok(data)
+}
+
+/// The data of `lower`'s receive handler when that handler is `handler`,
+/// else null. RTNL.
+fn handler_data(lower: &NetDevice, handler: Handler) -> *const core::ffi::c_void {
+    // SAFETY: `lower` is valid and the caller holds RTNL.
+    unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(handler)) }
+}
+
+/// Whether `lower`'s receive handler is `handler` with `port` as its data.
+/// RTNL.
+fn is_installed<T>(lower: &NetDevice, handler: Handler, port: &T) -> bool {
+    core::ptr::eq(
+        handler_data(lower, handler),
+        core::ptr::from_ref(port).cast(),
+    )
+}
+
+/// The port `install_handler` gave `handler` on `lower`, if that handler is
+/// installed there. RTNL.
+fn installed<T: Send + Sync>(lower: &NetDevice, handler: Handler) -> Option<ArcBorrow<'_, T>> {
+    let data = handler_data(lower, handler).cast::<T>();
+    // SAFETY: Each handler is installed only by `install_handler`, with a
+    // `T` of its own type parameter: `data` is the reference it leaked,
+    // alive while the handler is installed, which RTNL guarantees for the
+    // borrow.
+    (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data) })
+}
+
+/// Removes `lower`'s receive handler, waiting for running handlers, and
+/// drops the receive path's reference to `port`.
+///
+/// # Safety
+///
+/// The handler must have been installed by [`install_handler`] with `port`
+/// as its data, and the caller must hold RTNL.
+unsafe fn remove_handler<T: Send + Sync>(lower: &NetDevice, port: *const T) {
+    // SAFETY: Installed (see the safety section), under RTNL.
+    // Unregistering waits for running handlers, after which the receive
+    // path no longer uses the reference it held, which `port` stands for.
+    unsafe {
+        b::netdev_rx_handler_unregister(lower.as_raw());
+        drop(Arc::from_raw(port));
+    }
+}
+
 /// Turns a handler's [`RxResult`] into the C result, handing the frame
 /// (if any is left) back through `pskb`.
 ///
@@ -266,34 +306,13 @@ impl<P: LowerPortOps> LowerPort<P> {
             },
             GFP_KERNEL,
         )?;
-        let data = Arc::into_raw(port.clone());
-        // SAFETY: The caller holds RTNL; the reference `data` stands for is
-        // dropped by `detach` (or below), after the handler is unregistered.
-        let ret = unsafe {
-            b::netdev_rx_handler_register(
-                lower.as_raw(),
-                Some(lower_rx_callback::<P>),
-                data.cast_mut().cast(),
-            )
-        };
-        if let Err(e) = to_result(ret) {
-            // SAFETY: Not installed: take the reference back.
-            drop(unsafe { Arc::from_raw(data) });
-            return Err(e);
-        }
+        install_handler(lower, &port, lower_rx_callback::<P>)?;
         Ok(port)
     }
 
     /// The port of `lower`, if it has one of this kind. RTNL.
     pub fn of(lower: &NetDevice) -> Option<ArcBorrow<'_, LowerPort<P>>> {
-        // SAFETY: `lower` is valid and the caller holds RTNL. The data is a
-        // `LowerPort<P>` only when the handler is `lower_rx_callback::<P>`,
-        // which the helper checks.
-        let data =
-            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(lower_rx_callback::<P>)) };
-        // SAFETY: See above: `data` is the reference `attach` leaked, alive
-        // while attached, which RTNL guarantees for the borrow.
-        (!data.is_null()).then(|| unsafe { ArcBorrow::from_raw(data.cast::<LowerPort<P>>()) })
+        installed(lower, lower_rx_callback::<P>)
     }
 
     /// The port of `lower`, if it has one of this kind, for a reader in
@@ -316,18 +335,10 @@ impl<P: LowerPortOps> LowerPort<P> {
     /// Undoes [`Self::attach`], waiting for running handlers. RTNL.
     pub fn detach(&self) {
         let lower = self.device();
-        // SAFETY: `lower` is valid and the caller holds RTNL.
-        let data =
-            unsafe { b::rvnet_rx_handler_data(lower.as_raw(), Some(lower_rx_callback::<P>)) };
-        if !core::ptr::eq(data.cast_const(), core::ptr::from_ref(self).cast()) {
-            return;
-        }
-        // SAFETY: Attached (checked above), under RTNL. Unregistering the
-        // handler waits for running handlers, after which the receive path
-        // no longer uses the reference it held.
-        unsafe {
-            b::netdev_rx_handler_unregister(lower.as_raw());
-            drop(Arc::from_raw(data.cast::<LowerPort<P>>()));
+        if is_installed(lower, lower_rx_callback::<P>, self) {
+            // SAFETY: Installed with `self` as its data (checked above),
+            // under RTNL.
+            unsafe { remove_handler(lower, self) };
         }
     }
 
