@@ -222,7 +222,8 @@ port_state() {
 # br_switch NS N [BRIDGE OPTIONS...]: namespace NS with bridge br0 (up, with
 # OPTIONS) and namespaces h1..hN, hI's eth0 (02:00:00:00:0a:0I,
 # 192.0.2.I/24) joined to port swpI (02:00:00:00:0b:0I) of br0. br0 has no
-# address (its MAC is the lowest port's: 02:00:00:00:0b:01).
+# address (its MAC is the lowest port's: 02:00:00:00:0b:01). The hosts
+# know each other's MACs (host_neighbours).
 br_switch() {
 	local sw=$1 n=$2 i
 	shift 2
@@ -236,7 +237,21 @@ br_switch() {
 		in_ns "h$i" ip addr add "192.0.2.$i/24" dev eth0
 		in_ns "h$i" ip link set eth0 up
 	done
+	host_neighbours h "$n"
 	in_ns "$sw" ip link set br0 up
+}
+
+# host_neighbours PREFIX N: hosts PREFIX1..N (192.0.2.I with MAC
+# 02:00:00:00:0a:0I on eth0) know each other's MAC (permanent neighbours),
+# so that they send no ARP: a request or a reachability probe would land in
+# the frame counts. A host whose eth0 goes down forgets them: call again.
+host_neighbours() {
+	local i j
+	for i in $(seq "$2"); do
+		for j in $(seq "$2"); do
+			[ "$i" = "$j" ] || echo "neigh replace 192.0.2.$j lladdr 02:00:00:00:0a:0$j nud permanent dev eth0"
+		done | in_ns "$1$i" ip -batch -
+	done
 }
 
 # fdb_port NS BR MAC: the port BR's FDB has MAC on (empty if none). Entries

@@ -56,6 +56,7 @@ wait_for is_state swp2 disabled || fail "swp2 $(port_state sw swp2) after carrie
 [ "$(fdb_state sw br0 $H2)" = none ] || fail "h2's entry not flushed with carrier loss"
 [ "$(fdb_port sw br0 $H1)" = swp1 ] || fail "h1's entry flushed with swp2's carrier loss"
 in_ns h2 ip link set eth0 up
+host_neighbours h 3
 wait_for is_state swp2 forwarding || fail "swp2 $(port_state sw swp2) after carrier back"
 in_ns h1 ping -c 1 -W 2 192.0.2.2 >/dev/null || fail "no ping h1 -> h2 after carrier came back"
 pass "carrier loss: disabled, entries flushed; carrier back: forwarding"
