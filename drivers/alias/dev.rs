@@ -55,19 +55,19 @@ pub(crate) type VlanRef = Arc<DevRef<MacvlanKind>>;
 pub(crate) struct SharedFilter([AtomicU64; MC_FILTER_SIZE / 64]);
 
 impl SharedFilter {
-    const fn new() -> SharedFilter {
+    pub(crate) const fn new() -> SharedFilter {
         SharedFilter([const { AtomicU64::new(0) }; MC_FILTER_SIZE / 64])
     }
 
     /// Publishes `filter`.
-    fn store(&self, filter: &McFilter) {
+    pub(crate) fn store(&self, filter: &McFilter) {
         for (word, value) in self.0.iter().zip(filter.words()) {
             word.store(value, Relaxed);
         }
     }
 
     /// Whether `bit` is set.
-    fn test(&self, bit: u32) -> bool {
+    pub(crate) fn test(&self, bit: u32) -> bool {
         self.0
             .get(bit as usize / 64)
             .is_some_and(|w| w.load(Relaxed) & (1 << (bit % 64)) != 0)
@@ -367,12 +367,12 @@ impl MacvlanPort {
 }
 
 /// Whether the device takes every group (`IFF_PROMISC | IFF_ALLMULTI`).
-fn all_groups(dev: &NetDevice) -> bool {
+pub(crate) fn all_groups(dev: &NetDevice) -> bool {
     dev.flags() & (IFF_PROMISC | IFF_ALLMULTI) != 0
 }
 
 /// The device's multicast addresses with their `synced` counts.
-fn mc_addrs(dev: &NetDevice) -> KVec<McAddr> {
+pub(crate) fn mc_addrs(dev: &NetDevice) -> KVec<McAddr> {
     let mut out = KVec::new();
     dev.for_each_mc_addr(|addr, synced| {
         let _ = out.push(McAddr { addr, synced }, GFP_ATOMIC);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! `/proc/net/alias/LOWER`, per namespace (the lower's): a read-only list
-//! of the macvlans on the lower device `LOWER`, one line each (the text is
-//! the core crate's, `rvnet_core::alias::proc`). macvlan.ko has none.
+//! of the macvlans or ipvlans on the lower device `LOWER`, one line each
+//! (the text is the core crate's, `rvnet_core::alias::proc`). macvlan.ko
+//! and ipvlan.ko have none.
 
 use crate::dev::{flags_of, mode_of, Port};
 use crate::glue::netdev::{Net, NetDevice};
@@ -10,7 +11,8 @@ use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
 use crate::glue::rcu::rcu_read;
 use crate::rvnet_core::alias::macvlan::Mode;
-use crate::rvnet_core::alias::proc::write_macvlan;
+use crate::ipvlan_dev::IpvPort;
+use crate::rvnet_core::alias::proc::{write_ipvlan, write_macvlan};
 use core::fmt;
 use kernel::prelude::*;
 
@@ -69,6 +71,30 @@ impl ShowDevice for LowerFile {
                     vlan.mac(),
                     listed,
                 )?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Creates (or re-creates) an ipvlan port's `/proc/net/alias/LOWER`.
+pub(crate) fn add_ipvlan_port(port: &IpvPort) -> Result {
+    let lower = port.device();
+    let dir = AliasNet::of(lower.net()).dir;
+    port.state().proc_file.create::<IpvlanLowerFile>(&dir, lower)
+}
+
+struct IpvlanLowerFile;
+
+impl ShowDevice for IpvlanLowerFile {
+    fn show(w: &mut SeqWriter, lower: &NetDevice) -> fmt::Result {
+        rcu_read(|ctx| {
+            let Some(port) = IpvPort::of_rcu(lower, ctx) else {
+                return Ok(());
+            };
+            let p = port.state();
+            for s in p.slaves(ctx).iter().filter_map(|s| s.get()) {
+                write_ipvlan(w, s.name_str(), p.mode(), p.flags(), s.mac())?;
             }
             Ok(())
         })

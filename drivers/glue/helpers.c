@@ -1235,3 +1235,288 @@ void rvnet_cond_resched(void)
 {
 	cond_resched();
 }
+
+/*
+ * ipvlan (drivers/net/ipvlan/): feature sets, layer-3 transmit, address
+ * notifiers and the keys of its address table.
+ */
+#include <linux/siphash.h>
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+
+MODULE_IMPORT_NS("NETDEV_INTERNAL");
+
+#define RVNET_IPVLAN_ALWAYS_ON_OFLOADS \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | \
+	 NETIF_F_GSO_ROBUST | NETIF_F_GSO_SOFTWARE | NETIF_F_GSO_ENCAP_ALL)
+#define RVNET_IPVLAN_ALWAYS_ON \
+	(RVNET_IPVLAN_ALWAYS_ON_OFLOADS | NETIF_F_VLAN_CHALLENGED)
+#define RVNET_IPVLAN_FEATURES \
+	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
+	 NETIF_F_GSO | NETIF_F_ALL_TSO | NETIF_F_GSO_ROBUST | \
+	 NETIF_F_GRO | NETIF_F_RXCSUM | \
+	 NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_FILTER)
+#define RVNET_IPVLAN_STATE_MASK \
+	((1 << __LINK_STATE_NOCARRIER) | (1 << __LINK_STATE_DORMANT))
+
+/* The device half of ipvlan_init(). */
+void rvnet_ipvlan_init_features(struct net_device *dev, struct net_device *lower)
+{
+	dev->state = (dev->state & ~RVNET_IPVLAN_STATE_MASK) |
+		     (lower->state & RVNET_IPVLAN_STATE_MASK);
+	dev->features = lower->features & RVNET_IPVLAN_FEATURES;
+	dev->features |= RVNET_IPVLAN_ALWAYS_ON;
+	dev->vlan_features = lower->vlan_features & RVNET_IPVLAN_FEATURES;
+	dev->vlan_features |= RVNET_IPVLAN_ALWAYS_ON_OFLOADS;
+	dev->hw_enc_features |= dev->features;
+	dev->lltx = true;
+	netif_inherit_tso_max(dev, lower);
+	dev->hard_header_len = lower->hard_header_len;
+	dev->needed_headroom = lower->needed_headroom;
+	dev->needed_tailroom = lower->needed_tailroom;
+}
+
+/* ipvlan_fix_features(), with sfeatures = IPVLAN_FEATURES. */
+netdev_features_t rvnet_ipvlan_fix_features(struct net_device *lower,
+					    netdev_features_t features)
+{
+	features |= NETIF_F_ALL_FOR_ALL;
+	features = netdev_increment_features(lower->features, features, features);
+	features |= RVNET_IPVLAN_ALWAYS_ON;
+	features &= (RVNET_IPVLAN_FEATURES | RVNET_IPVLAN_ALWAYS_ON);
+	return features;
+}
+
+/* skb_scrub_packet(): what must not cross into another device's stack. */
+void rvnet_skb_scrub(struct sk_buff *skb, bool xnet)
+{
+	skb_scrub_packet(skb, xnet);
+}
+
+/* ipvlan_process_v4_outbound() and ipvlan_process_v6_outbound(): routes
+ * the packet (from its network header on) in skb->dev's namespace and
+ * sends it; NET_XMIT_* (or a negative errno from IPv6 routing). */
+static int rvnet_route_out_v4(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	struct net *net = dev_net(dev);
+	int err, ret = NET_XMIT_DROP;
+	const struct iphdr *ip4h;
+	struct rtable *rt;
+	struct flowi4 fl4 = {
+		.flowi4_oif = dev->ifindex,
+		.flowi4_flags = FLOWI_FLAG_ANYSRC,
+		.flowi4_mark = skb->mark,
+	};
+
+	if (!pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		goto err;
+	ip4h = ip_hdr(skb);
+	fl4.daddr = ip4h->daddr;
+	fl4.saddr = ip4h->saddr;
+	fl4.flowi4_dscp = ip4h_dscp(ip4h);
+	rt = ip_route_output_flow(net, &fl4, NULL);
+	if (IS_ERR(rt))
+		goto err;
+	if (rt->rt_type != RTN_UNICAST && rt->rt_type != RTN_LOCAL) {
+		ip_rt_put(rt);
+		goto err;
+	}
+	skb_dst_set(skb, &rt->dst);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	err = ip_local_out(net, NULL, skb);
+	if (unlikely(net_xmit_eval(err)))
+		DEV_STATS_INC(dev, tx_errors);
+	else
+		ret = NET_XMIT_SUCCESS;
+	return ret;
+err:
+	DEV_STATS_INC(dev, tx_errors);
+	kfree_skb(skb);
+	return ret;
+}
+
+static int rvnet_route_out_v6(struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	const struct ipv6hdr *ip6h;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+	int err;
+
+	if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr))) {
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return NET_XMIT_DROP;
+	}
+	ip6h = ipv6_hdr(skb);
+	fl6 = (struct flowi6) {
+		.flowi6_oif = dev->ifindex,
+		.daddr = ip6h->daddr,
+		.saddr = ip6h->saddr,
+		.flowi6_flags = FLOWI_FLAG_ANYSRC,
+		.flowlabel = ip6_flowinfo(ip6h),
+		.flowi6_mark = skb->mark,
+		.flowi6_proto = ip6h->nexthdr,
+	};
+	dst = ip6_route_output(dev_net(dev), NULL, &fl6);
+	err = dst->error;
+	if (err) {
+		dst_release(dst);
+		DEV_STATS_INC(dev, tx_errors);
+		kfree_skb(skb);
+		return err;
+	}
+	skb_dst_set(skb, dst);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	err = ip6_local_out(dev_net(dev), NULL, skb);
+	if (unlikely(net_xmit_eval(err))) {
+		DEV_STATS_INC(dev, tx_errors);
+		return NET_XMIT_DROP;
+	}
+	return NET_XMIT_SUCCESS;
+}
+
+/* ipvlan_skb_crossing_ns(skb, via) then ipvlan_process_outbound() for a
+ * unicast IPv4 or IPv6 frame: the Ethernet header goes, the packet is
+ * routed in via's namespace. */
+int rvnet_skb_route_out(struct sk_buff *skb, struct net_device *via)
+{
+	skb_scrub_packet(skb, !net_eq(dev_net(skb->dev), dev_net(via)));
+	skb->dev = via;
+	if (skb_mac_header_was_set(skb)) {
+		skb_pull(skb, sizeof(struct ethhdr));
+		skb->mac_header = (typeof(skb->mac_header))~0U;
+		skb_reset_network_header(skb);
+	}
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return rvnet_route_out_v6(skb);
+	if (skb->protocol == htons(ETH_P_IP))
+		return rvnet_route_out_v4(skb);
+	kfree_skb(skb);
+	return NET_XMIT_DROP;
+}
+
+/* The 64-bit table key of an IPv6 address: keyed SipHash, so that no one
+ * can choose colliding addresses. */
+static siphash_key_t rvnet_addr6_secret;
+
+u64 rvnet_addr6_key(const u8 *addr)
+{
+	net_get_random_once(&rvnet_addr6_secret, sizeof(rvnet_addr6_secret));
+	return siphash_2u64(get_unaligned((const u64 *)addr),
+			    get_unaligned((const u64 *)(addr + 8)),
+			    &rvnet_addr6_secret);
+}
+
+
+/* The four address notifier chains: IPv4 and IPv6 addresses (up, down)
+ * and their validators. */
+int rvnet_inetaddr_notifier_register(enum rvnet_inetaddr_chain chain,
+				     struct notifier_block *nb)
+{
+	switch (chain) {
+	case RVNET_INETADDR:
+		return register_inetaddr_notifier(nb);
+	case RVNET_INETADDR_VALIDATOR:
+		return register_inetaddr_validator_notifier(nb);
+	case RVNET_INET6ADDR:
+		return register_inet6addr_notifier(nb);
+	case RVNET_INET6ADDR_VALIDATOR:
+		return register_inet6addr_validator_notifier(nb);
+	}
+	return -EINVAL;
+}
+
+void rvnet_inetaddr_notifier_unregister(enum rvnet_inetaddr_chain chain,
+					struct notifier_block *nb)
+{
+	switch (chain) {
+	case RVNET_INETADDR:
+		unregister_inetaddr_notifier(nb);
+		break;
+	case RVNET_INETADDR_VALIDATOR:
+		unregister_inetaddr_validator_notifier(nb);
+		break;
+	case RVNET_INET6ADDR:
+		unregister_inet6addr_notifier(nb);
+		break;
+	case RVNET_INET6ADDR_VALIDATOR:
+		unregister_inet6addr_validator_notifier(nb);
+		break;
+	}
+}
+
+/* What a chain's notification is about: the device, the address (4 or 16
+ * bytes into addr) and, for validators, the request's extack. */
+struct net_device *rvnet_inetaddr_info(enum rvnet_inetaddr_chain chain, void *ptr, u8 *addr,
+				       struct netlink_ext_ack **extack)
+{
+	*extack = NULL;
+	switch (chain) {
+	case RVNET_INETADDR: {
+		struct in_ifaddr *ifa = ptr;
+
+		memcpy(addr, &ifa->ifa_address, 4);
+		return ifa->ifa_dev->dev;
+	}
+	case RVNET_INETADDR_VALIDATOR: {
+		struct in_validator_info *ivi = ptr;
+
+		memcpy(addr, &ivi->ivi_addr, 4);
+		*extack = ivi->extack;
+		return ivi->ivi_dev->dev;
+	}
+	case RVNET_INET6ADDR: {
+		struct inet6_ifaddr *ifa = ptr;
+
+		memcpy(addr, &ifa->addr, 16);
+		return ifa->idev->dev;
+	}
+	case RVNET_INET6ADDR_VALIDATOR: {
+		struct in6_validator_info *i6vi = ptr;
+
+		memcpy(addr, &i6vi->i6vi_addr, 16);
+		*extack = i6vi->extack;
+		return i6vi->i6vi_dev->dev;
+	}
+	}
+	return NULL;
+}
+
+/* The new address of a NETDEV_PRE_CHANGEADDR notification. */
+const u8 *rvnet_pre_changeaddr_addr(void *info)
+{
+	return ((struct netdev_notifier_pre_changeaddr_info *)info)->dev_addr;
+}
+
+int rvnet_pre_changeaddr_notify(struct net_device *dev, const u8 *addr,
+				struct netlink_ext_ack *extack)
+{
+	return netif_pre_changeaddr_notify(dev, addr, extack);
+}
+
+bool rvnet_net_capable(struct net *net)
+{
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
+void rvnet_netdev_err(struct net_device *dev, const char *msg)
+{
+	netdev_err(dev, "%s\n", msg);
+}
+
+void rvnet_netdev_set_dev_id(struct net_device *dev, u16 id)
+{
+	dev->dev_id = id;
+}
+
+u16 rvnet_netdev_dev_id(const struct net_device *dev)
+{
+	return dev->dev_id;
+}
+
+void rvnet_skb_reset_mac_header(struct sk_buff *skb)
+{
+	skb_reset_mac_header(skb);
+}

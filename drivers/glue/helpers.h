@@ -254,4 +254,32 @@ void rvnet_frame_queue_stop(struct rvnet_frame_queue *q);
 void rvnet_consume_skb(struct sk_buff *skb);
 void rvnet_cond_resched(void);
 
+/* ipvlan: feature sets, layer-3 transmit, address notifiers, table keys. */
+void rvnet_ipvlan_init_features(struct net_device *dev, struct net_device *lower);
+netdev_features_t rvnet_ipvlan_fix_features(struct net_device *lower,
+					    netdev_features_t features);
+void rvnet_skb_scrub(struct sk_buff *skb, bool xnet);
+int rvnet_skb_route_out(struct sk_buff *skb, struct net_device *via);
+u64 rvnet_addr6_key(const u8 *addr);
+enum rvnet_inetaddr_chain {
+	RVNET_INETADDR,
+	RVNET_INETADDR_VALIDATOR,
+	RVNET_INET6ADDR,
+	RVNET_INET6ADDR_VALIDATOR,
+};
+int rvnet_inetaddr_notifier_register(enum rvnet_inetaddr_chain chain,
+				     struct notifier_block *nb);
+void rvnet_inetaddr_notifier_unregister(enum rvnet_inetaddr_chain chain,
+					struct notifier_block *nb);
+struct net_device *rvnet_inetaddr_info(enum rvnet_inetaddr_chain chain, void *ptr, u8 *addr,
+				       struct netlink_ext_ack **extack);
+const u8 *rvnet_pre_changeaddr_addr(void *info);
+int rvnet_pre_changeaddr_notify(struct net_device *dev, const u8 *addr,
+				struct netlink_ext_ack *extack);
+bool rvnet_net_capable(struct net *net);
+void rvnet_netdev_err(struct net_device *dev, const char *msg);
+void rvnet_netdev_set_dev_id(struct net_device *dev, u16 id);
+u16 rvnet_netdev_dev_id(const struct net_device *dev);
+void rvnet_skb_reset_mac_header(struct sk_buff *skb);
+
 #endif

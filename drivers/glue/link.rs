@@ -258,6 +258,16 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// ethtool's message level (`ethtool DEV`, `ethtool -s DEV msglvl`).
+    fn get_msglevel(_dev: Dev<'_, Self>) -> u32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Sets what [`Self::get_msglevel`] reports.
+    fn set_msglevel(_dev: Dev<'_, Self>, _level: u32) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// ethtool's link settings of a device without a lower (with one, the
     /// lower's are reported): speed in Mb/s and duplex, as ethtool's
     /// `SPEED_*` and `DUPLEX_*` codes.
@@ -669,6 +679,12 @@ impl<T: LinkOps> Adapter<T> {
         o.get_link = Some(b::ethtool_op_get_link);
         o.get_link_ksettings = Some(get_link_ksettings::<T>);
         o.get_ts_info = Some(get_ts_info::<T>);
+        if T::HAS_GET_MSGLEVEL {
+            o.get_msglevel = Some(get_msglevel::<T>);
+        }
+        if T::HAS_SET_MSGLEVEL {
+            o.set_msglevel = Some(set_msglevel::<T>);
+        }
         o
     };
 }
@@ -1469,4 +1485,20 @@ unsafe extern "C" fn get_ts_info<T: LinkOps>(
             None => EOPNOTSUPP.to_errno(),
         })
     }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn get_msglevel<T: LinkOps>(dev: *mut b::net_device) -> u32 {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, 0, |d| T::get_msglevel(d)) }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn set_msglevel<T: LinkOps>(dev: *mut b::net_device, level: u32) {
+    // SAFETY: See the note above the callbacks.
+    unsafe { with_dev::<T, _>(dev, (), |d| T::set_msglevel(d, level)) }
 }

@@ -13,6 +13,7 @@ pub mod bindings;
 pub mod bridge;
 pub mod frame_queue;
 pub mod hash;
+pub mod inetaddr;
 pub mod link;
 pub mod macvlan_header;
 pub mod netdev;

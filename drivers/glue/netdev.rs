@@ -14,7 +14,8 @@ use kernel::types::Opaque;
 pub use b::{
     ARPHRD_ETHER, ARPHRD_LOOPBACK, ETH_MAX_MTU, IFF_ALLMULTI, IFF_BONDING, IFF_BRIDGE_PORT,
     IFF_DONT_BRIDGE, IFF_EBRIDGE, IFF_LOOPBACK, IFF_MASTER, IFF_NO_ADDRCONF, IFF_NO_QUEUE,
-    IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE,
+    IFF_NOARP, IFF_NO_RX_HANDLER, IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT,
+    IFF_UP, IFF_XMIT_DST_RELEASE,
     NET_ADDR_RANDOM, NET_ADDR_SET, NET_ADDR_STOLEN,
 };
 
@@ -648,6 +649,49 @@ impl NetDevice {
         unsafe { b::vlan_vid_del(self.as_raw(), proto.to_be(), vid) }
     }
 
+    /// Asks the stack whether the device may take `addr`
+    /// (`netif_pre_changeaddr_notify()`); an error vetoes it. RTNL.
+    pub fn pre_changeaddr_notify(&self, addr: &MacAddr, extack: &super::attr::ExtAck) -> Result {
+        // SAFETY: `self` is valid, the caller holds RTNL; the address is
+        // read during the call only.
+        to_result(unsafe {
+            b::rvnet_pre_changeaddr_notify(self.as_raw(), addr.0.as_ptr(), extack.as_raw())
+        })
+    }
+
+    /// Sets or clears `IFF_NOARP` as `dev_change_flags()` does, notifying
+    /// the stack. RTNL.
+    pub fn set_noarp(&self, on: bool, extack: &super::attr::ExtAck) -> Result {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        let flags = unsafe { b::netif_get_flags(self.as_raw()) };
+        let flags = if on {
+            flags | b::IFF_NOARP
+        } else {
+            flags & !b::IFF_NOARP
+        };
+        // SAFETY: As above.
+        to_result(unsafe { b::netif_change_flags(self.as_raw(), flags, extack.as_raw()) })
+    }
+
+    /// Logs `msg` as an error of the device (`netdev_err()`).
+    pub fn log_err(&self, msg: &CStr) {
+        // SAFETY: `self` is valid; `msg` is a NUL-terminated string read
+        // during the call.
+        unsafe { b::rvnet_netdev_err(self.as_raw(), msg.as_char_ptr()) }
+    }
+
+    /// The device's `dev_id` (told apart from others sharing its address).
+    pub fn dev_id(&self) -> u16 {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_netdev_dev_id(self.as_raw()) }
+    }
+
+    /// Sets the device's `dev_id`. RTNL.
+    pub fn set_dev_id(&self, id: u16) {
+        // SAFETY: `self` is valid and the caller holds RTNL.
+        unsafe { b::rvnet_netdev_set_dev_id(self.as_raw(), id) }
+    }
+
     /// The device's statistics (`dev_get_stats()`).
     pub fn stats(&self) -> LinkStats {
         let mut storage = LinkStats::default();
@@ -678,6 +722,19 @@ impl NetDevice {
     pub fn inherit_macvlan_layout(&self, lower: &NetDevice) {
         // SAFETY: Both are valid and the caller holds RTNL.
         unsafe { b::rvnet_macvlan_inherit_lower_layout(self.as_raw(), lower.as_raw()) }
+    }
+
+    /// Gives a new ipvlan its lower's link state, features and layout
+    /// (`ipvlan_init()`).
+    pub fn init_ipvlan_features(&self, lower: &NetDevice) {
+        // SAFETY: `self` is being registered; `lower` is valid.
+        unsafe { b::rvnet_ipvlan_init_features(self.as_raw(), lower.as_raw()) }
+    }
+
+    /// `ipvlan_fix_features()`: `features` reconciled with the lower's.
+    pub fn fix_ipvlan_features(lower: &NetDevice, features: u64) -> u64 {
+        // SAFETY: `lower` is valid; pure computation on its features.
+        unsafe { b::rvnet_ipvlan_fix_features(lower.as_raw(), features) }
     }
 
     /// Lets userspace set the device's protodown (`change_proto_down`).
@@ -862,6 +919,13 @@ impl Net {
     /// The raw pointer.
     pub fn as_raw(&self) -> *mut b::net {
         self.0.get()
+    }
+
+    /// Whether the caller has `CAP_NET_ADMIN` in the user namespace that
+    /// owns this network namespace (`ns_capable()`).
+    pub fn capable_net_admin(&self) -> bool {
+        // SAFETY: `self` is valid.
+        unsafe { b::rvnet_net_capable(self.as_raw()) }
     }
 
     /// The device with `ifindex` in this namespace. RTNL.

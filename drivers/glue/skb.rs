@@ -210,6 +210,31 @@ impl SkBuff {
         unsafe { SkBuff::from_raw(b::rvnet_ip_check_defrag_macvlan(self.into_raw())) }
     }
 
+    /// Drops what must not follow a frame into another device's stack
+    /// (`skb_scrub_packet()`); `xnet`: another namespace's.
+    pub fn scrub(&mut self, xnet: bool) {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_scrub(self.raw(), xnet) }
+    }
+
+    /// Makes the current data start the MAC header
+    /// (`skb_reset_mac_header()`).
+    pub fn reset_mac_header(&mut self) {
+        // SAFETY: We own a valid skb.
+        unsafe { b::rvnet_skb_reset_mac_header(self.raw()) }
+    }
+
+    /// Sends a unicast IPv4 or IPv6 frame as a router on `via` would
+    /// (ipvlan's layer-3 transmit): scrubbed, its Ethernet header removed,
+    /// routed in `via`'s namespace and sent with `ip_local_out()`. Failures
+    /// count in `via`'s `tx_errors`. Returns the `NET_XMIT_*` code (or a
+    /// negative errno from IPv6 routing).
+    pub fn route_out(self, via: &NetDevice) -> i32 {
+        // SAFETY: The helper consumes the skb in every case; `via` is
+        // valid.
+        unsafe { b::rvnet_skb_route_out(self.into_raw(), via.as_raw()) }
+    }
+
     /// Queues the skb for transmission on its device (`dev_queue_xmit`);
     /// returns the `NET_XMIT_*` code.
     pub fn queue_xmit(self) -> i32 {

@@ -14,7 +14,7 @@
 use super::super::ether::MacAddr;
 use super::errno::{EADDRINUSE, EBUSY, EINVAL, ENODEV, ENOSPC, ENOTSUPP, EPERM};
 use super::hash::{jhash2, jhash_1word};
-use super::macvlan::ETH_P_PAUSE;
+use super::macvlan::{McFilter, ETH_P_PAUSE};
 use core::ffi::CStr;
 
 /// `IPVLAN_HASH_SIZE`: buckets of the port's address table.
@@ -176,15 +176,16 @@ impl Error {
     pub fn extack(self) -> Option<&'static CStr> {
         match self {
             Error::AddressInUse => Some(c"Address already assigned to an ipvlan device"),
+            Error::L3sNotSupported => Some(c"ipvlan mode l3s is not supported"),
             _ => None,
         }
     }
 
     /// The `netdev_err()` line ipvlan logs on the lower, if any.
-    pub fn log(self) -> Option<&'static str> {
+    pub fn log(self) -> Option<&'static CStr> {
         match self {
-            Error::LowerNotEthernet => Some("Master is either lo or non-ether device"),
-            Error::LowerBusy => Some("Device is already in use."),
+            Error::LowerNotEthernet => Some(c"Master is either lo or non-ether device"),
+            Error::LowerBusy => Some(c"Device is already in use."),
             _ => None,
         }
     }
@@ -392,6 +393,36 @@ impl AddrKey {
         };
         (hash & (HASH_SIZE as u32 - 1)) as u8
     }
+}
+
+impl AddrKey {
+    /// The address's key in a table keyed by `u64`: an IPv4 address's own
+    /// 32 bits (as stored), an IPv6 address's `v6_key` (a 64-bit keyed
+    /// hash) with the top bit set, so that the two kinds never meet.
+    pub fn table_key(&self, v6_key: impl FnOnce(&[u8; 16]) -> u64) -> u64 {
+        match self {
+            AddrKey::V4(a) => u64::from(u32::from_ne_bytes(*a)),
+            AddrKey::V6(a) => v6_key(a) | 1 << 63,
+        }
+    }
+}
+
+/// `ipvlan_set_multicast_mac_filter()`: every bit for a promiscuous or
+/// all-multicast slave, else the bits of its groups and of broadcast.
+pub fn mac_filter(
+    all: bool,
+    groups: impl IntoIterator<Item = MacAddr>,
+    broadcast: MacAddr,
+    secret: u32,
+) -> McFilter {
+    if all {
+        return McFilter::FULL;
+    }
+    let mut filter = McFilter::EMPTY;
+    for addr in groups.into_iter().chain([broadcast]) {
+        filter.set(mac_hash(addr, secret));
+    }
+    filter
 }
 
 /// `ipvlan_mac_hash()`: the multicast filter bit of `addr` (bytes 2..6 as
@@ -647,7 +678,7 @@ mod tests {
             ..lower()
         };
         let e = newlink(true, Some(&lo), &r).unwrap_err();
-        assert_eq!(e.log(), Some("Master is either lo or non-ether device"));
+        assert_eq!(e.log(), Some(c"Master is either lo or non-ether device"));
         let busy = Lower {
             rx_handler_busy: true,
             ..lower()
@@ -655,7 +686,7 @@ mod tests {
         let e = newlink(true, Some(&busy), &r).unwrap_err();
         assert_eq!(
             (e.errno(), e.log()),
-            (16, Some("Device is already in use."))
+            (16, Some(c"Device is already in use."))
         );
         // An existing port is not checked again.
         let port = Lower {
@@ -929,6 +960,25 @@ mod tests {
         assert!(!multicast_reaches(true, false, true, false));
     }
 
+    #[test]
+    fn table_keys_and_filters() {
+        let v4 = AddrKey::V4([10, 0, 0, 1]).table_key(|_| 0);
+        assert!(v4 < 1 << 32);
+        let v6 = AddrKey::V6([0; 16]).table_key(|_| 5);
+        assert_eq!(v6, 5 | 1 << 63);
+        assert_eq!(mac_filter(true, [], MacAddr([0xff; 6]), 0), McFilter::FULL);
+        let f = mac_filter(false, [], MacAddr([0xff; 6]), 0);
+        assert!(f.test(91) && !f.test(90));
+        let g = MacAddr([1, 0, 0x5e, 0, 0, 1]);
+        let f = mac_filter(false, [g], MacAddr([0xff; 6]), 0x1234_5678);
+        assert!(f.test(10) && f.test(mac_hash(MacAddr([0xff; 6]), 0x1234_5678)));
+        let e = Error::L3sNotSupported;
+        assert_eq!(
+            e.extack().unwrap().to_str().unwrap(),
+            "ipvlan mode l3s is not supported"
+        );
+    }
+
     fn flags() -> impl Strategy<Value = PortFlags> {
         prop::sample::select(&[PortFlags::Bridge, PortFlags::Private, PortFlags::Vepa][..])
     }
@@ -946,6 +996,12 @@ mod tests {
             if f == PortFlags::Vepa {
                 prop_assert!(l2 != Tx::Master && l2 != Tx::Drop && l3 == Tx::Route);
             }
+        }
+
+        /// IPv4 and IPv6 table keys never collide with each other.
+        #[test]
+        fn table_keys_apart(a: [u8; 4], b: [u8; 16], h: u64) {
+            prop_assert_ne!(AddrKey::V4(a).table_key(|_| h), AddrKey::V6(b).table_key(|_| h));
         }
 
         /// Buckets and filter bits stay within their tables, and the
