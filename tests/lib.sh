@@ -414,3 +414,71 @@ run_kselftests() {
 	[ ${#failed[@]} = 0 ] || fail "selftests failed: ${failed[*]}"
 }
 
+
+# ---- alias (ipvlan) ----
+# Helpers of tests/alias/ipvlan.sh: ipvlans ipvI on a0 (alias_lower), each
+# in namespace iI with 192.0.2.1I/24, sharing a0's MAC 02:00:00:00:0a:01.
+
+# The module that provides `type ipvlan` in this run.
+case ${RVNET_IMPL:-rust} in
+rust) IPVLAN_MODULE=rvnet_alias ;;
+c) IPVLAN_MODULE=ipvlan ;;
+esac
+
+# ipvlans N [OPTIONS...]: ipvlans ipv1..ipvN on a0 (namespace low), each
+# created directly in its namespace iI (made here) with OPTIONS (after
+# `type ipvlan`), address 192.0.2.1I/24, up.
+ipvlans() {
+	local n=$1 i
+	shift
+	for i in $(seq "$n"); do
+		ns_pair "i$i"
+		in_ns low ip link add link a0 name "ipv$i" netns "i$i" type ipvlan "$@"
+		in_ns "i$i" ip addr add "192.0.2.1$i/24" dev "ipv$i"
+		in_ns "i$i" ip link set "ipv$i" up
+	done
+}
+
+# ip_in_receives NS: the IPv4 packets NS's stack took in (Ip InReceives).
+ip_in_receives() {
+	in_ns "$1" awk '/^Ip:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "InReceives") c = i; h = 1 } else print $c }' /proc/net/snmp
+}
+
+# ipvlan_counts N: the frames received by ipv1..ipvN (their rx counters),
+# the IPv4 packets the lower's own stack took in (ip_in_receives low) and
+# the frames that reached the external host (b0's rx counter).
+ipvlan_counts() {
+	local i out=()
+	for i in $(seq "$1"); do out+=("$(rx_packets "i$i" "ipv$i")"); done
+	out+=("$(ip_in_receives low)" "$(rx_packets ext b0)")
+	echo "${out[*]}"
+}
+
+# expect_ipvlan WHAT N EXPECTED CMD...: runs CMD and checks the change of
+# ipvlan_counts N against EXPECTED ("ipv1 .. ipvN lower wire").
+expect_ipvlan() {
+	local what=$1 n=$2 want=$3 before after got="" i
+	shift 3
+	read -ra before <<<"$(ipvlan_counts "$n")"
+	"$@"
+	sleep 0.3
+	read -ra after <<<"$(ipvlan_counts "$n")"
+	for i in $(seq 0 $((n + 1))); do got+="$((after[i] - before[i])) "; done
+	got=${got% }
+	[ "$got" = "$want" ] || fail "$what: frames to ipv1..ipv$n, lower, wire: $got, expected $want"
+	echo "ok: $what: ipv1..ipv$n, lower, wire: $got"
+}
+
+# send_ip NS DEV SRC_IP DST_MAC DST_IP [SRC_MAC]: one IPv4 frame out of DEV
+# in NS from SRC_IP (and SRC_MAC, default DEV's) to DST_MAC and DST_IP: an
+# ICMP echo reply, which no host answers.
+send_ip() {
+	local out
+	out=$(in_ns "$1" mausezahn "$2" -q -c 1 ${6:+-a "$6"} -b "$4" -A "$3" -B "$5" -t icmp 2>&1) ||
+		fail "mausezahn could not send from $1 $2: $(head -3 <<<"$out")"
+}
+
+# ipvlan_info NS DEV KEY: .linkinfo.info_data.KEY of ipvlan DEV in NS.
+ipvlan_info() {
+	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_data.$3"
+}
