@@ -11,11 +11,11 @@
 //! entry is visible to the datapath while its slave is up.
 
 use crate::dev::{all_groups, mc_addrs, SharedFilter};
+use crate::glue::attr::ExtAck;
 use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::hash::RcuHash;
 use crate::glue::inetaddr::ipv6_key;
 use crate::glue::link::{Dev, DevRef, TxContext};
-use crate::glue::attr::ExtAck;
 use crate::glue::netdev::{random_u32, LinkStats, NetDevice, IFF_ALLMULTI, IFF_NOARP};
 use crate::glue::port::{LowerPort, LowerPortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
@@ -24,8 +24,8 @@ use crate::glue::skb::SkBuff;
 use crate::glue::vlan_header::VlanStats;
 use crate::ipvlan_netlink::IpvlanKind;
 use crate::rvnet_core::alias::ipvlan::{
-    self, external_frame, lookup_key, mac_filter, mac_hash, routes, rx, xmit_l2, xmit_l3,
-    AddrKey, L3Frame, Mode, PortFlags, Rx, RxFrame, Tx, QBACKLOG_LIMIT,
+    self, external_frame, lookup_key, mac_filter, mac_hash, routes, rx, xmit_l2, xmit_l3, AddrKey,
+    L3Frame, Mode, PortFlags, Rx, RxFrame, Tx, QBACKLOG_LIMIT,
 };
 use crate::rvnet_core::alias::macvlan::ETH_P_PAUSE;
 use crate::rvnet_core::ether::MacAddr;
@@ -151,7 +151,11 @@ impl IpvlanPort {
     }
 
     /// The up slave owning `key` (`ipvlan_addr_lookup()`).
-    fn lookup<'a, S: RcuSection>(&'a self, key: &AddrKey, ctx: &'a S) -> Option<Dev<'a, IpvlanKind>> {
+    fn lookup<'a, S: RcuSection>(
+        &'a self,
+        key: &AddrKey,
+        ctx: &'a S,
+    ) -> Option<Dev<'a, IpvlanKind>> {
         let e = self.addrs.get(table_key(key), ctx)?;
         if e.addr != *key || !e.active.load(Relaxed) {
             return None;
@@ -385,7 +389,11 @@ pub(crate) fn stop(slave: Dev<'_, IpvlanKind>) -> Result {
 /// `ipvlan_change_rx_flags()`.
 pub(crate) fn change_rx_flags(slave: Dev<'_, IpvlanKind>, change: u32) {
     if change & IFF_ALLMULTI != 0 {
-        let inc = if slave.flags() & IFF_ALLMULTI != 0 { 1 } else { -1 };
+        let inc = if slave.flags() & IFF_ALLMULTI != 0 {
+            1
+        } else {
+            -1
+        };
         slave.state().lower().adjust_allmulti(inc);
     }
 }

@@ -9,8 +9,8 @@ use crate::glue::attr::{total_size, Attrs, ExtAck, NlMsg, Policy};
 use crate::glue::bindings::{IFLA_IPVLAN_FLAGS, IFLA_IPVLAN_MODE, IFLA_LINK, IFLA_MTU};
 use crate::glue::link::{Dev, HardHeader, LinkOps, NewLink, SkBuffRef, TxContext};
 use crate::glue::netdev::{
-    LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_LOOPBACK,
-    IFF_NO_QUEUE, IFF_NO_RX_HANDLER, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
+    LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_LOOPBACK, IFF_NO_QUEUE,
+    IFF_NO_RX_HANDLER, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
 };
 use crate::glue::skb::SkBuff;
 use crate::ipvlan_dev::{self as dev, fail, IpvPort, Ipvlan};
@@ -210,8 +210,7 @@ fn newlink(link: NewLink<'_, IpvlanKind>, extack: &ExtAck) -> Result {
         }
     };
     let p = port.state();
-    if let Err(e) =
-        dev::assign_dev_id(&slave, p).and_then(|()| slave.link_upper_of(lower, extack))
+    if let Err(e) = dev::assign_dev_id(&slave, p).and_then(|()| slave.link_upper_of(lower, extack))
     {
         slave.unregister(None);
         return Err(e);
@@ -221,7 +220,8 @@ fn newlink(link: NewLink<'_, IpvlanKind>, extack: &ExtAck) -> Result {
     if let Some(flags) = plan.flags {
         p.set_flags(flags);
     }
-    if let Err(e) = dev::set_port_mode(p, plan.mode, extack).and_then(|()| dev::link_into_port(slave))
+    if let Err(e) =
+        dev::set_port_mode(p, plan.mode, extack).and_then(|()| dev::link_into_port(slave))
     {
         slave.unlink_upper_of(lower);
         slave.unregister(None);

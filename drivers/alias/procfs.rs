@@ -10,8 +10,8 @@ use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
 use crate::glue::rcu::rcu_read;
-use crate::rvnet_core::alias::macvlan::Mode;
 use crate::ipvlan_dev::IpvPort;
+use crate::rvnet_core::alias::macvlan::Mode;
 use crate::rvnet_core::alias::proc::{write_ipvlan, write_macvlan};
 use core::fmt;
 use kernel::prelude::*;
@@ -81,7 +81,9 @@ impl ShowDevice for LowerFile {
 pub(crate) fn add_ipvlan_port(port: &IpvPort) -> Result {
     let lower = port.device();
     let dir = AliasNet::of(lower.net()).dir;
-    port.state().proc_file.create::<IpvlanLowerFile>(&dir, lower)
+    port.state()
+        .proc_file
+        .create::<IpvlanLowerFile>(&dir, lower)
 }
 
 struct IpvlanLowerFile;

@@ -8,8 +8,8 @@
 use super::attr::ExtAck;
 use super::bindings as b;
 use super::netdev::NetDevice;
-use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use super::notifier::notifier_from_errno;
+use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::Result;
 use kernel::ffi::{c_int, c_ulong, c_void};
 use kernel::types::Opaque;

@@ -3,8 +3,8 @@
 //! Netdevice notifiers: how a module hears of events on devices it does
 //! not own (down, up, MTU or address change, unregister).
 
-use super::bindings as b;
 use super::attr::ExtAck;
+use super::bindings as b;
 use super::netdev::NetDevice;
 use crate::rvnet_core::ether::MacAddr;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
@@ -16,8 +16,8 @@ use kernel::types::Opaque;
 pub use b::{
     NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,
     NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_PRE_CHANGEADDR,
-    NETDEV_PRE_TYPE_CHANGE,
-    NETDEV_REGISTER, NETDEV_RELEASE, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
+    NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RELEASE, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER,
+    NETDEV_UP,
 };
 
 /// A handler of netdevice events.
