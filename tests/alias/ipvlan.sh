@@ -31,11 +31,15 @@ lower_with_neighbours() {
 	done
 }
 
-# check_l2 FLAG IPV1_TO_IPV2 IPV1_TO_NOBODY: delivery in l2 mode with FLAG.
+# One port for every mode and flag: set through one slave, they apply to
+# all (the port's, the last writer's).
+lower_with_neighbours
+ipvlans 3 mode l2
+
+# check_l2 FLAG IPV1_TO_IPV2 IPV1_TO_LOWER: delivery in l2 mode with FLAG.
 check_l2() {
 	local flag=$1
-	lower_with_neighbours
-	ipvlans 3 mode l2 "$flag"
+	in_ns i3 ip link set ipv3 type ipvlan mode l2 "$flag"
 	[ "$(ipvlan_info i2 ipv2 mode)" = l2 ] || fail "ipv2's mode is $(ipvlan_info i2 ipv2 mode)"
 	expect_ipvlan "l2 $flag: outside to ipv2" 3 "0 1 0 0 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.12
 	expect_ipvlan "l2 $flag: outside to nobody" 3 "0 0 0 1 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.99
@@ -50,7 +54,6 @@ check_l2() {
 	expect_ipvlan "l2 $flag: ipv1 outside" 3 "0 0 0 0 1" send_ip i1 ipv1 192.0.2.11 $B0 192.0.2.100
 	expect_ipvlan "l2 $flag: ipv1 to ipv2 reflected" 3 "0 1 0 0 0" \
 		send_ip ext b0 192.0.2.11 $A0 192.0.2.12 $A0
-	del_namespaces
 	pass "l2 $flag delivers as ipvlan.ko"
 }
 
@@ -63,8 +66,8 @@ check_l2 vepa "0 0 0 0 1" "0 0 0 0 1"
 # slave is routed in the lower's namespace.
 check_l3() {
 	local flag=$1
-	lower_with_neighbours
-	ipvlans 3 mode l3 "$flag"
+	in_ns i3 ip link set ipv3 type ipvlan mode l3 "$flag"
+	[ "$(ipvlan_info i1 ipv1 mode)" = l3 ] || fail "ipv1's mode is $(ipvlan_info i1 ipv1 mode)"
 	expect_ipvlan "l3 $flag: outside to ipv2" 3 "0 1 0 0 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.12
 	expect_ipvlan "l3 $flag: outside to nobody" 3 "0 0 0 1 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.99
 	expect_ipvlan "l3 $flag: outside broadcast" 3 "0 0 0 1 0" send_ip ext b0 192.0.2.100 $BCAST 192.0.2.255
@@ -72,7 +75,6 @@ check_l3() {
 	expect_ipvlan "l3 $flag: ipv1 to ipv2" 3 "$2" send_ip i1 ipv1 192.0.2.11 $A0 192.0.2.12
 	expect_ipvlan "l3 $flag: ipv1 to the lower" 3 "0 0 0 1 0" send_ip i1 ipv1 192.0.2.11 $A0 192.0.2.10
 	expect_ipvlan "l3 $flag: ipv1 to nobody, routed" 3 "0 0 0 0 1" send_ip i1 ipv1 192.0.2.11 $A0 192.0.2.99
-	del_namespaces
 	pass "l3 $flag delivers as ipvlan.ko"
 }
 
@@ -82,8 +84,7 @@ check_l3 vepa "0 0 0 0 1"
 
 # Mode and flags belong to the port: the last writer's apply to all, and
 # l3 makes every slave NOARP. The MAC is the lower's, dev_ids differ.
-lower_with_neighbours
-ipvlans 3 mode l2
+in_ns i3 ip link set ipv3 type ipvlan mode l2
 noarp() {
 	in_ns "$1" ip -j link show "$2" | jq -r '.[0].flags | index("NOARP") != null'
 }
