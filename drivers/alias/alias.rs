@@ -8,7 +8,7 @@
 //! `ip link add link DEV name NAME [address MAC] type macvlan mode
 //! private|vepa|bridge|passthru [nopromisc]|source [nodst] [bcqueuelen N]
 //! [bclim N]`, `ip link set NAME type macvlan mode ...|macaddr ...`;
-//! `ip link add link DEV name NAME type ipvlan mode l2|l3
+//! `ip link add link DEV name NAME type ipvlan mode l2|l3|l3s
 //! [bridge|private|vepa]`, `ip link set NAME type ipvlan ...`.
 //!
 //! The files: `netlink.rs` (the macvlan kind), `dev.rs` (macvlans, their
@@ -36,6 +36,7 @@ mod netlink;
 mod procfs;
 
 use glue::inetaddr::AddrNotifiers;
+use glue::l3s::L3Steering;
 use glue::link::LinkRegistration;
 use glue::notifier::NotifierRegistration;
 use glue::pernet::PernetRegistration;
@@ -59,6 +60,7 @@ struct RvnetAlias {
     _events: NotifierRegistration<events::LowerEvents>,
     _ipvlan_events: NotifierRegistration<ipvlan_events::LowerEvents>,
     _ipvlan_addrs: AddrNotifiers<ipvlan_events::SlaveAddrs>,
+    _l3s: L3Steering<ipvlan_dev::L3sSteer>,
     _proc: PernetRegistration<procfs::AliasNet>,
 }
 
@@ -69,6 +71,7 @@ impl kernel::Module for RvnetAlias {
         let events = NotifierRegistration::new(events::LowerEvents)?;
         let ipvlan_events = NotifierRegistration::new(ipvlan_events::LowerEvents)?;
         let ipvlan_addrs = AddrNotifiers::new(ipvlan_events::SlaveAddrs)?;
+        let l3s = L3Steering::new();
         let link = LinkRegistration::new()?;
         let ipvlan = LinkRegistration::new()?;
         Ok(RvnetAlias {
@@ -77,6 +80,7 @@ impl kernel::Module for RvnetAlias {
             _events: events,
             _ipvlan_events: ipvlan_events,
             _ipvlan_addrs: ipvlan_addrs,
+            _l3s: l3s,
             _proc: proc,
         })
     }

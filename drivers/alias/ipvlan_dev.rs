@@ -15,14 +15,17 @@ use crate::glue::attr::ExtAck;
 use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::hash::RcuHash;
 use crate::glue::inetaddr::ipv6_key;
+use crate::glue::l3s::{self, L3Context, L3Steer};
 use crate::glue::link::{Dev, DevRef, TxContext};
 use crate::glue::netdev::{random_u32, LinkStats, NetDevice, IFF_ALLMULTI, IFF_NOARP};
+use crate::glue::pernet::PernetOps;
 use crate::glue::port::{LowerPort, LowerPortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::{rcu_read, RcuBox, RcuSection};
 use crate::glue::skb::SkBuff;
 use crate::glue::vlan_header::VlanStats;
 use crate::ipvlan_netlink::IpvlanKind;
+use crate::procfs::AliasNet;
 use crate::rvnet_core::alias::ipvlan::{
     self, external_frame, lookup_key, mac_filter, mac_hash, routes, rx, xmit_l2, xmit_l3, AddrKey,
     L3Frame, Mode, PortFlags, Rx, RxFrame, Tx, QBACKLOG_LIMIT,
@@ -88,6 +91,8 @@ pub(crate) struct IpvlanPort {
     dev_id_start: AtomicU16,
     /// Registered slaves (`count`).
     count: AtomicU32,
+    /// The port (in l3s mode) holds its namespace's netfilter hooks.
+    l3s_hooks: AtomicBool,
     /// `/proc/net/alias/LOWER`.
     pub(crate) proc_file: DeviceFile,
 }
@@ -107,6 +112,7 @@ impl IpvlanPort {
             flags: AtomicU16::new(0),
             dev_id_start: AtomicU16::new(ipvlan::DEV_ID_MIN),
             count: AtomicU32::new(0),
+            l3s_hooks: AtomicBool::new(false),
             proc_file: DeviceFile::default(),
         })
     }
@@ -287,6 +293,9 @@ pub(crate) fn create_port(lower: &NetDevice) -> Result<Arc<IpvPort>> {
 
 /// `ipvlan_port_destroy()`. RTNL.
 pub(crate) fn destroy_port(port: &IpvPort) {
+    if port.state().mode() == Mode::L3s {
+        l3s_unregister(port);
+    }
     port.detach();
     // No frame can be queued any more.
     port.state().backlog.stop();
@@ -327,26 +336,116 @@ pub(crate) fn fail(extack: &ExtAck, e: ipvlan::Error) -> Error {
 }
 
 /// `ipvlan_set_port_mode()`: applies `mode` to the whole port, turning
-/// `IFF_NOARP` on or off on every slave; on failure the slaves changed so
-/// far are put back. l3s (its l3mdev and netfilter hooks) is not
-/// provided: refused with a message. RTNL.
-pub(crate) fn set_port_mode(port: &IpvlanPort, mode: Mode, extack: &ExtAck) -> Result {
-    let change = ipvlan::set_port_mode(port.mode(), mode, false).map_err(|e| fail(extack, e))?;
+/// `IFF_NOARP` on or off on every slave and the l3s hooks on or off; on
+/// failure the slaves changed so far are put back. RTNL.
+pub(crate) fn set_port_mode(port: &IpvPort, mode: Mode, extack: &ExtAck) -> Result {
+    let p = port.state();
+    let change = ipvlan::set_port_mode(p.mode(), mode, true).map_err(|e| fail(extack, e))?;
     let Some(change) = change else {
         return Ok(());
     };
-    let list = port.slave_list();
-    for (done, s) in list.iter().enumerate() {
-        if let Err(e) = s.device().set_noarp(change.noarp, extack) {
-            let old = port.mode().noarp();
-            for s in list.iter().take(done) {
-                let _ = s.device().set_noarp(old, &ExtAck::none());
-            }
-            return Err(e);
+    let list = p.slave_list();
+    let mut done = 0;
+    let mut result = Ok(());
+    for s in list.iter() {
+        result = s.device().set_noarp(change.noarp, extack);
+        if result.is_err() {
+            break;
         }
+        done += 1;
     }
-    port.mode.store(mode.value(), Relaxed);
+    if result.is_ok() && change.register_l3s {
+        result = l3s_register(port);
+    }
+    if let Err(e) = result {
+        let old = p.mode().noarp();
+        for s in list.iter().take(done) {
+            let _ = s.device().set_noarp(old, &ExtAck::none());
+        }
+        return Err(e);
+    }
+    if change.unregister_l3s {
+        l3s_unregister(port);
+    }
+    p.mode.store(mode.value(), Relaxed);
     Ok(())
+}
+
+/// `ipvlan_register_nf_hook()`: the port holds the hooks of its lower's
+/// namespace (registered by the first). RTNL.
+fn hold_l3s_hooks(port: &IpvPort) -> Result {
+    let p = port.state();
+    if p.l3s_hooks.load(Relaxed) {
+        return Ok(());
+    }
+    let net = port.device().net();
+    let users = &AliasNet::of(net).l3s_ports;
+    if users.load(Relaxed) == 0 {
+        l3s::register_hooks(net)?;
+    }
+    users.fetch_add(1, Relaxed);
+    p.l3s_hooks.store(true, Relaxed);
+    Ok(())
+}
+
+/// `ipvlan_unregister_nf_hook()`: the last port lets the hooks of its
+/// lower's namespace go. RTNL.
+pub(crate) fn release_l3s_hooks(port: &IpvPort) {
+    let p = port.state();
+    if !p.l3s_hooks.swap(false, Relaxed) {
+        return;
+    }
+    let net = port.device().net();
+    if AliasNet::of(net).l3s_ports.fetch_sub(1, Relaxed) == 1 {
+        l3s::unregister_hooks(net);
+    }
+}
+
+/// `ipvlan_migrate_l3s_hook()`'s second half: a port in l3s mode whose
+/// lower arrived in another namespace holds that namespace's hooks. RTNL.
+pub(crate) fn follow_l3s_hooks(port: &IpvPort) -> Result {
+    if port.state().mode() == Mode::L3s {
+        hold_l3s_hooks(port)?;
+    }
+    Ok(())
+}
+
+/// `ipvlan_l3s_register()`. RTNL.
+fn l3s_register(port: &IpvPort) -> Result {
+    hold_l3s_hooks(port)?;
+    l3s::attach(port.device(), true);
+    Ok(())
+}
+
+/// `ipvlan_l3s_unregister()`. RTNL.
+fn l3s_unregister(port: &IpvPort) {
+    l3s::attach(port.device(), false);
+    release_l3s_hooks(port);
+}
+
+/// How l3s finds a received packet's slave (`ipvlan_skb_to_addr()`), and
+/// counts it when it is handed over (`ipvlan_nf_input()`).
+pub(crate) struct L3sSteer;
+
+impl L3Steer for L3sSteer {
+    fn steer<'a>(
+        lower: &'a NetDevice,
+        skb: &SkBuff,
+        deliver: bool,
+        ctx: &'a L3Context,
+    ) -> Option<&'a NetDevice> {
+        let port = IpvPort::of_rcu(lower, ctx)?;
+        let p = port.state();
+        if p.mode() != Mode::L3s {
+            return None;
+        }
+        let (_, key) = heads(skb, 0, true)?;
+        let slave = p.lookup(&key?, ctx)?;
+        if deliver {
+            count_rx(&slave, skb.len() + ETH_HLEN, true, false);
+        }
+        Some(slave.net_device())
+    }
 }
 
 /// `ipvlan_init()`: takes the lower's features and counts the slave on

@@ -16,7 +16,7 @@ use crate::glue::notifier::{
     NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
     NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
-use crate::ipvlan_dev::{fail, IpvPort};
+use crate::ipvlan_dev::{fail, follow_l3s_hooks, release_l3s_hooks, IpvPort};
 use crate::ipvlan_netlink::{dellink, IpvlanKind};
 use crate::procfs;
 use crate::rvnet_core::alias::ipvlan::{check_new_addr, AddrKey};
@@ -65,11 +65,16 @@ impl NetdevEvents for LowerEvents {
                         }
                     });
                 } else {
-                    // Moving to another namespace: the file moves too.
+                    // Moving to another namespace: the file and the l3s
+                    // hooks move too.
                     port.state().proc_file.remove();
+                    release_l3s_hooks(&port);
                 }
             }
             NETDEV_REGISTER | NETDEV_CHANGENAME => {
+                if event == NETDEV_REGISTER {
+                    follow_l3s_hooks(&port)?;
+                }
                 // The file is a view; the port works without it.
                 let _ = procfs::add_ipvlan_port(&port);
             }

@@ -221,7 +221,7 @@ fn newlink(link: NewLink<'_, IpvlanKind>, extack: &ExtAck) -> Result {
         p.set_flags(flags);
     }
     if let Err(e) =
-        dev::set_port_mode(p, plan.mode, extack).and_then(|()| dev::link_into_port(slave))
+        dev::set_port_mode(&port, plan.mode, extack).and_then(|()| dev::link_into_port(slave))
     {
         slave.unlink_upper_of(lower);
         slave.unregister(None);
@@ -242,12 +242,13 @@ pub(crate) fn dellink(slave: Dev<'_, IpvlanKind>, queue: &mut UnregisterQueue) {
 /// whole port.
 fn changelink(slave: Dev<'_, IpvlanKind>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
     let req = request(data, extack)?;
-    let p = slave.state().port.state();
+    let port = &slave.state().port;
+    let p = port.state();
     let capable = slave.state().lower().net().capable_net_admin();
-    let plan = ipvlan::changelink(data.is_some(), capable, &req, p.mode(), false)
+    let plan = ipvlan::changelink(data.is_some(), capable, &req, p.mode(), true)
         .map_err(|e| fail(extack, e))?;
     if let Some(mode) = plan.new_mode {
-        dev::set_port_mode(p, mode, extack)?;
+        dev::set_port_mode(port, mode, extack)?;
     }
     if let Some(flags) = plan.flags {
         p.set_flags(flags);

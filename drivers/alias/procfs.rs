@@ -6,6 +6,7 @@
 //! and ipvlan.ko have none.
 
 use crate::dev::{flags_of, mode_of, Port};
+use crate::glue::l3s;
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
@@ -14,15 +15,19 @@ use crate::ipvlan_dev::IpvPort;
 use crate::rvnet_core::alias::macvlan::Mode;
 use crate::rvnet_core::alias::proc::{write_ipvlan, write_macvlan};
 use core::fmt;
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
 
 const DIR_NAME: &CStr = c"alias";
 
 static ALIAS_NET_ID: PernetId = PernetId::new();
 
-/// A namespace's `/proc/net/alias` directory.
+/// A namespace's alias state: its `/proc/net/alias` directory, and how
+/// many l3s ipvlan ports hold its netfilter hooks (`ipvl_nf_hook_refcnt`).
 pub(crate) struct AliasNet {
     dir: ProcDir,
+    /// Ports in l3s mode on lowers of this namespace. RTNL.
+    pub(crate) l3s_ports: AtomicU32,
 }
 
 impl PernetOps for AliasNet {
@@ -31,11 +36,17 @@ impl PernetOps for AliasNet {
     fn init(net: &Net) -> Result<AliasNet> {
         Ok(AliasNet {
             dir: ProcDir::create_in_net(net, DIR_NAME)?,
+            l3s_ports: AtomicU32::new(0),
         })
     }
 
     fn exit(self, net: &Net) {
         remove_net_dir(net, DIR_NAME);
+        // `ipvlan_ns_exit()`: lowers go before their namespace, so no port
+        // should hold the hooks any more.
+        if self.l3s_ports.load(Relaxed) != 0 {
+            l3s::unregister_hooks(net);
+        }
     }
 }
 

@@ -1520,3 +1520,116 @@ void rvnet_skb_reset_mac_header(struct sk_buff *skb)
 {
 	skb_reset_mac_header(skb);
 }
+
+/*
+ * ipvlan's l3s (ipvlan_l3s.c): the l3mdev receive hook on a lower and a
+ * NF_INET_LOCAL_IN hook per namespace steer a received packet to the
+ * device that owns its destination, which the module's steer function
+ * (set once, at load) names.
+ */
+#include <linux/netfilter.h>
+#include <net/l3mdev.h>
+
+static rvnet_l3s_steer_fn rvnet_l3s_steer;
+
+void rvnet_l3s_set_steer(rvnet_l3s_steer_fn steer)
+{
+	WRITE_ONCE(rvnet_l3s_steer, steer);
+}
+
+/* ipvlan_l3_rcv(): the route of a packet for a slave is looked up as if
+ * the slave had received it. */
+static struct sk_buff *rvnet_l3s_rcv(struct net_device *dev, struct sk_buff *skb, u16 proto)
+{
+	rvnet_l3s_steer_fn steer = READ_ONCE(rvnet_l3s_steer);
+	struct net_device *sdev;
+
+	sdev = steer ? steer(dev, skb, false) : NULL;
+	if (!sdev)
+		return skb;
+	switch (proto) {
+	case AF_INET: {
+		const struct iphdr *ip4h = ip_hdr(skb);
+
+		ip_route_input_noref(skb, ip4h->daddr, ip4h->saddr, ip4h_dscp(ip4h), sdev);
+		break;
+	}
+	case AF_INET6: {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+		struct flowi6 fl6 = {
+			.flowi6_iif = sdev->ifindex,
+			.daddr = ip6h->daddr,
+			.saddr = ip6h->saddr,
+			.flowlabel = ip6_flowinfo(ip6h),
+			.flowi6_mark = skb->mark,
+			.flowi6_proto = ip6h->nexthdr,
+		};
+		struct dst_entry *dst;
+
+		skb_dst_drop(skb);
+		dst = ip6_route_input_lookup(dev_net(sdev), sdev, &fl6, skb,
+					     RT6_LOOKUP_F_HAS_SADDR);
+		skb_dst_set(skb, dst);
+		break;
+	}
+	}
+	return skb;
+}
+
+static const struct l3mdev_ops rvnet_l3s_ops = {
+	.l3mdev_l3_rcv = rvnet_l3s_rcv,
+};
+
+/* ipvlan_nf_input(): the packet is the owner's from here on (the steer
+ * function counts it). */
+static unsigned int rvnet_l3s_nf_input(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	rvnet_l3s_steer_fn steer = READ_ONCE(rvnet_l3s_steer);
+	struct net_device *sdev;
+
+	sdev = steer ? steer(skb->dev, skb, true) : NULL;
+	if (!sdev)
+		return NF_ACCEPT;
+	skb->dev = sdev;
+	skb->skb_iif = sdev->ifindex;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		IP6CB(skb)->iif = sdev->ifindex;
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops rvnet_l3s_nfops[] = {
+	{
+		.hook = rvnet_l3s_nf_input,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = INT_MAX,
+	},
+	{
+		.hook = rvnet_l3s_nf_input,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = INT_MAX,
+	},
+};
+
+int rvnet_l3s_register_hooks(struct net *net)
+{
+	return nf_register_net_hooks(net, rvnet_l3s_nfops, ARRAY_SIZE(rvnet_l3s_nfops));
+}
+
+void rvnet_l3s_unregister_hooks(struct net *net)
+{
+	nf_unregister_net_hooks(net, rvnet_l3s_nfops, ARRAY_SIZE(rvnet_l3s_nfops));
+}
+
+/* ipvlan_l3s_register() / _unregister() for the lower's part. */
+void rvnet_l3s_attach(struct net_device *lower, bool on)
+{
+	if (on) {
+		lower->l3mdev_ops = &rvnet_l3s_ops;
+		lower->priv_flags |= IFF_L3MDEV_RX_HANDLER;
+	} else {
+		lower->priv_flags &= ~IFF_L3MDEV_RX_HANDLER;
+	}
+}

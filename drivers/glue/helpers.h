@@ -282,4 +282,12 @@ void rvnet_netdev_set_dev_id(struct net_device *dev, u16 id);
 u16 rvnet_netdev_dev_id(const struct net_device *dev);
 void rvnet_skb_reset_mac_header(struct sk_buff *skb);
 
+/* ipvlan's l3s: the l3mdev receive hook and LOCAL_IN netfilter hooks. */
+typedef struct net_device *(*rvnet_l3s_steer_fn)(struct net_device *lower,
+						 struct sk_buff *skb, bool deliver);
+void rvnet_l3s_set_steer(rvnet_l3s_steer_fn steer);
+int rvnet_l3s_register_hooks(struct net *net);
+void rvnet_l3s_unregister_hooks(struct net *net);
+void rvnet_l3s_attach(struct net_device *lower, bool on);
+
 #endif

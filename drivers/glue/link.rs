@@ -348,6 +348,11 @@ impl<'a, T: LinkOps> Dev<'a, T> {
             .flatten()
     }
 
+    /// The device, for as long as this handle is valid.
+    pub fn net_device(self) -> &'a NetDevice {
+        self.dev
+    }
+
     /// The kind's state of this device.
     pub fn state(&self) -> &'a T::Device {
         // SAFETY: `state` is non-null (checked at construction) and owned

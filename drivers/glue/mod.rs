@@ -14,6 +14,7 @@ pub mod bridge;
 pub mod frame_queue;
 pub mod hash;
 pub mod inetaddr;
+pub mod l3s;
 pub mod link;
 pub mod macvlan_header;
 pub mod netdev;

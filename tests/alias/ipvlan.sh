@@ -2,16 +2,16 @@
 # ipvlan: three ipvlans ipv1..ipv3 (namespaces i1..i3, 192.0.2.11..13) on
 # a0 (namespace low, 192.0.2.10), whose peer b0 is the external host
 # (namespace ext, 192.0.2.100). For modes l2 and l3 with each flag
-# (bridge, private, vepa), exact frame counts per namespace: each
+# (bridge, private, vepa), and l3s, exact frame counts per namespace: each
 # ipvlan's received frames, the IPv4 packets the lower's own stack took
 # in, and what reached the wire (b0), for frames from outside (to an
 # ipvlan, to nobody, broadcast, reflected by an external switch) and from
 # ipv1 (to ipv2, to the lower, to nobody, outside, broadcast). Then the
 # port-wide mode and flags (last writer wins, NOARP toggled), shared MAC
 # and distinct dev_ids, address conflicts (IPv4 and IPv6), lower events
-# (MTU both ways, address, carrier, namespace move, deletion), requests
-# ipvlan.ko refuses (same errno and message), and removal of the module
-# with ipvlans alive in several namespaces.
+# (MTU both ways, address, carrier, a namespace move that l3s's hooks
+# follow, deletion), requests ipvlan.ko refuses (same errno and message),
+# and removal of the module with ipvlans alive in several namespaces.
 . "$RVNET_TESTS/lib.sh"
 
 A0=02:00:00:00:0a:01
@@ -81,6 +81,17 @@ check_l3() {
 check_l3 bridge "0 1 0 0 0"
 check_l3 private "0 0 0 0 0"
 check_l3 vepa "0 0 0 0 1"
+
+# l3s: the lower's stack takes packets in (and its netfilter hooks see
+# them), then hands those for a slave's address to that slave.
+in_ns i3 ip link set ipv3 type ipvlan mode l3s
+[ "$(ipvlan_info i1 ipv1 mode)" = l3s ] || fail "ipv1's mode is $(ipvlan_info i1 ipv1 mode)"
+expect_ipvlan "l3s: outside to ipv2" 3 "0 1 0 1 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.12
+expect_ipvlan "l3s: outside to nobody" 3 "0 0 0 1 0" send_ip ext b0 192.0.2.100 $A0 192.0.2.99
+expect_ipvlan "l3s: outside broadcast" 3 "0 0 0 1 0" send_ip ext b0 192.0.2.100 $BCAST 192.0.2.255
+expect_ipvlan "l3s: ipv1 to ipv2" 3 "0 1 0 0 0" send_ip i1 ipv1 192.0.2.11 $A0 192.0.2.12
+expect_ipvlan "l3s: ipv1 to nobody, routed" 3 "0 0 0 0 1" send_ip i1 ipv1 192.0.2.11 $A0 192.0.2.99
+pass "l3s delivers as ipvlan.ko"
 
 # Mode and flags belong to the port: the last writer's apply to all, and
 # l3 makes every slave NOARP. The MAC is the lower's, dev_ids differ.
@@ -168,10 +179,14 @@ carrier() {
 wait_for carrier true || fail "ipv1 kept its carrier when a0 lost its"
 in_ns ext ip link set b0 up
 wait_for carrier false || fail "ipv1 did not get its carrier back"
+# In l3s, the hooks follow the lower to its new namespace.
+in_ns i1 ip link set ipv1 type ipvlan mode l3s
 ns_pair low2
 in_ns low ip link set a0 netns low2
 in_ns i1 ip link show ipv1 >/dev/null || fail "ipv1 went with a0's move"
 [ "$(in_ns i1 ip -j link show ipv1 | jq -r '.[0].link_netnsid != null')" = true ] || fail "ipv1 lost its link-netnsid"
+in_ns low2 ip link set a0 up
+expect_ipvlan "l3s, a0 moved: outside to ipv2" 3 "0 1 0 0 0" send_ip ext b0 192.0.2.100 02:00:00:00:0a:55 192.0.2.12
 if [ -d /proc/net/alias ]; then
 	in_ns low2 cat /proc/net/alias/a0 | grep -q "^ipv1 kind ipvlan" || fail "/proc/net/alias/a0 did not move with a0"
 fi
@@ -203,18 +218,13 @@ expect_fail "Protodown not supported by device" $L ip link set ipv0 protodown on
 # An ipvlan on an ipvlan sits on the real device.
 $L ip link add link ipv0 name ipv00 type ipvlan mode l2
 [ "$($L ip -j link show ipv00 | jq -r '.[0].link')" = a0 ] || fail "ipv00 is not on a0: $($L ip -j link show ipv00)"
-if [ "$RVNET_IMPL" = rust ]; then
-	# rvnet has no l3s (ipvlan.ko's l3mdev and netfilter hooks).
-	expect_fail "ipvlan mode l3s is not supported" $L ip link set ipv0 type ipvlan mode l3s
-	[ "$(ipvlan_info low ipv0 mode)" = l2 ] || fail "a refused l3s changed the mode"
-fi
 pass "requests refused as ipvlan.ko refuses them"
 del_namespaces
 
-# Removing the module with ipvlans alive in several namespaces: they go,
-# and the lower is free again.
+# Removing the module with ipvlans alive in several namespaces (in l3s,
+# with its hooks): they go, and the lower is free again.
 lower_with_neighbours
-ipvlans 3 mode l2
+ipvlans 3 mode l3s
 send_ip ext b0 192.0.2.100 $BCAST 192.0.2.255
 modprobe -r "$IPVLAN_MODULE" || fail "$IPVLAN_MODULE refused to go with ipvlans alive"
 grep -q "^$IPVLAN_MODULE " /proc/modules && fail "$IPVLAN_MODULE still loaded"
