@@ -56,7 +56,7 @@ struct RvnetAlias {
     // every macvlan and ipvlan, and so every port), then the notifiers,
     // then the /proc/net/alias directories.
     _link: LinkRegistration<netlink::MacvlanKind>,
-    _ipvlan: LinkRegistration<ipvlan_netlink::IpvlanKind>,
+    _ipvlan: LinkRegistration<ipvlan_dev::IpvlanKind>,
     _events: NotifierRegistration<events::LowerEvents>,
     _ipvlan_events: NotifierRegistration<ipvlan_events::LowerEvents>,
     _ipvlan_addrs: AddrNotifiers<ipvlan_events::SlaveAddrs>,

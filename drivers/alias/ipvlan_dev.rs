@@ -16,21 +16,23 @@ use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::hash::RcuHash;
 use crate::glue::inetaddr::ipv6_key;
 use crate::glue::l3s::{self, L3Context, L3Steer};
-use crate::glue::link::{Dev, DevRef, TxContext};
-use crate::glue::netdev::{random_u32, LinkStats, NetDevice, IFF_ALLMULTI, IFF_NOARP};
+use crate::glue::link::{Dev, DevRef, DeviceOps, HardHeader, SkBuffRef, TxContext};
+use crate::glue::netdev::{
+    random_u32, LinkStats, NetDevice, ETH_MAX_MTU, IFF_ALLMULTI, IFF_NOARP, IFF_NO_QUEUE,
+    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
+};
 use crate::glue::pernet::PernetOps;
 use crate::glue::port::{LowerPort, LowerPortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::{rcu_read, RcuBox, RcuSection};
 use crate::glue::skb::SkBuff;
 use crate::glue::vlan_header::VlanStats;
-use crate::ipvlan_netlink::IpvlanKind;
 use crate::procfs::AliasNet;
 use crate::rvnet_core::alias::ipvlan::{
     self, external_frame, lookup_key, mac_filter, mac_hash, routes, rx, xmit_l2, xmit_l3, AddrKey,
     L3Frame, Mode, PortFlags, Rx, RxFrame, Tx, QBACKLOG_LIMIT,
 };
-use crate::rvnet_core::alias::macvlan::ETH_P_PAUSE;
+use crate::rvnet_core::alias::macvlan::{ETH_P_PAUSE, MIN_MTU};
 use crate::rvnet_core::ether::MacAddr;
 use core::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, Ordering::Relaxed};
 use kernel::prelude::*;
@@ -448,75 +450,6 @@ impl L3Steer for L3sSteer {
     }
 }
 
-/// `ipvlan_init()`: takes the lower's features and counts the slave on
-/// its port.
-pub(crate) fn init(slave: Dev<'_, IpvlanKind>) -> Result {
-    let s = slave.state();
-    slave.init_ipvlan_features(s.lower());
-    s.port.state().count.fetch_add(1, Relaxed);
-    Ok(())
-}
-
-/// `ipvlan_uninit()`: the last slave takes its port with it.
-pub(crate) fn uninit(slave: Dev<'_, IpvlanKind>) {
-    let port = &slave.state().port;
-    if port.state().count.fetch_sub(1, Relaxed) == 1 {
-        destroy_port(port);
-    }
-}
-
-/// `ipvlan_open()`.
-pub(crate) fn open(slave: Dev<'_, IpvlanKind>) -> Result {
-    let p = slave.state().port.state();
-    if p.mode().noarp() {
-        slave.change_flags_raw(IFF_NOARP, 0);
-    } else {
-        slave.change_flags_raw(0, IFF_NOARP);
-    }
-    p.activate_addrs(&slave, true);
-    Ok(())
-}
-
-/// `ipvlan_stop()`.
-pub(crate) fn stop(slave: Dev<'_, IpvlanKind>) -> Result {
-    let s = slave.state();
-    s.lower().unsync_addr_lists_from(&slave);
-    s.port.state().activate_addrs(&slave, false);
-    Ok(())
-}
-
-/// `ipvlan_change_rx_flags()`.
-pub(crate) fn change_rx_flags(slave: Dev<'_, IpvlanKind>, change: u32) {
-    if change & IFF_ALLMULTI != 0 {
-        let inc = if slave.flags() & IFF_ALLMULTI != 0 {
-            1
-        } else {
-            -1
-        };
-        slave.state().lower().adjust_allmulti(inc);
-    }
-}
-
-/// `ipvlan_set_multicast_mac_filter()` (`ndo_set_rx_mode`).
-pub(crate) fn set_rx_mode(slave: Dev<'_, IpvlanKind>) {
-    let s = slave.state();
-    let groups = mc_addrs(&slave);
-    let filter = mac_filter(
-        all_groups(&slave),
-        groups.iter().map(|g| g.addr),
-        slave.broadcast(),
-        secret(),
-    );
-    s.mc_filter.store(&filter);
-    s.lower().sync_addr_lists_from(&slave);
-}
-
-/// `ipvlan_get_stats64()`.
-pub(crate) fn get_stats64(slave: Dev<'_, IpvlanKind>, stats: &mut LinkStats) {
-    slave.state().stats.fold(stats);
-    stats.rx_dropped = stats.rx_errors;
-}
-
 /// `ipvlan_count_rx()`.
 fn count_rx(slave: &Dev<'_, IpvlanKind>, len: u32, success: bool, multicast: bool) {
     if success {
@@ -740,21 +673,155 @@ fn xmit_mode_l2<S: RcuSection>(slave: &Dev<'_, IpvlanKind>, mut skb: SkBuff, ctx
     }
 }
 
-/// `ipvlan_start_xmit()` and `ipvlan_queue_xmit()`.
-pub(crate) fn start_xmit(slave: Dev<'_, IpvlanKind>, skb: SkBuff, ctx: &TxContext) {
-    let len = skb.len();
-    let ret = if len < ETH_HLEN {
-        drop(skb);
-        NET_XMIT_DROP
-    } else if slave.state().port.state().mode() == Mode::L2 {
-        xmit_mode_l2(&slave, skb, ctx)
-    } else {
-        xmit_mode_l3(&slave, skb, ctx)
-    };
-    let stats = &slave.state().stats;
-    if ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN {
-        stats.count_tx(len);
-    } else {
-        stats.count_tx_dropped();
+/// The kind of ipvlan slaves.
+pub(crate) struct IpvlanKind;
+
+#[vtable]
+impl DeviceOps for IpvlanKind {
+    type Device = Ipvlan;
+    type Header = ();
+    const DRIVER_NAME: &'static CStr = c"ipvlan";
+    const DRIVER_VERSION: &'static CStr = c"0.1";
+    const FIRMWARE_VERSION: &'static CStr = c"";
+
+    /// `ipvlan_link_setup()`.
+    fn setup(dev: &NetDevice) {
+        dev.setup_ethernet();
+        dev.set_mtu_range(MIN_MTU, ETH_MAX_MTU);
+        dev.change_priv_flags(
+            IFF_UNICAST_FLT | IFF_NO_QUEUE,
+            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
+        );
+    }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        Some(dev.state().lower())
+    }
+
+    /// `ipvlan_init()`: takes the lower's features and counts the slave on
+    /// its port.
+    fn init(slave: Dev<'_, Self>) -> Result {
+        let s = slave.state();
+        slave.init_ipvlan_features(s.lower());
+        s.port.state().count.fetch_add(1, Relaxed);
+        Ok(())
+    }
+
+    /// `ipvlan_uninit()`: the last slave takes its port with it.
+    fn uninit(slave: Dev<'_, Self>) {
+        let port = &slave.state().port;
+        if port.state().count.fetch_sub(1, Relaxed) == 1 {
+            destroy_port(port);
+        }
+    }
+
+    /// `ipvlan_open()`.
+    fn open(slave: Dev<'_, Self>) -> Result {
+        let p = slave.state().port.state();
+        if p.mode().noarp() {
+            slave.change_flags_raw(IFF_NOARP, 0);
+        } else {
+            slave.change_flags_raw(0, IFF_NOARP);
+        }
+        p.activate_addrs(&slave, true);
+        Ok(())
+    }
+
+    /// `ipvlan_stop()`.
+    fn stop(slave: Dev<'_, Self>) -> Result {
+        let s = slave.state();
+        s.lower().unsync_addr_lists_from(&slave);
+        s.port.state().activate_addrs(&slave, false);
+        Ok(())
+    }
+
+    /// `ipvlan_start_xmit()` and `ipvlan_queue_xmit()`.
+    fn start_xmit(slave: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        let len = skb.len();
+        let ret = if len < ETH_HLEN {
+            drop(skb);
+            NET_XMIT_DROP
+        } else if slave.state().port.state().mode() == Mode::L2 {
+            xmit_mode_l2(&slave, skb, ctx)
+        } else {
+            xmit_mode_l3(&slave, skb, ctx)
+        };
+        let stats = &slave.state().stats;
+        if ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN {
+            stats.count_tx(len);
+        } else {
+            stats.count_tx_dropped();
+        }
+    }
+
+    /// `ipvlan_set_multicast_mac_filter()` (`ndo_set_rx_mode`).
+    fn set_rx_mode(slave: Dev<'_, Self>) {
+        let s = slave.state();
+        let groups = mc_addrs(&slave);
+        let filter = mac_filter(
+            all_groups(&slave),
+            groups.iter().map(|g| g.addr),
+            slave.broadcast(),
+            secret(),
+        );
+        s.mc_filter.store(&filter);
+        s.lower().sync_addr_lists_from(&slave);
+    }
+
+    /// `ipvlan_change_rx_flags()`.
+    fn change_rx_flags(slave: Dev<'_, Self>, change: u32) {
+        if change & IFF_ALLMULTI != 0 {
+            let inc = if slave.flags() & IFF_ALLMULTI != 0 {
+                1
+            } else {
+                -1
+            };
+            slave.state().lower().adjust_allmulti(inc);
+        }
+    }
+
+    /// `ipvlan_get_stats64()`.
+    fn get_stats64(slave: Dev<'_, Self>, stats: &mut LinkStats) {
+        slave.state().stats.fold(stats);
+        stats.rx_dropped = stats.rx_errors;
+    }
+
+    /// `ipvlan_fix_features()`.
+    fn fix_features(dev: Dev<'_, Self>, features: u64) -> u64 {
+        NetDevice::fix_ipvlan_features(dev.state().lower(), features)
+    }
+
+    /// `ipvlan_vlan_rx_add_vid()`.
+    fn vlan_rx_add_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        dev.state().lower().vlan_vid_add(proto, vid)
+    }
+
+    /// `ipvlan_vlan_rx_kill_vid()`.
+    fn vlan_rx_kill_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        dev.state().lower().vlan_vid_del(proto, vid);
+        Ok(())
+    }
+
+    /// `ipvlan_hard_header()`: the lower's header, from the shared address.
+    fn create_header(dev: Dev<'_, Self>, header: HardHeader<'_>) -> i32 {
+        header.create_on(dev.state().lower(), &dev, 0)
+    }
+
+    /// `eth_header_parse_protocol()`.
+    fn parse_protocol(skb: &SkBuffRef) -> u16 {
+        match skb.linear().get(12..14) {
+            Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
+            _ => 0,
+        }
+    }
+
+    /// `ipvlan_ethtool_get_msglevel()`.
+    fn get_msglevel(dev: Dev<'_, Self>) -> u32 {
+        dev.state().msg_enable.load(Relaxed)
+    }
+
+    /// `ipvlan_ethtool_set_msglevel()`.
+    fn set_msglevel(dev: Dev<'_, Self>, level: u32) {
+        dev.state().msg_enable.store(level, Relaxed)
     }
 }

@@ -10,14 +10,14 @@
 use crate::glue::attr::ExtAck;
 use crate::glue::inetaddr::{AddrEvents, InetAddr};
 use crate::glue::link::Dev;
+use crate::glue::link::LinkOps;
 use crate::glue::netdev::{NetDevice, UnregisterQueue};
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
     NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
     NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
-use crate::ipvlan_dev::{fail, follow_l3s_hooks, release_l3s_hooks, IpvPort};
-use crate::ipvlan_netlink::{dellink, IpvlanKind};
+use crate::ipvlan_dev::{fail, follow_l3s_hooks, release_l3s_hooks, IpvPort, IpvlanKind};
 use crate::procfs;
 use crate::rvnet_core::alias::ipvlan::{check_new_addr, AddrKey};
 use crate::rvnet_core::ether::MacAddr;
@@ -61,7 +61,7 @@ impl NetdevEvents for LowerEvents {
                     let list = slaves();
                     UnregisterQueue::run(|queue| {
                         for s in list.iter().filter_map(|s| s.get()) {
-                            dellink(s, queue);
+                            IpvlanKind::dellink(s, queue);
                         }
                     });
                 } else {
