@@ -12,6 +12,7 @@ use super::bindings as b;
 use super::link::TxContext;
 use super::netdev::{LinkStats, NetDevice, NetDeviceRef};
 use super::skb::SkBuff;
+use crate::rvnet_core::teql::{xmit_outcome, XmitOutcome};
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::alloc::KBox;
@@ -19,7 +20,6 @@ use kernel::error::{code::ENOMEM, Result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_int, CStr};
 use kernel::prelude::*;
 use kernel::sync::Arc;
-use crate::rvnet_core::teql::{xmit_outcome, XmitOutcome};
 
 /// The fixed fields of a new device (set in its `setup`).
 pub struct DeviceSetup {
@@ -471,7 +471,11 @@ impl NetDevice {
     /// Whether transmit queue `queue` is stopped (`netif_xmit_stopped()`);
     /// a queue the device does not have counts as its first.
     pub fn tx_queue_stopped(&self, queue: u16) -> bool {
-        let queue = if u32::from(queue) < self.tx_queues() { queue } else { 0 };
+        let queue = if u32::from(queue) < self.tx_queues() {
+            queue
+        } else {
+            0
+        };
         // SAFETY: `self` is valid and has the queue.
         unsafe { b::rvnet_netif_tx_stopped(self.as_raw(), queue) }
     }

@@ -49,7 +49,11 @@ pub trait QdiscOps: Sized + 'static {
     /// `enqueue`, under the qdisc's lock: queues `skb` (with
     /// [`LockedQdisc::push`]) or hands it back to be dropped
     /// (`qdisc_drop()`, counted).
-    fn enqueue(sch: &LockedQdisc<'_, Self>, shared: &Self::Shared, skb: SkBuff) -> Result<(), SkBuff>;
+    fn enqueue(
+        sch: &LockedQdisc<'_, Self>,
+        shared: &Self::Shared,
+        skb: SkBuff,
+    ) -> Result<(), SkBuff>;
 
     /// `dequeue`, under the qdisc's lock.
     fn dequeue(sch: &LockedQdisc<'_, Self>, shared: &Self::Shared) -> Option<SkBuff>;

@@ -6,7 +6,8 @@
 
 use crate::glue::bindings::{ARPHRD_VOID, IFF_NOARP};
 use crate::glue::device::{
-    ll_max_header, Device, DeviceOps, DeviceRegistration, DeviceSetup, HeaderLen, HeaderResolution, Transmit,
+    ll_max_header, Device, DeviceOps, DeviceRegistration, DeviceSetup, HeaderLen, HeaderResolution,
+    Transmit,
 };
 use crate::glue::link::TxContext;
 use crate::glue::netdev::{LinkStats, NetDevice};
@@ -14,8 +15,7 @@ use crate::glue::qdisc::{QdiscRegistration, QdiscRing};
 use crate::glue::skb::SkBuff;
 use crate::qdisc::SlaveQdisc;
 use crate::rvnet_core::teql::{
-    self, proc::MasterReport, xmit_outcome, LinkParams, OpenError, SlaveParams, XmitOutcome,
-    FMASK,
+    self, proc::MasterReport, xmit_outcome, LinkParams, OpenError, SlaveParams, XmitOutcome, FMASK,
 };
 use core::ops::ControlFlow;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -85,11 +85,10 @@ impl DeviceOps for Master {
                 hard_header_len: s.hard_header_len(),
             }
         });
-        let p = teql::open(dev.flags(), slaves, ll_max_header())
-            .map_err(|e| match e {
-                OpenError::NoSlaves => EUNATCH,
-                OpenError::HeaderTooLong => EINVAL,
-            })?;
+        let p = teql::open(dev.flags(), slaves, ll_max_header()).map_err(|e| match e {
+            OpenError::NoSlaves => EUNATCH,
+            OpenError::HeaderTooLong => EINVAL,
+        })?;
         apply_link_params(&dev, p, FMASK);
         dev.start_queue();
         Ok(())
@@ -145,7 +144,9 @@ fn xmit(dev: Device<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
             nores: false,
             busy: false,
         };
-        let walked = m.ring.walk(ctx, |q| try_slave(dev, q, subq, hand_over, &mut a));
+        let walked = m
+            .ring
+            .walk(ctx, |q| try_slave(dev, q, subq, hand_over, &mut a));
         let Some(back) = a.skb else {
             return Transmit::Done;
         };

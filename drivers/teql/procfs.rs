@@ -18,7 +18,12 @@ impl ShowData for Equalizers {
             let master = e.master();
             let report = e.report();
             let ring = master.state().ring.lock();
-            write_master(w, master.name_str(), &report, ring.iter().map(|q| q.device().name_str()))?;
+            write_master(
+                w,
+                master.name_str(),
+                &report,
+                ring.iter().map(|q| q.device().name_str()),
+            )?;
         }
         Ok(())
     }

@@ -44,7 +44,11 @@ impl QdiscOps for SlaveQdisc {
         Ok(())
     }
 
-    fn enqueue(sch: &LockedQdisc<'_, Self>, _shared: &DeviceHold<Master>, skb: SkBuff) -> Result<(), SkBuff> {
+    fn enqueue(
+        sch: &LockedQdisc<'_, Self>,
+        _shared: &DeviceHold<Master>,
+        skb: SkBuff,
+    ) -> Result<(), SkBuff> {
         if sch.queue_len() < sch.device().tx_queue_len() {
             sch.push(skb);
             Ok(())

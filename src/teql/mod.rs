@@ -42,7 +42,11 @@ pub struct Incompatible;
 /// its MTU and its broadcast and point-to-point flags. Later slaves of a
 /// master that is up must match it; of a master that is down they clear
 /// the flags they lack and lower the MTU to theirs.
-pub fn join(master: LinkParams, slave: LinkParams, first: bool) -> Result<LinkParams, Incompatible> {
+pub fn join(
+    master: LinkParams,
+    slave: LinkParams,
+    first: bool,
+) -> Result<LinkParams, Incompatible> {
     if first {
         return Ok(LinkParams {
             flags: (master.flags & !FMASK) | (slave.flags & FMASK),
@@ -172,7 +176,10 @@ mod tests {
         assert_eq!(join(m, p(ETH, 9000), false), Ok(m));
         assert_eq!(join(m, p(IFF_BROADCAST, 1500), false), Err(Incompatible));
         assert_eq!(join(m, p(ETH, 1499), false), Err(Incompatible));
-        assert_eq!(join(p(IFF_UP | PTP, 1500), p(ETH, 1500), false), Err(Incompatible));
+        assert_eq!(
+            join(p(IFF_UP | PTP, 1500), p(ETH, 1500), false),
+            Err(Incompatible)
+        );
     }
 
     #[test]

@@ -75,6 +75,9 @@ mod tests {
         );
         let mut s = String::new();
         write_master(&mut s, "teql1", &MasterReport::default(), []).unwrap();
-        assert_eq!(s, "teql1: DOWN mtu 0\n\ttx packets 0 bytes 0 errors 0 dropped 0\n\tslaves:\n");
+        assert_eq!(
+            s,
+            "teql1: DOWN mtu 0\n\ttx packets 0 bytes 0 errors 0 dropped 0\n\tslaves:\n"
+        );
     }
 }

@@ -121,7 +121,9 @@ mod tests {
     }
 
     fn order(ring: &[u32], head: usize) -> Vec<u32> {
-        (0..ring.len()).map(|k| ring[nth_from(head, k, ring.len())]).collect()
+        (0..ring.len())
+            .map(|k| ring[nth_from(head, k, ring.len())])
+            .collect()
     }
 
     #[test]
