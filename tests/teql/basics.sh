@@ -12,7 +12,6 @@ grep -q "^$TEQL_MODULE " /proc/modules || fail "modprobe sch_teql did not load $
 [ "$(teql_link teql0 txqlen)" = 100 ] || fail "teql0 txqlen"
 [ "$(ip -j link show teql0 | jq -c '.[0].flags')" = '["NOARP"]' ] || fail "teql0 flags"
 ip link show teql1 >/dev/null 2>&1 && fail "max_equalizers defaults to 1"
-tc qdisc show dev teql0 | grep -q '^qdisc pfifo_fast 0: root' || fail "no default qdisc on teql0"
 expect_fail "Operation not supported" ip link del teql0
 expect_fail "Protocol driver not attached" ip link set teql0 up
 expect_fail "Operation not supported" ethtool -i teql0
@@ -43,6 +42,8 @@ tc qdisc add dev d1 root teql0
 [ "$(teql_users)" = 2 ] || fail "use count $(teql_users) with two slaves"
 ip link set teql0 up
 [ "$(teql_link teql0 mtu)" = 1400 ] || fail "open: the smallest slave MTU"
+# tx_queue_len 100: a default root qdisc once up.
+tc qdisc show dev teql0 | grep -q '^qdisc pfifo_fast 0: root' || fail "teql0's qdisc: $(tc qdisc show dev teql0)"
 expect_fail "Invalid argument" ip link set teql0 mtu 1401
 expect_fail "mtu less than device minimum" ip link set teql0 mtu 67
 ip link set teql0 mtu 1300
