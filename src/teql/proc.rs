@@ -2,13 +2,14 @@
 
 //! The text of rvnet's `/proc/net/teql` (sch_teql.ko has no `/proc` file;
 //! the format is rvnet's own, documented in the README): a block per
-//! equalizer, its slaves in ring order from the head, the head (the next
-//! slave to try) marked with `*`.
+//! equalizer: a line with its name, state and MTU, then, each indented by
+//! a tab, its transmit counters and its slaves in ring order from the
+//! head, the head (the next slave to try) marked with `*`:
 //!
 //! ```text
 //! teql0: UP mtu 1500
-//! 	tx packets 120 bytes 10080 errors 0 dropped 0
-//! 	slaves: *veth1 veth3 veth2
+//! \ttx packets 120 bytes 10080 errors 0 dropped 0
+//! \tslaves: *veth1 veth3 veth2
 //! ```
 
 use core::fmt::{self, Write};
