@@ -46,10 +46,10 @@ pub fn next(index: usize, len: usize) -> usize {
     }
 }
 
-/// The ring position `step` slaves after `head` in a ring of `len`
-/// (`len > 0`): the order in which a transmit tries the slaves.
+/// The ring position `step` slaves after `head` in a ring of `len`: the
+/// order in which a transmit tries the slaves (0 in an empty ring).
 pub fn nth_from(head: usize, step: usize, len: usize) -> usize {
-    (head + step) % len
+    head.wrapping_add(step).checked_rem(len).unwrap_or(0)
 }
 
 #[cfg(test)]
