@@ -484,6 +484,33 @@ teql_slaves() {
 	ip link set teql0 up
 }
 
+# tdc_run FILE SKIP...: runs the tc-testing cases of FILE (a tdc JSON
+# file under tests/kselftest/tc-testing) as the JSON states them: setup,
+# cmdUnderTest with its expected exit code, verifyCmd's output matched
+# matchCount times by matchPattern, teardown. Cases with an id in SKIP are
+# left out.
+tdc_run() {
+	local file=$RVNET_TESTS/kselftest/tc-testing/$1 id code pattern count cmd verify setup teardown rc n
+	local ran=0
+	shift
+	local skip=" $* "
+	while IFS=$'\t' read -r id code pattern count cmd verify setup teardown; do
+		[[ $skip == *" $id "* ]] && continue
+		IP=ip TC=tc DUMMY=tdcdummy0 ETH=tdceth0
+		eval "$setup" || fail "tdc $id: setup failed"
+		rc=0
+		eval "$cmd" || rc=$?
+		[ "$rc" = "$code" ] || fail "tdc $id: '$cmd' exited $rc, expected $code"
+		n=$(eval "$verify" | grep -cE -- "$pattern" || true)
+		[ "$n" = "$count" ] || fail "tdc $id: '$verify' matched $n times, expected $count"
+		eval "$teardown" || fail "tdc $id: teardown failed"
+		echo "ok: tdc $id"
+		ran=$((ran + 1))
+	done < <(jq -r '.[] | [.id, .expExitCode, .matchPattern, .matchCount, .cmdUnderTest,
+		.verifyCmd, (.setup | join("; ")), (.teardown | join("; "))] | @tsv' "$file")
+	[ "$ran" -gt 0 ] || fail "no tdc case run from $file"
+}
+
 # teql_resolved DEV...: whether each DEV has a resolved neighbour for
 # 10.0.0.2.
 teql_resolved() {

@@ -233,7 +233,7 @@ fn try_slave(
 /// One equalizer: a master device and the qdisc its slaves attach.
 pub(crate) struct Equalizer {
     // Dropped in declaration order, as teql_exit(): the qdisc first.
-    qdisc: QdiscRegistration<SlaveQdisc>,
+    _qdisc: QdiscRegistration<SlaveQdisc>,
     dev: DeviceRegistration<Master>,
 }
 
@@ -250,7 +250,7 @@ impl Equalizer {
         )?;
         let dev = DeviceRegistration::<Master>::new(c"teql%d", state)?;
         let qdisc = QdiscRegistration::new(module, dev.get().name(), dev.hold()?)?;
-        Ok(Equalizer { qdisc, dev })
+        Ok(Equalizer { _qdisc: qdisc, dev })
     }
 
     /// The master.
@@ -262,7 +262,6 @@ impl Equalizer {
     pub(crate) fn report(&self) -> MasterReport {
         let dev = self.master();
         let tx = &dev.state().tx;
-        let _ = &self.qdisc;
         MasterReport {
             up: dev.is_up(),
             mtu: dev.mtu(),

@@ -96,3 +96,10 @@ expect_fail "Protocol driver not attached" ip link set teql0 up
 ip link del m0
 ip link del d0
 unload_module "$TEQL_MODULE"
+
+# The kernel's tc-testing cases, on a fresh teql0 (124e needs QFQ, not in
+# the test kernel: its mq counterpart is above).
+modprobe sch_teql
+tdc_run tc-tests/qdiscs/teql.json 124e
+pass "tc-testing teql.json"
+unload_module "$TEQL_MODULE"
