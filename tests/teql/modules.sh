@@ -60,11 +60,30 @@ if [ "$RVNET_IMPL" = rust ]; then
 fi
 pass "a renamed master's qdisc keeps the name"
 
+# A bond and a VLAN join as any Ethernet device does.
+ip link add bd0 type bond
+ip link add link d2 name d2.5 type vlan id 5
+tc qdisc add dev bd0 root teql0
+tc qdisc add dev d2.5 root teql0
+ip link set bd0 up
+ip link set d2 up
+ip link set d2.5 up
+ip link set teql0 up
+teql_has_flag teql0 BROADCAST || fail "teql0 over a bond and a VLAN is not BROADCAST"
+[ "$(teql_users)" = 5 ] || fail "use count $(teql_users) with five slaves"
+pass "teql over a bond and a VLAN"
+
 out=$(modprobe -r "$TEQL_MODULE" 2>&1) && fail "unloaded with slaves attached"
 grep -q "in use" <<<"$out" || fail "modprobe -r said: $out"
+ip link del bd0
 ip link del d0
 ip link del d1
 ip link del d2
+# The default qdisc holds the module too.
+sysctl -qw net.core.default_qdisc=teql0
+out=$(modprobe -r "$TEQL_MODULE" 2>&1) && fail "unloaded while the default qdisc"
+grep -q "in use" <<<"$out" || fail "modprobe -r said: $out"
+sysctl -qw net.core.default_qdisc=pfifo_fast
 unload_module "$TEQL_MODULE"
 ip link show eq2 >/dev/null 2>&1 && fail "eq2 left after unloading"
 
