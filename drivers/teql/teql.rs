@@ -82,3 +82,69 @@ impl kernel::Module for RvnetTeql {
         })
     }
 }
+
+#[kunit_tests(rvnet_teql_core)]
+mod tests {
+    use crate::glue::bindings as b;
+    use crate::rvnet_core::teql::{
+        self, ring, xmit_outcome, LinkParams, OpenError, SlaveParams, XmitOutcome,
+    };
+    use kernel::prelude::*;
+
+    #[test]
+    fn core_flags_are_the_kernels() {
+        assert_eq!(teql::IFF_UP, b::IFF_UP);
+        assert_eq!(teql::IFF_BROADCAST, b::IFF_BROADCAST);
+        assert_eq!(teql::IFF_POINTOPOINT, b::IFF_POINTOPOINT);
+        assert_eq!(teql::IFF_MULTICAST, b::IFF_MULTICAST);
+    }
+
+    #[test]
+    fn driver_codes_classify_as_in_the_kernel() {
+        assert_eq!(xmit_outcome(b::NETDEV_TX_OK), XmitOutcome::Sent);
+        assert_eq!(xmit_outcome(b::NETDEV_TX_BUSY), XmitOutcome::Busy);
+        assert_eq!(xmit_outcome(ENOMEM.to_errno()), XmitOutcome::Dropped);
+    }
+
+    #[test]
+    fn join_open_and_ring_order() -> Result {
+        let eth = |mtu| LinkParams {
+            flags: b::IFF_BROADCAST | b::IFF_MULTICAST,
+            mtu,
+        };
+        let master = LinkParams {
+            flags: b::IFF_NOARP,
+            mtu: 1500,
+        };
+        let m = teql::join(master, eth(1400), true).map_err(|_| EINVAL)?;
+        assert_eq!(m.flags, b::IFF_NOARP | b::IFF_BROADCAST);
+        assert_eq!(m.mtu, 1400);
+        let up = LinkParams {
+            flags: m.flags | b::IFF_UP,
+            ..m
+        };
+        assert!(teql::join(up, eth(1300), false).is_err());
+        let slave = |mtu| SlaveParams {
+            link: eth(mtu),
+            hard_header_len: 14,
+        };
+        assert_eq!(teql::open(0, [], 96), Err(OpenError::NoSlaves));
+        assert_eq!(
+            teql::open(0, [slave(9000), slave(1400)], 96).map(|p| p.mtu),
+            Ok(1400)
+        );
+        // Three slaves joining in turn: the ring is first, third, second.
+        let mut order = KVec::new();
+        let mut head = 0;
+        for id in 1..=3 {
+            let (at, h) = ring::insert(head, order.len());
+            order.insert_within_capacity(at, id).or_else(|_| {
+                order.reserve(1, GFP_KERNEL)?;
+                order.insert_within_capacity(at, id).map_err(|_| ENOMEM)
+            })?;
+            head = h;
+        }
+        assert_eq!(&order[..], &[1, 3, 2]);
+        Ok(())
+    }
+}
