@@ -58,6 +58,29 @@ ip link set v2 up
 teql_send 1 10.0.0.2
 wait_for teql_resolved v2 || fail "10.0.0.2 not resolved again on v2"
 
+# Every slave down: the master stops its queue (NETDEV_TX_BUSY) and the
+# datagrams wait in its qdisc; a slave's dequeue running dry wakes it (here
+# v1's, after an ARP request of v1's own).
+ip link set v1 down
+ip link set v2 down
+ip link set v3 down
+teql_send 4 10.0.0.2
+backlog() { tc -s -j qdisc show dev teql0 | jq '.[0].qlen'; }
+[ "$(backlog)" = 4 ] || fail "teql0's qdisc holds $(backlog), expected 4"
+ip link set v1 up
+sleep 0.5
+[ "$(backlog)" = 4 ] || fail "teql0 sent before a slave's dequeue woke it"
+ip route add 10.0.9.0/24 dev v1
+teql_send 1 10.0.9.1
+drained() { [ "$(backlog)" = 0 ]; }
+wait_for drained || fail "teql0's queue not woken: $(backlog) waiting"
+pass "all slaves down: teql0 stops, a slave's dequeue wakes it"
+ip route del 10.0.9.0/24 dev v1
+ip link set v2 up
+ip link set v3 up
+teql_send 1 10.0.0.2
+wait_for teql_resolved v1 v2 v3 || fail "10.0.0.2 not resolved again"
+
 # A slave deleted while in the ring leaves it.
 ip link del v3
 expect_split 20 10 10 -
