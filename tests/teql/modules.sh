@@ -30,6 +30,17 @@ ip link set teql1 up
 [ "$(teql_users)" = 2 ] || fail "use count $(teql_users) with two slaves"
 pass "a slave moved from teql0 to teql1"
 
+# The last slave leaving flushes what waits on the master: d1 is down, so
+# teql1 stops its queue and the datagrams wait in its qdisc.
+ip addr add 10.8.0.1/24 dev teql1
+teql_send 3 10.8.0.2
+waiting() { tc -s -j qdisc show dev teql1 | jq '.[0].qlen'; }
+[ "$(waiting)" = 3 ] || fail "teql1's qdisc holds $(waiting), expected 3"
+tc qdisc del dev d1 root
+[ "$(waiting)" = 0 ] || fail "the last slave left, $(waiting) still wait on teql1"
+ip addr flush dev teql1
+pass "the last slave leaving flushes the master's queue"
+
 # Masters as each other's slaves: sending does not hang (each finds the
 # other's queue lock taken and drops).
 ip link set teql1 down
@@ -70,7 +81,7 @@ ip link set d2 up
 ip link set d2.5 up
 ip link set teql0 up
 teql_has_flag teql0 BROADCAST || fail "teql0 over a bond and a VLAN is not BROADCAST"
-[ "$(teql_users)" = 5 ] || fail "use count $(teql_users) with five slaves"
+[ "$(teql_users)" = 4 ] || fail "use count $(teql_users) with four slaves"
 pass "teql over a bond and a VLAN"
 
 out=$(modprobe -r "$TEQL_MODULE" 2>&1) && fail "unloaded with slaves attached"
