@@ -519,3 +519,16 @@ teql_resolved() {
 		ip neigh show 10.0.0.2 dev "$d" | grep -q lladdr || return 1
 	done
 }
+
+# teql_resolve DEV...: sends datagrams through teql0 until each DEV has
+# resolved 10.0.0.2 (a transmit starts resolution only on the unresolved
+# slaves it tries before one that sends), for up to 5 s.
+teql_resolve() {
+	local _
+	for _ in $(seq 50); do
+		teql_send 1 10.0.0.2
+		teql_resolved "$@" && return 0
+		sleep 0.1
+	done
+	fail "10.0.0.2 not resolved on each of $*: $(ip neigh show 10.0.0.2)"
+}

@@ -10,8 +10,7 @@ teql_slaves far 3
 
 # The first datagram starts resolution on every slave (and waits on the
 # head's neighbour); each slave then has its own entry.
-teql_send 1 10.0.0.2
-wait_for teql_resolved v1 v2 v3 || fail "10.0.0.2 not resolved on every slave: $(ip neigh)"
+teql_resolve v1 v2 v3
 pass "the neighbour resolved on each slave"
 
 # expect_split N EXPECTED...: sends N datagrams and checks each slave's
@@ -55,8 +54,7 @@ expect_split 30 "*" 0 "*"
 pass "a slave that is down is skipped"
 ip link set v2 up
 # Its neighbours went with it.
-teql_send 1 10.0.0.2
-wait_for teql_resolved v2 || fail "10.0.0.2 not resolved again on v2"
+teql_resolve v2
 
 # Every slave down: the master stops its queue (NETDEV_TX_BUSY) and the
 # datagrams wait in its qdisc; a slave's dequeue running dry wakes it (here
@@ -78,8 +76,7 @@ pass "all slaves down: teql0 stops, a slave's dequeue wakes it"
 ip route del 10.0.9.0/24 dev v1
 ip link set v2 up
 ip link set v3 up
-teql_send 1 10.0.0.2
-wait_for teql_resolved v1 v2 v3 || fail "10.0.0.2 not resolved again"
+teql_resolve v1 v2 v3
 
 # A slave deleted while in the ring leaves it.
 ip link del v3
