@@ -1442,3 +1442,38 @@ struct sk_buff *rvnet_skb_peek(struct sk_buff_head *q)
 {
 	return skb_peek(q);
 }
+
+/* raw_spinlock_t with interrupts off (glue/raw_lock.rs). */
+
+void rvnet_raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
+			      struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	__raw_spin_lock_init(lock, name, key, LD_WAIT_SPIN);
+#else
+	*lock = (raw_spinlock_t)__RAW_SPIN_LOCK_UNLOCKED(lock);
+#endif
+}
+
+unsigned long rvnet_raw_spin_lock_irqsave(raw_spinlock_t *lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+bool rvnet_raw_spin_trylock_irqsave(raw_spinlock_t *lock, unsigned long *flags)
+{
+	return raw_spin_trylock_irqsave(lock, *flags);
+}
+
+void rvnet_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(lock, flags);
+}
+
+void rvnet_raw_spin_assert_held(raw_spinlock_t *lock)
+{
+	lockdep_assert_held(lock);
+}

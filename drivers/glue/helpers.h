@@ -254,8 +254,6 @@ void rvnet_frame_queue_stop(struct rvnet_frame_queue *q);
 void rvnet_consume_skb(struct sk_buff *skb);
 void rvnet_cond_resched(void);
 
-#endif
-
 /* Qdiscs (glue/qdisc.rs) and the direct transmit a qdisc-driven master
  * uses (glue/device.rs): sch_teql. */
 struct Qdisc;
@@ -293,3 +291,14 @@ int rvnet_neigh_resolve_header(struct sk_buff *skb, struct sk_buff *skb_res,
 void rvnet_skb_back_to_network(struct sk_buff *skb, struct net_device *dev);
 u32 rvnet_dev_hard_header_len(const struct net_device *dev);
 extern const u32 rvnet_ll_max_header;
+
+/* raw_spinlock_t with interrupts off (glue/raw_lock.rs). */
+struct lock_class_key;
+void rvnet_raw_spin_lock_init(struct raw_spinlock *lock, const char *name,
+			      struct lock_class_key *key);
+unsigned long rvnet_raw_spin_lock_irqsave(struct raw_spinlock *lock);
+bool rvnet_raw_spin_trylock_irqsave(struct raw_spinlock *lock, unsigned long *flags);
+void rvnet_raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long flags);
+void rvnet_raw_spin_assert_held(struct raw_spinlock *lock);
+
+#endif

@@ -22,6 +22,7 @@ pub mod pernet;
 pub mod port;
 pub mod procfs;
 pub mod qdisc;
+pub mod raw_lock;
 pub mod rcu;
 pub mod skb;
 pub mod timer;

@@ -15,6 +15,7 @@
 use super::attr::ExtAck;
 use super::bindings as b;
 use super::netdev::NetDevice;
+use super::raw_lock::{new_raw_spinlock_irq, RawSpinLockIrq, RawSpinLockIrqBackend};
 use super::rcu::RcuSection;
 use super::skb::SkBuff;
 use crate::rvnet_core::teql::ring;
@@ -24,9 +25,7 @@ use core::ptr::NonNull;
 use kernel::alloc::{flags::GFP_ATOMIC, flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_int, CStr};
-use kernel::new_spinlock_irq;
 use kernel::prelude::*;
-use kernel::sync::SpinLockIrq;
 use kernel::types::Opaque;
 
 /// `NET_XMIT_SUCCESS`.
@@ -397,10 +396,11 @@ struct RingInner {
 }
 
 /// The qdiscs of one registration in ring order, with a head (sch_teql's
-/// slave list): changed under a spinlock with interrupts off, walked by
-/// senders under RCU. A qdisc is freed a grace period after it left.
+/// slave list): changed under a raw spinlock with interrupts off
+/// (`slaves_lock`), walked by senders under RCU. A qdisc is freed a grace
+/// period after it left.
 pub struct QdiscRing<T: QdiscOps> {
-    inner: Pin<KBox<SpinLockIrq<RingInner>>>,
+    inner: Pin<KBox<RawSpinLockIrq<RingInner>>>,
     _p: PhantomData<T>,
 }
 
@@ -417,7 +417,10 @@ impl<T: QdiscOps> QdiscRing<T> {
             head: 0,
         };
         Ok(QdiscRing {
-            inner: KBox::pin_init(new_spinlock_irq!(inner), GFP_KERNEL)?,
+            inner: KBox::pin_init(
+                new_raw_spinlock_irq!(inner, c"rvnet_qdisc_ring"),
+                GFP_KERNEL,
+            )?,
             _p: PhantomData,
         })
     }
@@ -508,7 +511,7 @@ impl<T: QdiscOps> QdiscRing<T> {
 
 /// A locked [`QdiscRing`].
 pub struct RingGuard<'a, T: QdiscOps> {
-    guard: kernel::sync::SpinLockIrqGuard<'a, RingInner>,
+    guard: kernel::sync::lock::Guard<'a, RingInner, RawSpinLockIrqBackend>,
     ring: &'a QdiscRing<T>,
 }
 
