@@ -22,7 +22,7 @@ use crate::rvnet_core::teql::ring;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::ptr::NonNull;
-use kernel::alloc::{flags::GFP_ATOMIC, flags::GFP_KERNEL, KBox, KVec};
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_int, CStr};
 use kernel::prelude::*;
@@ -433,6 +433,40 @@ impl<T: QdiscOps> QdiscRing<T> {
         }
     }
 
+    /// Locks the ring with room for one more qdisc (for
+    /// [`RingGuard::insert_after_head`]), growing it first outside the
+    /// lock: nothing may allocate or free memory under a raw spinlock.
+    /// Callers that insert are serialized (RTNL), so the room stays.
+    pub fn lock_with_room(&self) -> Result<RingGuard<'_, T>> {
+        loop {
+            let want = {
+                let g = self.inner.lock();
+                if g.members.len() < g.members.capacity() {
+                    return Ok(RingGuard {
+                        guard: g,
+                        ring: self,
+                    });
+                }
+                g.members.len() + 1
+            };
+            let mut bigger = KVec::with_capacity(want.saturating_mul(2), GFP_KERNEL)?;
+            let unused = {
+                let mut g = self.inner.lock();
+                if g.members.capacity() < want && bigger.capacity() >= g.members.len() {
+                    for m in g.members.iter() {
+                        // Within capacity: checked just above.
+                        let _ = bigger.push_within_capacity(*m);
+                    }
+                    core::mem::swap(&mut g.members, &mut bigger);
+                }
+                bigger
+            };
+            // The old array (or the new one, if another caller grew the
+            // ring meanwhile), freed outside the lock.
+            drop(unused);
+        }
+    }
+
     fn remove(&self, sch: &Qdisc<T>) -> Unlinked {
         let mut g = self.inner.lock();
         let me = Member(NonNull::from(&sch.0).cast());
@@ -523,7 +557,8 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
 
     /// Links `sch` in right after the head (as the head if the ring is
     /// empty). `sch` must be a qdisc of this ring's registration, in its
-    /// `init`.
+    /// `init`; the ring must have room (`ENOMEM` if not: lock it with
+    /// [`QdiscRing::lock_with_room`]).
     pub fn insert_after_head(&mut self, sch: &Qdisc<T>, shared: &T::Shared) -> Result {
         // The glue unlinks a destroyed qdisc from its registration's ring;
         // any other ring could keep it after it is freed.
@@ -533,7 +568,6 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
             return Err(EINVAL);
         }
         let (at, head) = ring::insert(self.guard.head, self.guard.members.len());
-        self.guard.members.reserve(1, GFP_ATOMIC)?;
         self.guard
             .members
             .insert_within_capacity(at, Member(NonNull::from(&sch.0).cast()))

@@ -36,7 +36,7 @@ impl QdiscOps for SlaveQdisc {
         if !sch.is_root() {
             return Err(extack.fail(EOPNOTSUPP, c"sch_teql: teql can only be used as root"));
         }
-        let mut ring = master.state().ring.lock();
+        let mut ring = master.state().ring.lock_with_room()?;
         let first = ring.is_empty();
         let p = teql::join(link_params(&master), link_params(dev), first).map_err(|_| EINVAL)?;
         ring.insert_after_head(sch, shared)?;
