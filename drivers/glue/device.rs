@@ -130,11 +130,6 @@ impl<'a, T: DeviceOps> Device<'a, T> {
     pub fn state(&self) -> &'a T::State {
         self.state
     }
-
-    /// The device.
-    pub fn device(&self) -> &'a NetDevice {
-        self.dev
-    }
 }
 
 impl<T: DeviceOps> core::ops::Deref for Device<'_, T> {

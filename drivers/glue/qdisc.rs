@@ -128,11 +128,6 @@ impl<T: QdiscOps> Qdisc<T> {
         unsafe { b::rvnet_dev_root_qdisc_is(self.device().as_raw(), self.raw()) }
     }
 
-    /// Whether two references are to the same qdisc.
-    pub fn ptr_eq(&self, other: &Qdisc<T>) -> bool {
-        core::ptr::eq(self, other)
-    }
-
     /// Sets the queue length the core reads (`sch->q.qlen`).
     pub fn set_qlen(&self, qlen: u32) {
         // SAFETY: The helper writes the field with `WRITE_ONCE`.
@@ -264,11 +259,6 @@ impl<T: QdiscOps> QdiscRegistration<T> {
         // SAFETY: The table stays valid (boxed) until `drop` unregisters it.
         super::to_result(unsafe { b::register_qdisc(table.ops.get()) })?;
         Ok(QdiscRegistration { table })
-    }
-
-    /// The shared state.
-    pub fn shared(&self) -> &T::Shared {
-        &self.table.shared
     }
 }
 
