@@ -117,6 +117,16 @@ vlan_on() {
 	in_ns "$ns" ip link set "$lower.$vid" up
 }
 
+# forget_neighbours NS DEV [NS DEV]...: each NS forgets its neighbours on
+# DEV, so that the next packet to a peer starts with an ARP request (a
+# reachability probe from one side would otherwise teach the other).
+forget_neighbours() {
+	while [ $# -ge 2 ]; do
+		in_ns "$1" ip neigh flush dev "$2"
+		shift 2
+	done
+}
+
 # expect_on_wire NS DEV PATTERN PING_ARGS...: pings (in namespace left)
 # while capturing on DEV in NS; the capture must match PATTERN.
 expect_on_wire() {

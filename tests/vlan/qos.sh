@@ -8,14 +8,10 @@ vlan_on left a0 9 192.0.2.1 egress-qos-map 0:3
 vlan_on right b0 9 192.0.2.2
 expect_on_wire right b0 "vlan 9, p 3, ethertype ARP" 192.0.2.2
 in_ns left ip link set a0.9 type vlan egress-qos-map 0:6
-# Both sides forget each other: a probe from the right would teach the
-# left its neighbour, and the left would send no ARP request to look at.
-in_ns left ip neigh flush dev a0.9
-in_ns right ip neigh flush dev b0.9
+forget_neighbours left a0.9 right b0.9
 expect_on_wire right b0 "vlan 9, p 6, ethertype ARP" 192.0.2.2
 in_ns left ip link set a0.9 type vlan egress-qos-map 0:0
-in_ns left ip neigh flush dev a0.9
-in_ns right ip neigh flush dev b0.9
+forget_neighbours left a0.9 right b0.9
 expect_on_wire right b0 "vlan 9, p 0, ethertype ARP" 192.0.2.2
 pass "egress QoS map sets the priority bits"
 unload_vlan

@@ -11,15 +11,12 @@ in_ns left ip -d link show a0.5 | grep -q "REORDER_HDR" && fail "reorder_hdr off
 expect_on_wire left a0.5 "ethertype 802.1Q (0x8100), length [0-9]*: vlan 5, p 0, ethertype ARP (0x0806), Request" 192.0.2.2
 grep -q "vlan 5, p 0, ethertype ARP (0x0806), Reply" /tmp/wire.txt || fail "received frames lack the in-band tag"
 # The right's VLAN device (reorder_hdr on) sees the left's next request
-# untagged. Both sides forget each other each time: a request from the
-# right (a reachability probe) would teach the left its neighbour.
-in_ns left ip neigh flush dev a0.5
-in_ns right ip neigh flush dev b0.5
+# untagged.
+forget_neighbours left a0.5 right b0.5
 expect_on_wire right b0.5 "ethertype ARP (0x0806), length [0-9]*: Request" 192.0.2.2 >/dev/null
 grep -q "802.1Q" /tmp/wire.txt && fail "tag in-band on a reorder_hdr VLAN device"
 in_ns left ip link set a0.5 type vlan reorder_hdr on
-in_ns left ip neigh flush dev a0.5
-in_ns right ip neigh flush dev b0.5
+forget_neighbours left a0.5 right b0.5
 expect_on_wire left a0.5 "ethertype ARP (0x0806)" 192.0.2.2
 grep -q "802.1Q" /tmp/wire.txt && fail "tag still in-band after reorder_hdr on"
 pass "reorder_hdr on and off"
