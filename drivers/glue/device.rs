@@ -4,9 +4,13 @@
 //! `ip link add` cannot make them and `ip link del` gets `EOPNOTSUPP`
 //! (sch_teql's `teqlN` masters, `alloc_netdev()` + `register_netdev()`).
 //!
-//! A module implements [`DeviceOps`]; [`DeviceRegistration`] allocates and
+//! A module implements [`OwnDeviceOps`]; [`OwnDeviceRegistration`] allocates and
 //! registers one device with those `net_device_ops` and its shared state
-//! ([`DeviceOps::State`]), and unregisters and frees it on drop.
+//! ([`OwnDeviceOps::State`]), and unregisters and frees it on drop.
+//!
+//! Unlike a link kind's devices (`link.rs`'s `DeviceOps`), these have no
+//! `rtnl_link_ops`, no address validation and no ethtool ops of their own,
+//! and their transmit may hand a packet back (`NETDEV_TX_BUSY`).
 
 use super::bindings as b;
 use super::link::TxContext;
@@ -64,62 +68,62 @@ pub enum Transmit {
 
 /// Hooks of a module's own devices.
 #[vtable]
-pub trait DeviceOps: Sized + 'static {
+pub trait OwnDeviceOps: Sized + 'static {
     /// The state of each device.
     type State: Send + Sync;
     /// The device's fixed fields.
     const SETUP: DeviceSetup;
 
     /// `ndo_open`.
-    fn open(_dev: Device<'_, Self>) -> Result {
+    fn open(_dev: OwnDevice<'_, Self>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// `ndo_stop`.
-    fn stop(_dev: Device<'_, Self>) -> Result {
+    fn stop(_dev: OwnDevice<'_, Self>) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// `ndo_start_xmit`.
-    fn start_xmit(dev: Device<'_, Self>, skb: SkBuff, ctx: &TxContext) -> Transmit;
+    fn start_xmit(dev: OwnDevice<'_, Self>, skb: SkBuff, ctx: &TxContext) -> Transmit;
 
     /// `ndo_get_stats64`: adds the device's counters to `stats` (zeroed).
-    fn get_stats64(_dev: Device<'_, Self>, _stats: &mut LinkStats) {
+    fn get_stats64(_dev: OwnDevice<'_, Self>, _stats: &mut LinkStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// `ndo_change_mtu`: checks `mtu` (already within the device's
     /// bounds) and stores it.
-    fn change_mtu(_dev: Device<'_, Self>, _mtu: u32) -> Result {
+    fn change_mtu(_dev: OwnDevice<'_, Self>, _mtu: u32) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
 /// A device of `T` with its state.
-pub struct Device<'a, T: DeviceOps> {
+pub struct OwnDevice<'a, T: OwnDeviceOps> {
     dev: &'a NetDevice,
     state: &'a T::State,
 }
 
-impl<T: DeviceOps> Clone for Device<'_, T> {
+impl<T: OwnDeviceOps> Clone for OwnDevice<'_, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: DeviceOps> Copy for Device<'_, T> {}
+impl<T: OwnDeviceOps> Copy for OwnDevice<'_, T> {}
 
-impl<'a, T: DeviceOps> Device<'a, T> {
+impl<'a, T: OwnDeviceOps> OwnDevice<'a, T> {
     /// # Safety
     ///
     /// `dev` must be a registered device of `T` (state installed), valid
     /// for `'a`.
-    unsafe fn from_raw(dev: *const b::net_device) -> Device<'a, T> {
+    unsafe fn from_raw(dev: *const b::net_device) -> OwnDevice<'a, T> {
         // SAFETY: The private area of a device of `T` holds the state
         // pointer from `Arc::into_raw`, installed before registration and
         // released only after unregistration.
         unsafe {
-            Device {
+            OwnDevice {
                 dev: NetDevice::from_raw(dev),
                 state: &**state_slot::<T>(dev),
             }
@@ -132,7 +136,7 @@ impl<'a, T: DeviceOps> Device<'a, T> {
     }
 }
 
-impl<T: DeviceOps> core::ops::Deref for Device<'_, T> {
+impl<T: OwnDeviceOps> core::ops::Deref for OwnDevice<'_, T> {
     type Target = NetDevice;
 
     fn deref(&self) -> &NetDevice {
@@ -145,7 +149,7 @@ impl<T: DeviceOps> core::ops::Deref for Device<'_, T> {
 /// # Safety
 ///
 /// `dev` must be a device of `T`.
-unsafe fn state_slot<T: DeviceOps>(dev: *const b::net_device) -> *mut *const T::State {
+unsafe fn state_slot<T: OwnDeviceOps>(dev: *const b::net_device) -> *mut *const T::State {
     // SAFETY: The private area is the flexible array `priv` at the end of
     // `struct net_device`, sized for one pointer.
     unsafe {
@@ -156,17 +160,17 @@ unsafe fn state_slot<T: DeviceOps>(dev: *const b::net_device) -> *mut *const T::
 }
 
 /// A registered device of `T`; unregistered and freed on drop.
-pub struct DeviceRegistration<T: DeviceOps> {
+pub struct OwnDeviceRegistration<T: OwnDeviceOps> {
     dev: NonNull<b::net_device>,
     _p: PhantomData<T>,
 }
 
 // SAFETY: The registration only unregisters the device, from any thread.
-unsafe impl<T: DeviceOps> Send for DeviceRegistration<T> {}
+unsafe impl<T: OwnDeviceOps> Send for OwnDeviceRegistration<T> {}
 // SAFETY: Shared access only reads the device through `NetDevice`.
-unsafe impl<T: DeviceOps> Sync for DeviceRegistration<T> {}
+unsafe impl<T: OwnDeviceOps> Sync for OwnDeviceRegistration<T> {}
 
-impl<T: DeviceOps> DeviceRegistration<T> {
+impl<T: OwnDeviceOps> OwnDeviceRegistration<T> {
     /// Creates and registers a device named after `name` (which may hold a
     /// `%d`) in the initial namespace, with one queue. Takes RTNL.
     pub fn new(name: &CStr, state: Arc<T::State>) -> Result<Self> {
@@ -186,7 +190,7 @@ impl<T: DeviceOps> DeviceRegistration<T> {
         // SAFETY: The device is new and ours; the state pointer is taken
         // back in `drop` or below.
         unsafe { *state_slot::<T>(dev.as_ptr()) = Arc::into_raw(state) };
-        let reg = DeviceRegistration {
+        let reg = OwnDeviceRegistration {
             dev,
             _p: PhantomData,
         };
@@ -201,15 +205,15 @@ impl<T: DeviceOps> DeviceRegistration<T> {
     }
 
     /// The device with its state.
-    pub fn get(&self) -> Device<'_, T> {
+    pub fn get(&self) -> OwnDevice<'_, T> {
         // SAFETY: Registered with its state until `drop`.
-        unsafe { Device::from_raw(self.dev.as_ptr()) }
+        unsafe { OwnDevice::from_raw(self.dev.as_ptr()) }
     }
 
     /// A counted reference to the device and its state, for tables that
     /// outlive a borrow of the registration (dropped before it).
-    pub fn hold(&self) -> Result<DeviceHold<T>> {
-        Ok(DeviceHold {
+    pub fn hold(&self) -> Result<OwnDeviceHold<T>> {
+        Ok(OwnDeviceHold {
             dev: NetDeviceRef::new(self.get().dev)?,
             _p: PhantomData,
         })
@@ -229,7 +233,7 @@ impl<T: DeviceOps> DeviceRegistration<T> {
     }
 }
 
-impl<T: DeviceOps> Drop for DeviceRegistration<T> {
+impl<T: OwnDeviceOps> Drop for OwnDeviceRegistration<T> {
     fn drop(&mut self) {
         // SAFETY: Registered in `new`; takes RTNL and waits for the
         // device's last user.
@@ -239,19 +243,19 @@ impl<T: DeviceOps> Drop for DeviceRegistration<T> {
 }
 
 /// A counted reference to a registered device of `T` (`netdev_hold()`),
-/// taken from its [`DeviceRegistration`] and dropped before it.
-pub struct DeviceHold<T: DeviceOps> {
+/// taken from its [`OwnDeviceRegistration`] and dropped before it.
+pub struct OwnDeviceHold<T: OwnDeviceOps> {
     dev: KBox<NetDeviceRef>,
     _p: PhantomData<T>,
 }
 
-impl<T: DeviceOps> DeviceHold<T> {
+impl<T: OwnDeviceOps> OwnDeviceHold<T> {
     /// The device with its state.
-    pub fn get(&self) -> Device<'_, T> {
+    pub fn get(&self) -> OwnDevice<'_, T> {
         // SAFETY: Made from a registered device of `T`, whose registration
         // (and state) outlives this reference: the device's unregistration
         // waits for it.
-        unsafe { Device::from_raw(self.dev.as_raw()) }
+        unsafe { OwnDevice::from_raw(self.dev.as_raw()) }
     }
 }
 
@@ -259,9 +263,9 @@ impl<T: DeviceOps> DeviceHold<T> {
 // ops tables are only installed by `setup_callback::<T>`), registered and
 // with their state, under the locks their C contracts name.
 
-struct Adapter<T: DeviceOps>(PhantomData<T>);
+struct Adapter<T: OwnDeviceOps>(PhantomData<T>);
 
-impl<T: DeviceOps> Adapter<T> {
+impl<T: OwnDeviceOps> Adapter<T> {
     const NETDEV_OPS: b::net_device_ops = {
         // SAFETY: All-zero is a valid, empty ops table.
         let mut o: b::net_device_ops = unsafe { core::mem::zeroed() };
@@ -292,7 +296,7 @@ fn errno(r: Result) -> c_int {
 /// # Safety
 ///
 /// Called by `alloc_netdev_mqs()` on a new device of `T`.
-unsafe extern "C" fn setup_callback<T: DeviceOps>(dev: *mut b::net_device) {
+unsafe extern "C" fn setup_callback<T: OwnDeviceOps>(dev: *mut b::net_device) {
     let s = &T::SETUP;
     // SAFETY: `dev` was just allocated; nobody else sees it yet.
     unsafe {
@@ -317,23 +321,23 @@ unsafe extern "C" fn setup_callback<T: DeviceOps>(dev: *mut b::net_device) {
 /// # Safety
 ///
 /// See the note above the callbacks.
-unsafe extern "C" fn ndo_open<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
+unsafe extern "C" fn ndo_open<T: OwnDeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
-    errno(T::open(unsafe { Device::from_raw(dev) }))
+    errno(T::open(unsafe { OwnDevice::from_raw(dev) }))
 }
 
 /// # Safety
 ///
 /// See the note above the callbacks.
-unsafe extern "C" fn ndo_stop<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
+unsafe extern "C" fn ndo_stop<T: OwnDeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
-    errno(T::stop(unsafe { Device::from_raw(dev) }))
+    errno(T::stop(unsafe { OwnDevice::from_raw(dev) }))
 }
 
 /// # Safety
 ///
 /// See the note above the callbacks.
-unsafe extern "C" fn ndo_start_xmit<T: DeviceOps>(
+unsafe extern "C" fn ndo_start_xmit<T: OwnDeviceOps>(
     skb: *mut b::sk_buff,
     dev: *mut b::net_device,
 ) -> b::netdev_tx_t {
@@ -343,7 +347,7 @@ unsafe extern "C" fn ndo_start_xmit<T: DeviceOps>(
     };
     // SAFETY: See the note above the callbacks; the core calls
     // `ndo_start_xmit` with bottom halves off, an RCU read-side section.
-    match T::start_xmit(unsafe { Device::from_raw(dev) }, skb, &TxContext::new()) {
+    match T::start_xmit(unsafe { OwnDevice::from_raw(dev) }, skb, &TxContext::new()) {
         Transmit::Done => b::NETDEV_TX_OK,
         Transmit::Busy(skb) => {
             // The core keeps the skb and retries it.
@@ -356,18 +360,24 @@ unsafe extern "C" fn ndo_start_xmit<T: DeviceOps>(
 /// # Safety
 ///
 /// See the note above the callbacks.
-unsafe extern "C" fn ndo_get_stats64<T: DeviceOps>(dev: *mut b::net_device, stats: *mut LinkStats) {
+unsafe extern "C" fn ndo_get_stats64<T: OwnDeviceOps>(
+    dev: *mut b::net_device,
+    stats: *mut LinkStats,
+) {
     // SAFETY: See the note above the callbacks; `stats` is the caller's
     // zeroed buffer.
-    unsafe { T::get_stats64(Device::from_raw(dev), &mut *stats) }
+    unsafe { T::get_stats64(OwnDevice::from_raw(dev), &mut *stats) }
 }
 
 /// # Safety
 ///
 /// See the note above the callbacks.
-unsafe extern "C" fn ndo_change_mtu<T: DeviceOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
+unsafe extern "C" fn ndo_change_mtu<T: OwnDeviceOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
     // SAFETY: See the note above the callbacks.
-    errno(T::change_mtu(unsafe { Device::from_raw(dev) }, mtu as u32))
+    errno(T::change_mtu(
+        unsafe { OwnDevice::from_raw(dev) },
+        mtu as u32,
+    ))
 }
 
 /// How building a slave's link-layer header for a packet went

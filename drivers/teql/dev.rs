@@ -6,8 +6,8 @@
 
 use crate::glue::bindings::{ARPHRD_VOID, IFF_NOARP};
 use crate::glue::device::{
-    ll_max_header, Device, DeviceOps, DeviceRegistration, DeviceSetup, HeaderLen, HeaderResolution,
-    Transmit,
+    ll_max_header, DeviceSetup, HeaderLen, HeaderResolution, OwnDevice, OwnDeviceOps,
+    OwnDeviceRegistration, Transmit,
 };
 use crate::glue::link::TxContext;
 use crate::glue::netdev::{LinkStats, NetDevice};
@@ -64,7 +64,7 @@ pub(crate) fn apply_link_params(dev: &NetDevice, p: LinkParams, mask: u32) {
 }
 
 #[vtable]
-impl DeviceOps for Master {
+impl OwnDeviceOps for Master {
     type State = MasterState;
 
     const SETUP: DeviceSetup = DeviceSetup {
@@ -76,7 +76,7 @@ impl DeviceOps for Master {
         keep_dst: true,
     };
 
-    fn open(dev: Device<'_, Self>) -> Result {
+    fn open(dev: OwnDevice<'_, Self>) -> Result {
         let ring = dev.state().ring.lock();
         let slaves = ring.iter().map(|q| {
             let s = q.device();
@@ -94,12 +94,12 @@ impl DeviceOps for Master {
         Ok(())
     }
 
-    fn stop(dev: Device<'_, Self>) -> Result {
+    fn stop(dev: OwnDevice<'_, Self>) -> Result {
         dev.stop_queue();
         Ok(())
     }
 
-    fn change_mtu(dev: Device<'_, Self>, mtu: u32) -> Result {
+    fn change_mtu(dev: OwnDevice<'_, Self>, mtu: u32) -> Result {
         let ring = dev.state().ring.lock();
         if !teql::mtu_fits(mtu, ring.iter().map(|q| q.device().mtu())) {
             return Err(EINVAL);
@@ -108,7 +108,7 @@ impl DeviceOps for Master {
         Ok(())
     }
 
-    fn get_stats64(dev: Device<'_, Self>, stats: &mut LinkStats) {
+    fn get_stats64(dev: OwnDevice<'_, Self>, stats: &mut LinkStats) {
         let tx = &dev.state().tx;
         stats.tx_packets = tx.packets.load(Relaxed);
         stats.tx_bytes = tx.bytes.load(Relaxed);
@@ -116,7 +116,7 @@ impl DeviceOps for Master {
         stats.tx_dropped = tx.dropped.load(Relaxed);
     }
 
-    fn start_xmit(dev: Device<'_, Self>, skb: SkBuff, ctx: &TxContext) -> Transmit {
+    fn start_xmit(dev: OwnDevice<'_, Self>, skb: SkBuff, ctx: &TxContext) -> Transmit {
         xmit(dev, skb, ctx)
     }
 }
@@ -134,7 +134,7 @@ struct Attempt {
 /// `teql_master_xmit()`: round robin from the head, each slave whose root
 /// qdisc is still ours and whose queue runs; a second walk with neighbour
 /// resolution if a slave had none.
-fn xmit(dev: Device<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
+fn xmit(dev: OwnDevice<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
     let m = dev.state();
     let subq = skb.queue_mapping();
     let mut skb = skb;
@@ -173,7 +173,7 @@ fn xmit(dev: Device<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
 
 /// One slave's turn in [`xmit`].
 fn try_slave(
-    dev: Device<'_, Master>,
+    dev: OwnDevice<'_, Master>,
     q: &crate::glue::qdisc::Qdisc<SlaveQdisc>,
     subq: u16,
     hand_over: bool,
@@ -234,7 +234,7 @@ fn try_slave(
 pub(crate) struct Equalizer {
     // Dropped in declaration order, as teql_exit(): the qdisc first.
     _qdisc: QdiscRegistration<SlaveQdisc>,
-    dev: DeviceRegistration<Master>,
+    dev: OwnDeviceRegistration<Master>,
 }
 
 impl Equalizer {
@@ -248,13 +248,13 @@ impl Equalizer {
             },
             GFP_KERNEL,
         )?;
-        let dev = DeviceRegistration::<Master>::new(c"teql%d", state)?;
+        let dev = OwnDeviceRegistration::<Master>::new(c"teql%d", state)?;
         let qdisc = QdiscRegistration::new(module, dev.get().name(), dev.hold()?)?;
         Ok(Equalizer { _qdisc: qdisc, dev })
     }
 
     /// The master.
-    pub(crate) fn master(&self) -> Device<'_, Master> {
+    pub(crate) fn master(&self) -> OwnDevice<'_, Master> {
         self.dev.get()
     }
 

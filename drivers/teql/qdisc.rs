@@ -6,7 +6,7 @@
 
 use crate::dev::{apply_link_params, link_params, Master};
 use crate::glue::attr::ExtAck;
-use crate::glue::device::DeviceHold;
+use crate::glue::device::OwnDeviceHold;
 use crate::glue::qdisc::{LockedQdisc, Qdisc, QdiscOps, QdiscRing, Unlinked};
 use crate::glue::skb::SkBuff;
 use crate::rvnet_core::teql::{self, FMASK, IFF_MULTICAST};
@@ -18,13 +18,13 @@ pub(crate) struct SlaveQdisc;
 #[vtable]
 impl QdiscOps for SlaveQdisc {
     /// The master the qdisc belongs to.
-    type Shared = DeviceHold<Master>;
+    type Shared = OwnDeviceHold<Master>;
 
-    fn ring(shared: &DeviceHold<Master>) -> &QdiscRing<Self> {
+    fn ring(shared: &OwnDeviceHold<Master>) -> &QdiscRing<Self> {
         &shared.get().state().ring
     }
 
-    fn init(sch: &Qdisc<Self>, shared: &DeviceHold<Master>, extack: &ExtAck) -> Result {
+    fn init(sch: &Qdisc<Self>, shared: &OwnDeviceHold<Master>, extack: &ExtAck) -> Result {
         let master = shared.get();
         let dev = sch.device();
         if dev.hard_header_len() > master.hard_header_len() {
@@ -46,7 +46,7 @@ impl QdiscOps for SlaveQdisc {
 
     fn enqueue(
         sch: &LockedQdisc<'_, Self>,
-        _shared: &DeviceHold<Master>,
+        _shared: &OwnDeviceHold<Master>,
         skb: SkBuff,
     ) -> Result<(), SkBuff> {
         if sch.queue_len() < sch.device().tx_queue_len() {
@@ -57,7 +57,7 @@ impl QdiscOps for SlaveQdisc {
         }
     }
 
-    fn dequeue(sch: &LockedQdisc<'_, Self>, shared: &DeviceHold<Master>) -> Option<SkBuff> {
+    fn dequeue(sch: &LockedQdisc<'_, Self>, shared: &OwnDeviceHold<Master>) -> Option<SkBuff> {
         let master = shared.get();
         let skb = sch.pop();
         let (attached, master_qlen) = sch.root_qdisc_of(&master);
@@ -70,7 +70,7 @@ impl QdiscOps for SlaveQdisc {
         skb
     }
 
-    fn destroy(_sch: &Qdisc<Self>, shared: &DeviceHold<Master>, unlinked: Unlinked) {
+    fn destroy(_sch: &Qdisc<Self>, shared: &OwnDeviceHold<Master>, unlinked: Unlinked) {
         if unlinked == Unlinked::Emptied {
             // The last slave left: what waits on the master has nowhere
             // to go.
