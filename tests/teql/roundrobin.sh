@@ -90,7 +90,7 @@ ip link set v3 up
 in_ns far ip link set p3 up
 (while :; do teql_send 50 10.0.0.2; done) &
 sender=$!
-for i in $(seq 20); do
+for i in $(seq 10); do
 	tc qdisc add dev v3 root teql0
 	tc qdisc del dev v3 root
 	tc qdisc replace dev v2 root pfifo
