@@ -88,7 +88,7 @@ pass "a deleted slave leaves the ring"
 ip link add v3 type veth peer name p3 netns far
 ip link set v3 up
 in_ns far ip link set p3 up
-(while :; do teql_send 50 10.0.0.2; done) &
+(while :; do teql_send 20 10.0.0.2; sleep 0.01; done) &
 sender=$!
 for i in $(seq 10); do
 	tc qdisc add dev v3 root teql0
