@@ -19,5 +19,7 @@ pub mod alias;
 pub mod bond;
 pub mod bridge;
 pub mod ether;
+/// TEQL: slave joining and opening rules, the slave ring, `/proc/net/teql`.
+pub mod teql;
 pub mod vlan;
 pub mod vlan_proc;

@@ -17,4 +17,5 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+#include <net/sch_generic.h>
 #include "helpers.h"
