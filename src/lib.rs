@@ -19,5 +19,7 @@ pub mod alias;
 pub mod bond;
 pub mod bridge;
 pub mod ether;
+/// IPv4 tunnels: lookup order, ECN, TTL/TOS inheritance, MTU rules.
+pub mod tunnel;
 pub mod vlan;
 pub mod vlan_proc;
