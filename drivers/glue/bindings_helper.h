@@ -17,4 +17,6 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+#include <linux/if_tunnel.h>
+#include <net/ip_tunnels.h>
 #include "helpers.h"

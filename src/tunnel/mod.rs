@@ -115,17 +115,25 @@ pub struct NetlinkAttrs {
     pub proto: Option<u8>,
     /// `IFLA_IPTUN_PMTUDISC`.
     pub pmtudisc: Option<u8>,
+    /// `IFLA_IPTUN_FLAGS` (be16 bits, host order).
+    pub flags: Option<u16>,
 }
 
 /// `ipip_netlink_parms()` with `ip_tunnel_netlink_parms()`: the
-/// parameters a request describes (proto 4 unless given, DF unless
-/// `pmtudisc 0`, and DF whenever a TTL is set).
-pub fn ipip_netlink_parms(a: &NetlinkAttrs) -> Parms {
+/// parameters a request describes (proto 4 unless given; with attributes,
+/// DF unless `pmtudisc 0`, and DF whenever a TTL is set).
+pub fn ipip_netlink_parms(a: Option<&NetlinkAttrs>) -> Parms {
     let mut p = Parms {
         protocol: IPPROTO_IPIP,
-        df: true,
         ..Parms::default()
     };
+    let Some(a) = a else {
+        return p;
+    };
+    p.df = true;
+    if let Some(flags) = a.flags {
+        p.i_flags = flags;
+    }
     if let Some(link) = a.link {
         p.link = link as i32;
     }
@@ -360,19 +368,20 @@ mod tests {
 
     #[test]
     fn netlink_defaults() {
-        let p = ipip_netlink_parms(&NetlinkAttrs::default());
+        let p = ipip_netlink_parms(Some(&NetlinkAttrs::default()));
         assert_eq!(p.protocol, IPPROTO_IPIP);
         assert!(p.df);
-        let p = ipip_netlink_parms(&NetlinkAttrs {
+        assert!(!ipip_netlink_parms(None).df);
+        let p = ipip_netlink_parms(Some(&NetlinkAttrs {
             pmtudisc: Some(0),
             ..Default::default()
-        });
+        }));
         assert!(!p.df);
-        let p = ipip_netlink_parms(&NetlinkAttrs {
+        let p = ipip_netlink_parms(Some(&NetlinkAttrs {
             pmtudisc: Some(0),
             ttl: Some(3),
             ..Default::default()
-        });
+        }));
         assert!(p.df, "a TTL keeps DF on, as ipip.ko");
     }
 

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The per-namespace tunnel table (`struct ip_tunnel_net` of
+//! `ip_tunnel.c`): every tunnel whose link namespace it is, the collect_md
+//! tunnel and the fallback device. Readers (receive) see it under RCU;
+//! writers (RTNL) replace it whole.
+
+use crate::glue::link::{Dev, DevRef};
+use crate::glue::netdev::{Net, UnregisterQueue};
+use crate::glue::pernet::{PernetId, PernetOps};
+use crate::glue::rcu::{RcuBox, RcuSection};
+use crate::glue::tunnel::{net_has_fallback_tunnels, LinkNet, Route, TunnelCells, Flow};
+use crate::netlink::{IpipKind, IPIP_KIND};
+use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
+use crate::rvnet_core::tunnel::mtu::{self, Underlay};
+use crate::rvnet_core::tunnel::{Parms, ErrState, DSCP_MASK};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
+use kernel::prelude::*;
+
+/// `ARPHRD_TUNNEL`: ipip devices' link type.
+pub(crate) const ARPHRD_TUNNEL: u16 = crate::glue::bindings::ARPHRD_TUNNEL as u16;
+
+/// A tunnel's configuration, replaced whole on changes.
+#[derive(Clone, Copy)]
+pub(crate) struct Config {
+    /// The parameters.
+    pub(crate) parms: Parms,
+    /// Routing mark of the outer packets.
+    pub(crate) fwmark: u32,
+    /// `IFLA_IPTUN_ENCAP_TYPE`, `_FLAGS`, `_SPORT`, `_DPORT` (type 0 only:
+    /// the test kernel has no FOU).
+    pub(crate) encap: [u16; 4],
+    /// The name the ioctls report (`parms.name`, set at registration).
+    pub(crate) name: [u8; 16],
+}
+
+/// A tunnel device's state (`struct ip_tunnel`).
+pub(crate) struct Tunnel {
+    /// The namespace its outer packets live in (`t->net`).
+    pub(crate) net: LinkNet,
+    /// Its configuration.
+    pub(crate) cfg: RcuBox<Config>,
+    /// `external`: metadata-based.
+    pub(crate) collect_md: bool,
+    /// Route cache and GRO cells.
+    pub(crate) cells: TunnelCells,
+    /// ICMP errors seen (`err_count`).
+    pub(crate) err_count: AtomicU32,
+    /// When the last came (`err_time`, ms).
+    pub(crate) err_time: AtomicU64,
+}
+
+impl Tunnel {
+    /// A new tunnel's state.
+    pub(crate) fn new(
+        net: &Net,
+        cfg: Config,
+        collect_md: bool,
+        cells: TunnelCells,
+    ) -> Result<KBox<Tunnel>> {
+        Ok(KBox::new(
+            Tunnel {
+                net: LinkNet::new(net),
+                cfg: RcuBox::new(KBox::new(cfg, GFP_KERNEL)?),
+                collect_md,
+                cells,
+                err_count: AtomicU32::new(0),
+                err_time: AtomicU64::new(0),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// The configuration, under RTNL (no concurrent writer).
+    pub(crate) fn config(&self) -> Config {
+        self.cfg.read(|c| *c)
+    }
+
+    /// The ICMP error state.
+    pub(crate) fn errors(&self) -> ErrState {
+        ErrState {
+            count: self.err_count.load(Ordering::Relaxed),
+            time: self.err_time.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Stores the ICMP error state (racy, as C's `WRITE_ONCE`s).
+    pub(crate) fn set_errors(&self, s: ErrState) {
+        self.err_count.store(s.count, Ordering::Relaxed);
+        self.err_time.store(s.time, Ordering::Relaxed);
+    }
+}
+
+/// One tunnel in a table.
+pub(crate) struct Entry {
+    parms: Parms,
+    dev: DevRef<IpipKind>,
+}
+
+impl lookup::Entry for Entry {
+    fn parms(&self) -> &Parms {
+        &self.parms
+    }
+    fn is_up(&self) -> bool {
+        self.dev.device().is_up()
+    }
+    fn dev_type(&self) -> u16 {
+        self.dev.device().link_type()
+    }
+}
+
+impl Entry {
+    /// The tunnel's device.
+    pub(crate) fn dev(&self) -> Option<Dev<'_, IpipKind>> {
+        self.dev.get()
+    }
+}
+
+/// A namespace's tunnels.
+#[derive(Default)]
+pub(crate) struct Table {
+    /// Newest first.
+    entries: KVec<Entry>,
+    collect_md: Option<DevRef<IpipKind>>,
+    fallback: Option<DevRef<IpipKind>>,
+}
+
+fn clone_ref(r: &DevRef<IpipKind>) -> Result<DevRef<IpipKind>> {
+    DevRef::new(r.get().ok_or(EINVAL)?)
+}
+
+impl Table {
+    /// A copy, with `first` in front.
+    fn try_clone(&self, first: Option<Entry>) -> Result<Table> {
+        let mut entries = KVec::with_capacity(self.entries.len() + 1, GFP_KERNEL)?;
+        if let Some(e) = first {
+            entries.push(e, GFP_KERNEL)?;
+        }
+        for e in self.entries.iter() {
+            entries.push(
+                Entry {
+                    parms: e.parms,
+                    dev: clone_ref(&e.dev)?,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        Ok(Table {
+            entries,
+            collect_md: self.collect_md.as_ref().map(clone_ref).transpose()?,
+            fallback: self.fallback.as_ref().map(clone_ref).transpose()?,
+        })
+    }
+
+    /// `ip_tunnel_lookup()`: the tunnel receiving a packet.
+    pub(crate) fn lookup(
+        &self,
+        link: i32,
+        key: PacketKey,
+        remote: u32,
+        local: u32,
+    ) -> Option<Dev<'_, IpipKind>> {
+        if let Some(e) = lookup::lookup(&self.entries, link, key, remote, local) {
+            return e.dev();
+        }
+        [&self.collect_md, &self.fallback]
+            .into_iter()
+            .flatten()
+            .find(|r| r.device().is_up())
+            .and_then(|r| r.get())
+    }
+
+    /// `ip_tunnel_find()`.
+    pub(crate) fn find(&self, p: &Parms, dev_type: u16) -> Option<Dev<'_, IpipKind>> {
+        lookup::find(&self.entries, p, dev_type).and_then(Entry::dev)
+    }
+
+    /// Whether a collect_md tunnel exists.
+    pub(crate) fn has_collect_md(&self) -> bool {
+        self.collect_md.is_some()
+    }
+
+    /// Whether `dev` is the fallback device.
+    pub(crate) fn is_fallback(&self, dev: &crate::glue::netdev::NetDevice) -> bool {
+        self.fallback.as_ref().is_some_and(|f| f.device().ptr_eq(dev))
+    }
+}
+
+/// A namespace's tunnel state (`ipip_net_id`).
+pub(crate) struct IpipNet {
+    table: RcuBox<Table>,
+}
+
+static IPIP_NET_ID: PernetId = PernetId::new();
+
+impl PernetOps for IpipNet {
+    const ID: &'static PernetId = &IPIP_NET_ID;
+    const DEVICE: bool = true;
+    const HAS_EXIT_RTNL: bool = true;
+
+    fn init(_net: &Net) -> Result<Self> {
+        Ok(IpipNet {
+            table: RcuBox::new(KBox::new(Table::default(), GFP_KERNEL)?),
+        })
+    }
+
+    fn after_init(&self, net: &Net) -> Result {
+        if !net_has_fallback_tunnels(net) {
+            return Ok(());
+        }
+        // `ip_tunnel_init_net()`: tunl0, which cannot leave its namespace.
+        IPIP_KIND.create(net, c"tunl0", false, |link| {
+            crate::netlink::create(link, net, &crate::netlink::Request::fallback())
+        })
+    }
+
+    fn exit(self, _net: &Net) {}
+
+    fn exit_rtnl(&self, net: &Net, queue: &mut UnregisterQueue) {
+        // `ip_tunnel_delete_net()`: the namespace's tunnels, and those
+        // elsewhere whose outer packets live here.
+        net.for_each_device(|d| {
+            if Dev::<IpipKind>::of(d).is_some() {
+                d.unregister(Some(queue));
+            }
+        });
+        self.table.read(|t| {
+            for e in t.entries.iter() {
+                let d = e.dev.device();
+                if !d.net().as_raw().eq(&net.as_raw()) {
+                    d.unregister(Some(queue));
+                }
+            }
+        });
+    }
+}
+
+impl IpipNet {
+    /// The table, in a read-side section.
+    pub(crate) fn table<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a Table {
+        self.table.get(ctx)
+    }
+
+    /// Reads the table under RTNL.
+    pub(crate) fn with_table<R>(&self, f: impl FnOnce(&Table) -> R) -> R {
+        self.table.read(f)
+    }
+
+    fn update(&self, first: Option<Entry>, f: impl FnOnce(&mut Table) -> Result) -> Result {
+        let mut next = self.table.read(|t| t.try_clone(first))?;
+        f(&mut next)?;
+        self.table.replace(KBox::new(next, GFP_KERNEL)?);
+        Ok(())
+    }
+
+    /// `ip_tunnel_add()`: newest first.
+    pub(crate) fn add(&self, dev: Dev<'_, IpipKind>, fallback: bool) -> Result {
+        let parms = dev.state().config().parms;
+        let entry = Entry {
+            parms,
+            dev: DevRef::new(dev)?,
+        };
+        self.update(Some(entry), |t| {
+            if dev.state().collect_md {
+                t.collect_md = Some(DevRef::new(dev)?);
+            }
+            if fallback {
+                t.fallback = Some(DevRef::new(dev)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// `ip_tunnel_del()` (and, from `ndo_uninit`, forgetting the fallback).
+    pub(crate) fn remove(&self, dev: &crate::glue::netdev::NetDevice, uninit: bool) -> Result {
+        self.update(None, |t| {
+            t.entries.retain(|e| !e.dev.device().ptr_eq(dev));
+            if t.collect_md.as_ref().is_some_and(|c| c.device().ptr_eq(dev)) {
+                t.collect_md = None;
+            }
+            if uninit && t.is_fallback(dev) {
+                t.fallback = None;
+            }
+            Ok(())
+        })
+    }
+
+    /// The tunnel state of `net`.
+    pub(crate) fn of_net(net: &Net) -> &IpipNet {
+        IpipNet::of(net)
+    }
+}
+
+/// `ip_tunnel_bind_dev()`: the tunnel's MTU after choosing its underlay
+/// (the route to the remote end, else the `link` device), setting its
+/// `needed_headroom` and, with a remote, `IFF_POINTOPOINT`.
+pub(crate) fn bind_dev(dev: Dev<'_, IpipKind>) -> u32 {
+    let t = dev.state();
+    let c = t.config();
+    let p = c.parms;
+    let net = t.net.get();
+    let mut underlay = None;
+    if p.daddr != 0 {
+        let flow = Flow {
+            proto: p.protocol,
+            daddr: p.daddr,
+            saddr: p.saddr,
+            key: p.o_key,
+            tos: p.tos & DSCP_MASK,
+            oif: p.link,
+            mark: c.fwmark,
+            hash: 0,
+        };
+        if let Some((rt, _)) = Route::output(net, &flow) {
+            let d = rt.device();
+            underlay = Some(Underlay {
+                mtu: d.mtu(),
+                headroom: d.lower_headroom(),
+            });
+        }
+        dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        t.cells.reset_route();
+    }
+    if underlay.is_none() && p.link != 0 {
+        underlay = net.device_by_index(p.link).map(|d| Underlay {
+            mtu: d.mtu(),
+            headroom: d.lower_headroom(),
+        });
+    }
+    let (mtu, headroom) = mtu::bind(underlay, 0, 0);
+    dev.set_needed_headroom(headroom);
+    mtu
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko without ip_tunnel.ko
+//! (`net/ipv4/ipip.c`, `net/ipv4/ip_tunnel.c`).
+//!
+//! `ip link add NAME type ipip [local A] [remote A] [ttl N|inherit]
+//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]`,
+//! `ip link set ... type ipip ...`, `ip tunnel add|change|del|show`, and
+//! the fallback device `tunl0` of each namespace.
+//!
+//! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
+//! per-namespace tables, fallback devices and parameter updates),
+//! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
+//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`), `ipip.rs`
+//! (`ipip.c`: the tunnel4 handler and ICMP errors). The decisions are the
+//! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
+//! built-in tunnel primitives.
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../src/lib.rs"]
+mod rvnet_core;
+
+#[allow(dead_code, unreachable_pub, unused_imports)]
+#[path = "../glue/mod.rs"]
+mod glue;
+
+mod ipip;
+mod netlink;
+mod rcv;
+mod table;
+mod xmit;
+
+use glue::link::LinkRegistration;
+use glue::pernet::PernetRegistration;
+use glue::tunnel::{Tunnel4Registration, AF_INET};
+use kernel::prelude::*;
+
+module! {
+    type: RvnetTunnel,
+    name: "rvnet_tunnel",
+    authors: ["rvnet developers"],
+    description: "rvnet IPv4 tunnels (ipip)",
+    license: "GPL",
+    alias: ["rtnl-link-ipip", "netdev-tunl0"],
+}
+
+struct RvnetTunnel {
+    // Fields drop in declaration order: the receive handler first, then
+    // the namespaces' tables (whose exit deletes every tunnel, fallback
+    // devices included, as ipip.ko's pernet exit), then the kind.
+    _rcv: Tunnel4Registration<ipip::IpipHandler>,
+    _nets: PernetRegistration<table::IpipNet>,
+    _link: LinkRegistration<netlink::IpipKind>,
+}
+
+impl kernel::Module for RvnetTunnel {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let mut link = LinkRegistration::<netlink::IpipKind>::new()?;
+        link.publish(&netlink::IPIP_KIND);
+        let nets = PernetRegistration::new()?;
+        // ipip.ko's priority in the chain of IPv4-in-IPv4.
+        let rcv = Tunnel4Registration::new(1, AF_INET)?;
+        Ok(RvnetTunnel {
+            _rcv: rcv,
+            _nets: nets,
+            _link: link,
+        })
+    }
+}
