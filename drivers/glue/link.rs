@@ -171,6 +171,11 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Whether opening a device checks its address as an Ethernet one
+    /// (`ndo_validate_addr = eth_validate_addr`); kinds without link-layer
+    /// addresses of that form (tunnels) say no.
+    const VALIDATE_ETHER_ADDR: bool = true;
+
     /// Number of transmit and receive queues of a new device; 0 for
     /// rtnl's default (one, unless userspace asks).
     const NUM_QUEUES: u32 = 0;
@@ -714,7 +719,9 @@ impl<T: LinkOps> Adapter<T> {
             o.ndo_stop = Some(ndo_stop::<T>);
         }
         o.ndo_start_xmit = Some(ndo_start_xmit::<T>);
-        o.ndo_validate_addr = Some(b::eth_validate_addr);
+        if T::VALIDATE_ETHER_ADDR {
+            o.ndo_validate_addr = Some(b::eth_validate_addr);
+        }
         if T::HAS_CHANGE_MTU {
             o.ndo_change_mtu = Some(ndo_change_mtu::<T>);
         }

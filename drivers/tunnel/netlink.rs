@@ -439,6 +439,7 @@ impl LinkOps for IpipKind {
     const POLICY: &'static [Policy] = &IPIP_POLICY;
     const DRIVER_NAME: &'static CStr = c"ipip";
     const DRIVER_VERSION: &'static CStr = c"";
+    const VALIDATE_ETHER_ADDR: bool = false;
 
     fn setup(dev: &NetDevice) {
         dev.setup_ip_tunnel(ARPHRD_TUNNEL);
