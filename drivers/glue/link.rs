@@ -566,7 +566,11 @@ impl<T: LinkOps> LinkRegistration<T> {
         let net = unsafe { Net::from_raw(core::ptr::addr_of_mut!(b::init_net)) };
         // SAFETY: The ops are registered and outlive every device of the
         // kind (unregistering deletes them).
-        unsafe { create_device::<T>(self.ops.get(), net, name, true, |l| T::newlink(l, &ExtAck::none())) }
+        unsafe {
+            create_device::<T>(self.ops.get(), net, name, true, |l| {
+                T::newlink(l, &ExtAck::none())
+            })
+        }
     }
 
     /// Makes the kind's ops reachable through `handle` (for code that
@@ -993,9 +997,13 @@ unsafe extern "C" fn ndo_tunnel_ctl<T: LinkOps>(
         return EINVAL.to_errno();
     };
     // SAFETY: See the note above the callbacks.
-    let r = unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::tunnel_ctl(d, &mut parm, cmd as u32))) };
+    let r = unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::tunnel_ctl(d, &mut parm, cmd as u32))
+        })
+    };
     // SAFETY: As above; the caller copies it back out.
-    unsafe { parm.to_kern(kp) };
+    unsafe { parm.write_kern(kp) };
     r
 }
 

@@ -20,6 +20,7 @@ use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::error::{code::ENOMEM, Result};
 use kernel::ffi::c_int;
+use kernel::str::CStrExt as _;
 
 /// `AF_INET`: the tunnel4 chain of a protocol's IPv4 payloads.
 pub const AF_INET: u16 = 2;
@@ -183,7 +184,8 @@ impl RxPacket {
         let mut md = core::ptr::null_mut();
         let skb = self.skb;
         // SAFETY: We own the skb.
-        let ok = unsafe { b::rvnet_tunnel_pull(skb.as_raw(), inner_proto.to_be(), collect_md, &mut md) };
+        let ok =
+            unsafe { b::rvnet_tunnel_pull(skb.as_raw(), inner_proto.to_be(), collect_md, &mut md) };
         let d = Decapsulated {
             skb: Some(skb),
             md,
@@ -231,11 +233,13 @@ impl Decapsulated {
     /// Counts it on `dev`, scrubs it (`xnet`: crossing namespaces) and
     /// hands it to `dev`'s GRO cells.
     pub fn deliver(mut self, dev: &NetDevice, cells: &TunnelCells, xnet: bool) {
-        let md = core::mem::replace(&mut self.md, core::ptr::null_mut());
+        let md = core::mem::take(&mut self.md);
         if let Some(skb) = self.skb.take() {
             // SAFETY: We hand over the skb and the metadata; the cells
             // belong to `dev`.
-            unsafe { b::rvnet_tunnel_deliver(skb.into_raw(), dev.as_raw(), cells.raw.as_ptr(), md, xnet) }
+            unsafe {
+                b::rvnet_tunnel_deliver(skb.into_raw(), dev.as_raw(), cells.raw.as_ptr(), md, xnet)
+            }
         }
     }
 }
@@ -305,7 +309,9 @@ impl TunnelCells {
     pub fn new(dev: &NetDevice) -> Result<TunnelCells> {
         // SAFETY: `dev` is valid.
         let raw = unsafe { b::rvnet_tunnel_cells_new(dev.as_raw()) };
-        NonNull::new(raw).map(|raw| TunnelCells { raw }).ok_or(ENOMEM)
+        NonNull::new(raw)
+            .map(|raw| TunnelCells { raw })
+            .ok_or(ENOMEM)
     }
 
     /// Forgets the cached route.
@@ -407,7 +413,7 @@ impl TunnelParm {
         }
         let mut name = [0u8; 16];
         for (d, s) in name.iter_mut().zip(p.name.iter()) {
-            *d = *s as u8;
+            *d = *s;
         }
         Some(TunnelParm {
             name,
@@ -432,10 +438,10 @@ impl TunnelParm {
     /// # Safety
     ///
     /// `kp` must be valid and writable.
-    pub(crate) unsafe fn to_kern(&self, kp: *mut b::ip_tunnel_parm_kern) {
+    pub(crate) unsafe fn write_kern(self, kp: *mut b::ip_tunnel_parm_kern) {
         let mut p = b::rvnet_tunnel_parm::default();
         for (d, s) in p.name.iter_mut().zip(self.name.iter()) {
-            *d = *s as _;
+            *d = *s;
         }
         p.link = self.link;
         p.i_flags = self.i_flags.to_be();
@@ -466,7 +472,7 @@ impl TunnelParm {
     pub fn name_valid(&self) -> bool {
         match self.name() {
             // SAFETY: A NUL-terminated string.
-            Some(n) => unsafe { b::rvnet_dev_valid_name(n.as_ptr().cast()) },
+            Some(n) => unsafe { b::rvnet_dev_valid_name(n.as_char_ptr()) },
             None => false,
         }
     }
@@ -791,7 +797,17 @@ impl TxPacket {
     /// Sends it in an outer IPv4 header over `rt` (`iptunnel_xmit()`,
     /// which counts it on the tunnel).
     #[allow(clippy::too_many_arguments)]
-    pub fn send(self, rt: Route, src: u32, dst: u32, proto: u8, tos: u8, ttl: u8, df: bool, xnet: bool) {
+    pub fn send(
+        self,
+        rt: Route,
+        src: u32,
+        dst: u32,
+        proto: u8,
+        tos: u8,
+        ttl: u8,
+        df: bool,
+        xnet: bool,
+    ) {
         let rt_raw = rt.0.as_ptr();
         core::mem::forget(rt);
         // SAFETY: `iptunnel_xmit` takes over the skb and the route's

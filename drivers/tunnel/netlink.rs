@@ -19,8 +19,8 @@ use crate::glue::skb::SkBuff;
 use crate::glue::tunnel::{cmd, ns_capable_net_admin, TunnelCells, TunnelParm};
 use crate::rvnet_core::tunnel::mtu::{self, MIN_MTU};
 use crate::rvnet_core::tunnel::{
-    self as core_tunnel, ioctl_normalize, ipip_ioctl_valid, ipip_proto_valid, p2p_flags,
-    IoctlIph, NetlinkAttrs, Parms, IP_DF,
+    self as core_tunnel, ioctl_normalize, ipip_ioctl_valid, ipip_proto_valid, p2p_flags, IoctlIph,
+    NetlinkAttrs, Parms, IP_DF,
 };
 use crate::table::{bind_dev, Config, IpipNet, Tunnel, ARPHRD_TUNNEL};
 use kernel::prelude::*;
@@ -245,11 +245,7 @@ fn is_fallback(dev: Dev<'_, IpipKind>) -> bool {
 }
 
 /// `ipip_changelink()` with `ip_tunnel_changelink()`.
-fn changelink(
-    dev: Dev<'_, IpipKind>,
-    tb: Option<Attrs<'_>>,
-    data: Option<Attrs<'_>>,
-) -> Result {
+fn changelink(dev: Dev<'_, IpipKind>, tb: Option<Attrs<'_>>, data: Option<Attrs<'_>>) -> Result {
     let t = dev.state();
     if !dev.link_net_capable(t.net.get()) {
         return Err(EPERM);
@@ -399,7 +395,10 @@ fn tunnel_ctl(dev: Dev<'_, IpipKind>, parm: &mut TunnelParm, command: u32) -> Re
             }
             let p = parms_from_ioctl(parm);
             let found = itn
-                .with_table(|t| t.find(&p, ARPHRD_TUNNEL).map(crate::glue::link::DevRef::new))
+                .with_table(|t| {
+                    t.find(&p, ARPHRD_TUNNEL)
+                        .map(crate::glue::link::DevRef::new)
+                })
                 .transpose()?;
             let Some(found) = found else {
                 return Err(ENOENT);

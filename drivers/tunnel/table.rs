@@ -9,11 +9,11 @@ use crate::glue::link::{Dev, DevRef};
 use crate::glue::netdev::{Net, UnregisterQueue};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::rcu::{RcuBox, RcuSection};
-use crate::glue::tunnel::{net_has_fallback_tunnels, LinkNet, Route, TunnelCells, Flow};
+use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
 use crate::netlink::{IpipKind, IPIP_KIND};
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
-use crate::rvnet_core::tunnel::{Parms, ErrState, DSCP_MASK};
+use crate::rvnet_core::tunnel::{ErrState, Parms, DSCP_MASK};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::prelude::*;
@@ -183,7 +183,9 @@ impl Table {
 
     /// Whether `dev` is the fallback device.
     pub(crate) fn is_fallback(&self, dev: &crate::glue::netdev::NetDevice) -> bool {
-        self.fallback.as_ref().is_some_and(|f| f.device().ptr_eq(dev))
+        self.fallback
+            .as_ref()
+            .is_some_and(|f| f.device().ptr_eq(dev))
     }
 }
 
@@ -276,7 +278,10 @@ impl IpipNet {
     pub(crate) fn remove(&self, dev: &crate::glue::netdev::NetDevice, uninit: bool) -> Result {
         self.update(None, |t| {
             t.entries.retain(|e| !e.dev.device().ptr_eq(dev));
-            if t.collect_md.as_ref().is_some_and(|c| c.device().ptr_eq(dev)) {
+            if t.collect_md
+                .as_ref()
+                .is_some_and(|c| c.device().ptr_eq(dev))
+            {
                 t.collect_md = None;
             }
             if uninit && t.is_fallback(dev) {

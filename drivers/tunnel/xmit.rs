@@ -5,8 +5,8 @@
 //! MTU, ECN, error window) are the core crate's.
 
 use crate::glue::link::{Dev, TxContext};
-use crate::glue::timer::now_ms;
 use crate::glue::skb::SkBuff;
+use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{DevStat, Flow, InnerInfo, Route, TxPacket};
 use crate::netlink::IpipKind;
 use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
@@ -166,7 +166,13 @@ fn tunnel_xmit(dev: Dev<'_, IpipKind>, pkt: TxPacket, protocol: u8, ctx: &TxCont
 
 /// `tnl_update_pmtu()`: lowers the inner route's MTU and answers packets
 /// that cannot pass (ICMP fragmentation needed, ICMPv6 packet too big).
-fn update_pmtu(pkt: &TxPacket, rt: &Route, df: bool, info: &InnerInfo, daddr: u32) -> Result<(), ()> {
+fn update_pmtu(
+    pkt: &TxPacket,
+    rt: &Route,
+    df: bool,
+    info: &InnerInfo,
+    daddr: u32,
+) -> Result<(), ()> {
     let pkt_size = info.len;
     let mtu = mtu::path_mtu(df, rt.mtu(), 0, 0, info.mtu);
     pkt.update_pmtu(mtu);

@@ -19,7 +19,11 @@ pub const CE: u8 = 3;
 /// are copied, except that CE becomes ECT(0).
 pub fn encapsulate(outer: u8, inner: Option<u8>) -> u8 {
     let inner = inner.unwrap_or(0);
-    let ecn = if inner & MASK == CE { ECT_0 } else { inner & MASK };
+    let ecn = if inner & MASK == CE {
+        ECT_0
+    } else {
+        inner & MASK
+    };
     (outer & !MASK) | ecn
 }
 

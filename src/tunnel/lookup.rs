@@ -122,8 +122,7 @@ pub fn lookup<E: Entry>(
     }
     for e in entries.iter().filter(|e| in_bucket(e, h_any)) {
         let p = e.parms();
-        if (key != PacketKey::None && p.i_key != kv) || p.saddr != 0 || p.daddr != 0 || !e.is_up()
-        {
+        if (key != PacketKey::None && p.i_key != kv) || p.saddr != 0 || p.daddr != 0 || !e.is_up() {
             continue;
         }
         if p.link == link {
@@ -234,7 +233,10 @@ mod tests {
     fn multicast_group() {
         let g = 0xe000_0001;
         let table = [t(0, 0, g, 0)];
-        assert_eq!(lookup(&table, 0, PacketKey::None, B, g).map(|e| e.id), Some(0));
+        assert_eq!(
+            lookup(&table, 0, PacketKey::None, B, g).map(|e| e.id),
+            Some(0)
+        );
     }
 
     /// A straightforward model: for each pass, the candidates in order.
