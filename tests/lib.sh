@@ -407,14 +407,15 @@ macvlan_info() {
 # run_kselftests DIR TEST...: runs each of the kernel's selftests TEST (in
 # tests/kselftest/DIR, from their own directory, at most 300 s each) and
 # fails if any fails: exits non-zero, reports [FAIL], or, with
-# KSELFTEST_NEED_OK=1, reports no [ OK ] at all.
+# KSELFTEST_NEED_OK=1, reports no [ OK ] at all. KSELFTEST_ARGS (words)
+# are passed to each TEST, e.g. the cases of a script to run.
 run_kselftests() {
 	local dir=$RVNET_TESTS/kselftest/$1 t start secs rc failed=()
 	shift
 	for t in "$@"; do
 		start=$(cut -d' ' -f1 /proc/uptime)
 		rc=0
-		(cd "$dir" && timeout 300 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
+		(cd "$dir" && timeout 300 bash "./$t" ${KSELFTEST_ARGS:-}) >/tmp/kselftest.out 2>&1 || rc=$?
 		secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", b - a }')
 		grep -E '^(TEST|PASS|FAIL|SKIP)' /tmp/kselftest.out || true
 		if [ $rc = 0 ] && ! grep -q '\[FAIL\]' /tmp/kselftest.out &&

@@ -1579,24 +1579,24 @@ void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool 
 	o->net = dev_net(skb->dev);
 }
 
-bool rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
-		       struct metadata_dst **md)
+int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
+		      struct metadata_dst **md)
 {
 	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
 
 	*md = NULL;
 	if (iptunnel_pull_header(skb, 0, inner_proto, false))
-		return false;
+		return -EINVAL;
 	if (collect_md) {
 		*md = ip_tun_rx_dst(skb, flags, 0, 0);
 		if (!*md)
-			return false;
+			return -ENOMEM;
 	}
 	skb_reset_mac_header(skb);
 	skb_set_network_header(skb, 0);
 	if (!pskb_inet_may_pull(skb))
-		return false;
-	return true;
+		return -EMSGSIZE;
+	return 0;
 }
 
 int rvnet_tunnel_inner_dsfield(struct sk_buff *skb)

@@ -346,8 +346,8 @@ struct rvnet_tunnel_outer {
 	struct net *net;
 };
 void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
-bool rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
-		       struct metadata_dst **md);
+int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
+		      struct metadata_dst **md);
 int rvnet_tunnel_inner_dsfield(struct sk_buff *skb);
 void rvnet_tunnel_inner_ecn(struct sk_buff *skb, bool ce);
 void rvnet_tunnel_log_non_ect(__be32 saddr, u8 tos);

@@ -18,7 +18,10 @@ use super::netdev::{Net, NetDevice};
 use super::skb::SkBuff;
 use core::marker::PhantomData;
 use core::ptr::NonNull;
-use kernel::error::{code::ENOMEM, Result};
+use kernel::error::{
+    code::{EMSGSIZE, ENOMEM},
+    Result,
+};
 use kernel::ffi::c_int;
 use kernel::str::CStrExt as _;
 
@@ -179,25 +182,38 @@ impl RxPacket {
 
     /// Pulls the outer header off (`iptunnel_pull_header()`), the inner
     /// protocol being `inner_proto` (host order), and with `collect_md`
-    /// attaches the outer header as metadata. `None`: dropped.
-    pub fn decapsulate(self, inner_proto: u16, collect_md: bool) -> Option<Decapsulated> {
+    /// attaches the outer header as metadata. On error the packet is
+    /// dropped.
+    pub fn decapsulate(
+        self,
+        inner_proto: u16,
+        collect_md: bool,
+    ) -> core::result::Result<Decapsulated, PullError> {
         let mut md = core::ptr::null_mut();
         let skb = self.skb;
         // SAFETY: We own the skb.
-        let ok =
+        let ret =
             unsafe { b::rvnet_tunnel_pull(skb.as_raw(), inner_proto.to_be(), collect_md, &mut md) };
         let d = Decapsulated {
             skb: Some(skb),
             md,
             outer: self.outer,
         };
-        if ok {
-            Some(d)
-        } else {
-            drop(d);
-            None
+        match ret {
+            0 => Ok(d),
+            r if r == EMSGSIZE.to_errno() => Err(PullError::Truncated),
+            _ => Err(PullError::Malformed),
         }
     }
+}
+
+/// Why decapsulation dropped a packet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PullError {
+    /// The outer header could not be pulled, or no metadata allocated.
+    Malformed,
+    /// The inner packet is shorter than its header (rx_length_errors).
+    Truncated,
 }
 
 /// A decapsulated packet, about to be delivered on a tunnel device; it

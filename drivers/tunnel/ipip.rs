@@ -6,7 +6,7 @@
 use crate::glue::netdev::Net;
 use crate::glue::rcu::rcu_read;
 use crate::glue::timer::now_ms;
-use crate::glue::tunnel::{IcmpError, RcvVerdict, RxPacket, Tunnel4Handler};
+use crate::glue::tunnel::{DevStat, IcmpError, PullError, RcvVerdict, RxPacket, Tunnel4Handler};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::{ipip_err_action, ErrAction, IPPROTO_IPIP};
 use crate::table::IpipNet;
@@ -34,8 +34,13 @@ impl Tunnel4Handler for IpipHandler {
                 drop(pkt.into_skb());
                 return RcvVerdict::Taken;
             }
-            if let Some(d) = pkt.decapsulate(ETH_P_IP, t.collect_md) {
-                crate::rcv::tunnel_rcv(dev, d);
+            match pkt.decapsulate(ETH_P_IP, t.collect_md) {
+                Ok(d) => crate::rcv::tunnel_rcv(dev, d),
+                Err(PullError::Truncated) => {
+                    dev.count(DevStat::RxLengthErrors);
+                    dev.count(DevStat::RxErrors);
+                }
+                Err(PullError::Malformed) => {}
             }
             RcvVerdict::Taken
         })
