@@ -6,9 +6,11 @@ echo "rvnet: kunit start" >/dev/kmsg
 modprobe "$VLAN_MODULE"
 modprobe "$BOND_MODULE"
 modprobe "$BRIDGE_MODULE"
+modprobe "$IPIP_MODULE"
 echo "---- BEGIN KTAP ----"
 dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
 echo "---- END KTAP ----"
 unload_vlan
 unload_bond
 unload_module "$BRIDGE_MODULE"
+unload_module "$IPIP_MODULE"

@@ -67,3 +67,75 @@ impl kernel::Module for RvnetTunnel {
         })
     }
 }
+
+#[kunit_tests(rvnet_tunnel_core)]
+mod tests {
+    use crate::glue::tunnel::TunnelParm;
+    use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
+    use crate::rvnet_core::tunnel::{mtu, Parms};
+    use kernel::prelude::*;
+
+    struct T(Parms, bool);
+
+    impl Entry for T {
+        fn parms(&self) -> &Parms {
+            &self.0
+        }
+        fn is_up(&self) -> bool {
+            self.1
+        }
+        fn dev_type(&self) -> u16 {
+            768
+        }
+    }
+
+    fn tunnel(saddr: u32, daddr: u32, link: i32) -> T {
+        T(
+            Parms {
+                saddr,
+                daddr,
+                link,
+                ..Parms::default()
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn lookup_order_in_a_kernel_vector() -> Result {
+        let mut v = KVec::new();
+        // Newest first: tunl0's wildcard, then (local, *), (*, remote),
+        // (local, remote).
+        v.push(tunnel(0x0a00_0001, 0x0a00_0002, 0), GFP_KERNEL)?;
+        v.push(tunnel(0, 0x0a00_0002, 0), GFP_KERNEL)?;
+        v.push(tunnel(0x0a00_0001, 0, 0), GFP_KERNEL)?;
+        v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
+        let find = |remote, local| {
+            lookup::lookup(&v, 0, PacketKey::None, remote, local).map(|t| (t.0.saddr, t.0.daddr))
+        };
+        assert_eq!(
+            find(0x0a00_0002, 0x0a00_0001),
+            Some((0x0a00_0001, 0x0a00_0002))
+        );
+        assert_eq!(find(0x0a00_0002, 0x0a00_0009), Some((0, 0x0a00_0002)));
+        assert_eq!(find(0x0a00_0009, 0x0a00_0001), Some((0x0a00_0001, 0)));
+        assert_eq!(find(0x0a00_0009, 0x0a00_0009), Some((0, 0)));
+        Ok(())
+    }
+
+    #[test]
+    fn ecn_and_mtu_rules() {
+        assert_eq!(ecn::decapsulate(ecn::CE, Some(ecn::NOT_ECT)), Decap::Drop);
+        assert_eq!(ecn::encapsulate(0, Some(ecn::CE)), ecn::ECT_0);
+        assert_eq!(mtu::bind(None, 0, 0), (1480, 116));
+    }
+
+    #[test]
+    fn ioctl_name() {
+        let mut p = TunnelParm::default();
+        assert!(p.name().is_none());
+        p.name[..5].copy_from_slice(b"tun1\0");
+        assert_eq!(p.name().map(|n| n.to_bytes()), Some(&b"tun1"[..]));
+    }
+}
