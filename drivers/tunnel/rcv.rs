@@ -5,12 +5,12 @@
 
 use crate::glue::link::Dev;
 use crate::glue::tunnel::{log_ecn_error, log_non_ect, Decapsulated, DevStat};
-use crate::netlink::IpipKind;
 use crate::rvnet_core::tunnel::ecn::{self, Decap};
+use crate::table::TunnelKind;
 
 /// Delivers a decapsulated packet on `dev`, or drops it as `ip_tunnel_rcv()`
 /// does.
-pub(crate) fn tunnel_rcv(dev: Dev<'_, IpipKind>, mut pkt: Decapsulated) {
+pub(crate) fn tunnel_rcv<K: TunnelKind>(dev: Dev<'_, K>, mut pkt: Decapsulated) {
     let (outer_saddr, outer_tos) = (pkt.outer().saddr(), pkt.outer().tos());
     match ecn::decapsulate(outer_tos, pkt.inner_dsfield()) {
         Decap::Keep => {}

@@ -5,12 +5,11 @@
 //! tunnel and the fallback device. Readers (receive) see it under RCU;
 //! writers (RTNL) replace it whole.
 
-use crate::glue::link::{Dev, DevRef};
+use crate::glue::link::{Dev, DevRef, KindHandle, LinkOps};
 use crate::glue::netdev::{Net, UnregisterQueue};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
-use crate::netlink::{IpipKind, IPIP_KIND};
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
 use crate::rvnet_core::tunnel::{ErrState, Parms, DSCP_MASK};
@@ -18,8 +17,28 @@ use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::prelude::*;
 
-/// `ARPHRD_TUNNEL`: ipip devices' link type.
-pub(crate) const ARPHRD_TUNNEL: u16 = crate::glue::bindings::ARPHRD_TUNNEL as u16;
+/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip (later gre,
+/// gretap, erspan). Each has its own tables and fallback device per
+/// namespace.
+pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
+    /// Its devices' link type (`dev->type`), which the tables match on.
+    const LINK_TYPE: u16;
+    /// The id of its per-namespace state.
+    const NET_ID: &'static PernetId;
+    /// Its fallback device's name (`tunl0`).
+    const FALLBACK_NAME: &'static CStr;
+    /// Where its ops are published, to create fallback devices and `ip
+    /// tunnel add`'s.
+    const HANDLE: &'static KindHandle<Self>;
+
+    /// The bytes its header adds after the outer IPv4 header (`t->hlen`).
+    fn hlen(_cfg: &Config) -> u32 {
+        0
+    }
+
+    /// Creates a namespace's fallback device (`ip_tunnel_init_net()`).
+    fn create_fallback(net: &Net) -> Result;
+}
 
 /// A tunnel's configuration, replaced whole on changes.
 #[derive(Clone, Copy)]
@@ -93,12 +112,12 @@ impl Tunnel {
 }
 
 /// One tunnel in a table.
-pub(crate) struct Entry {
+pub(crate) struct Entry<K: TunnelKind> {
     parms: Parms,
-    dev: DevRef<IpipKind>,
+    dev: DevRef<K>,
 }
 
-impl lookup::Entry for Entry {
+impl<K: TunnelKind> lookup::Entry for Entry<K> {
     fn parms(&self) -> &Parms {
         &self.parms
     }
@@ -110,29 +129,36 @@ impl lookup::Entry for Entry {
     }
 }
 
-impl Entry {
+impl<K: TunnelKind> Entry<K> {
     /// The tunnel's device.
-    pub(crate) fn dev(&self) -> Option<Dev<'_, IpipKind>> {
+    pub(crate) fn dev(&self) -> Option<Dev<'_, K>> {
         self.dev.get()
     }
 }
 
-/// A namespace's tunnels.
-#[derive(Default)]
-pub(crate) struct Table {
+/// A namespace's tunnels of kind `K`.
+pub(crate) struct Table<K: TunnelKind> {
     /// Newest first.
-    entries: KVec<Entry>,
-    collect_md: Option<DevRef<IpipKind>>,
-    fallback: Option<DevRef<IpipKind>>,
+    entries: KVec<Entry<K>>,
+    collect_md: Option<DevRef<K>>,
+    fallback: Option<DevRef<K>>,
 }
 
-fn clone_ref(r: &DevRef<IpipKind>) -> Result<DevRef<IpipKind>> {
+fn clone_ref<K: TunnelKind>(r: &DevRef<K>) -> Result<DevRef<K>> {
     DevRef::new(r.get().ok_or(EINVAL)?)
 }
 
-impl Table {
+impl<K: TunnelKind> Table<K> {
+    fn empty() -> Table<K> {
+        Table {
+            entries: KVec::new(),
+            collect_md: None,
+            fallback: None,
+        }
+    }
+
     /// A copy, with `first` in front.
-    fn try_clone(&self, first: Option<Entry>) -> Result<Table> {
+    fn try_clone(&self, first: Option<Entry<K>>) -> Result<Table<K>> {
         let mut entries = KVec::with_capacity(self.entries.len() + 1, GFP_KERNEL)?;
         if let Some(e) = first {
             entries.push(e, GFP_KERNEL)?;
@@ -160,7 +186,7 @@ impl Table {
         key: PacketKey,
         remote: u32,
         local: u32,
-    ) -> Option<Dev<'_, IpipKind>> {
+    ) -> Option<Dev<'_, K>> {
         if let Some(e) = lookup::lookup(&self.entries, link, key, remote, local) {
             return e.dev();
         }
@@ -172,8 +198,8 @@ impl Table {
     }
 
     /// `ip_tunnel_find()`.
-    pub(crate) fn find(&self, p: &Parms, dev_type: u16) -> Option<Dev<'_, IpipKind>> {
-        lookup::find(&self.entries, p, dev_type).and_then(Entry::dev)
+    pub(crate) fn find(&self, p: &Parms) -> Option<Dev<'_, K>> {
+        lookup::find(&self.entries, p, K::LINK_TYPE).and_then(Entry::dev)
     }
 
     /// Whether a collect_md tunnel exists.
@@ -189,21 +215,19 @@ impl Table {
     }
 }
 
-/// A namespace's tunnel state (`ipip_net_id`).
-pub(crate) struct IpipNet {
-    table: RcuBox<Table>,
+/// A namespace's tunnel state of kind `K` (`struct ip_tunnel_net`).
+pub(crate) struct TunnelNet<K: TunnelKind> {
+    table: RcuBox<Table<K>>,
 }
 
-static IPIP_NET_ID: PernetId = PernetId::new();
-
-impl PernetOps for IpipNet {
-    const ID: &'static PernetId = &IPIP_NET_ID;
+impl<K: TunnelKind> PernetOps for TunnelNet<K> {
+    const ID: &'static PernetId = K::NET_ID;
     const DEVICE: bool = true;
     const HAS_EXIT_RTNL: bool = true;
 
     fn init(_net: &Net) -> Result<Self> {
-        Ok(IpipNet {
-            table: RcuBox::new(KBox::new(Table::default(), GFP_KERNEL)?),
+        Ok(TunnelNet {
+            table: RcuBox::new(KBox::new(Table::empty(), GFP_KERNEL)?),
         })
     }
 
@@ -211,10 +235,7 @@ impl PernetOps for IpipNet {
         if !net_has_fallback_tunnels(net) {
             return Ok(());
         }
-        // `ip_tunnel_init_net()`: tunl0, which cannot leave its namespace.
-        IPIP_KIND.create(net, c"tunl0", false, |link| {
-            crate::netlink::create(link, net, &crate::netlink::Request::fallback())
-        })
+        K::create_fallback(net)
     }
 
     fn exit(self, _net: &Net) {}
@@ -223,14 +244,14 @@ impl PernetOps for IpipNet {
         // `ip_tunnel_delete_net()`: the namespace's tunnels, and those
         // elsewhere whose outer packets live here.
         net.for_each_device(|d| {
-            if Dev::<IpipKind>::of(d).is_some() {
+            if Dev::<K>::of(d).is_some() {
                 d.unregister(Some(queue));
             }
         });
         self.table.read(|t| {
             for e in t.entries.iter() {
                 let d = e.dev.device();
-                if !d.net().as_raw().eq(&net.as_raw()) {
+                if !core::ptr::eq(d.net().as_raw(), net.as_raw()) {
                     d.unregister(Some(queue));
                 }
             }
@@ -238,18 +259,18 @@ impl PernetOps for IpipNet {
     }
 }
 
-impl IpipNet {
+impl<K: TunnelKind> TunnelNet<K> {
     /// The table, in a read-side section.
-    pub(crate) fn table<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a Table {
+    pub(crate) fn table<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a Table<K> {
         self.table.get(ctx)
     }
 
     /// Reads the table under RTNL.
-    pub(crate) fn with_table<R>(&self, f: impl FnOnce(&Table) -> R) -> R {
+    pub(crate) fn with_table<R>(&self, f: impl FnOnce(&Table<K>) -> R) -> R {
         self.table.read(f)
     }
 
-    fn update(&self, first: Option<Entry>, f: impl FnOnce(&mut Table) -> Result) -> Result {
+    fn update(&self, first: Option<Entry<K>>, f: impl FnOnce(&mut Table<K>) -> Result) -> Result {
         let mut next = self.table.read(|t| t.try_clone(first))?;
         f(&mut next)?;
         self.table.replace(KBox::new(next, GFP_KERNEL)?);
@@ -257,7 +278,7 @@ impl IpipNet {
     }
 
     /// `ip_tunnel_add()`: newest first.
-    pub(crate) fn add(&self, dev: Dev<'_, IpipKind>, fallback: bool) -> Result {
+    pub(crate) fn add(&self, dev: Dev<'_, K>, fallback: bool) -> Result {
         let parms = dev.state().config().parms;
         let entry = Entry {
             parms,
@@ -292,15 +313,15 @@ impl IpipNet {
     }
 
     /// The tunnel state of `net`.
-    pub(crate) fn of_net(net: &Net) -> &IpipNet {
-        IpipNet::of(net)
+    pub(crate) fn of_net(net: &Net) -> &TunnelNet<K> {
+        TunnelNet::<K>::of(net)
     }
 }
 
 /// `ip_tunnel_bind_dev()`: the tunnel's MTU after choosing its underlay
 /// (the route to the remote end, else the `link` device), setting its
 /// `needed_headroom` and, with a remote, `IFF_POINTOPOINT`.
-pub(crate) fn bind_dev(dev: Dev<'_, IpipKind>) -> u32 {
+pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
     let t = dev.state();
     let c = t.config();
     let p = c.parms;
@@ -333,7 +354,7 @@ pub(crate) fn bind_dev(dev: Dev<'_, IpipKind>) -> u32 {
             headroom: d.lower_headroom(),
         });
     }
-    let (mtu, headroom) = mtu::bind(underlay, 0, 0);
+    let (mtu, headroom) = mtu::bind(underlay, K::hlen(&c), 0);
     dev.set_needed_headroom(headroom);
     mtu
 }

@@ -25,6 +25,7 @@ mod rvnet_core;
 mod glue;
 
 mod ipip;
+mod iptunnel;
 mod netlink;
 mod rcv;
 mod table;
@@ -49,14 +50,14 @@ struct RvnetTunnel {
     // the namespaces' tables (whose exit deletes every tunnel, fallback
     // devices included, as ipip.ko's pernet exit), then the kind.
     _rcv: Tunnel4Registration<ipip::IpipHandler>,
-    _nets: PernetRegistration<table::IpipNet>,
-    _link: LinkRegistration<netlink::IpipKind>,
+    _nets: PernetRegistration<ipip::IpipNet>,
+    _link: LinkRegistration<ipip::IpipKind>,
 }
 
 impl kernel::Module for RvnetTunnel {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let mut link = LinkRegistration::<netlink::IpipKind>::new()?;
-        link.publish(&netlink::IPIP_KIND);
+        let mut link = LinkRegistration::<ipip::IpipKind>::new()?;
+        link.publish(&ipip::IPIP_KIND);
         let nets = PernetRegistration::new()?;
         // ipip.ko's priority in the chain of IPv4-in-IPv4.
         let rcv = Tunnel4Registration::new(1, AF_INET)?;

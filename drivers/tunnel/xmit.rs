@@ -8,11 +8,12 @@ use crate::glue::link::{Dev, TxContext};
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{DevStat, Flow, InnerInfo, Route, TxPacket};
-use crate::netlink::IpipKind;
+use crate::ipip::IpipKind;
 use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
 use crate::rvnet_core::tunnel::{
     ecn, is_multicast, outer_df, outer_tos, outer_ttl, Inner, DSCP_MASK, IPPROTO_IPIP,
 };
+use crate::table::TunnelKind;
 
 /// `ETH_P_IP`.
 const ETH_P_IP: u16 = 0x0800;
@@ -38,7 +39,7 @@ fn inner_of(i: &InnerInfo) -> Inner {
 }
 
 /// Drops `skb`, counting `stat` (and `tx_errors` for the error kinds).
-fn drop_counted(dev: Dev<'_, IpipKind>, skb: SkBuff, stat: Option<DevStat>) {
+fn drop_counted<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, stat: Option<DevStat>) {
     if let Some(s) = stat {
         dev.count(s);
     }
@@ -68,7 +69,7 @@ pub(crate) fn ipip_xmit(dev: Dev<'_, IpipKind>, skb: SkBuff, ctx: &TxContext) {
 }
 
 /// `ip_tunnel_xmit()`.
-fn tunnel_xmit(dev: Dev<'_, IpipKind>, pkt: TxPacket, protocol: u8, ctx: &TxContext) {
+fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx: &TxContext) {
     let t = dev.state();
     let cfg = t.cfg.get(ctx);
     let p = cfg.parms;
@@ -134,7 +135,8 @@ fn tunnel_xmit(dev: Dev<'_, IpipKind>, pkt: TxPacket, protocol: u8, ctx: &TxCont
         return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
     }
     let df = outer_df(p.df, false, inner);
-    if update_pmtu(&pkt, &rt, df, &info, p.daddr).is_err() {
+    let hlen = K::hlen(cfg);
+    if update_pmtu(&pkt, &rt, df, hlen, &info, p.daddr).is_err() {
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), None);
     }
@@ -147,7 +149,7 @@ fn tunnel_xmit(dev: Dev<'_, IpipKind>, pkt: TxPacket, protocol: u8, ctx: &TxCont
     }
     let tos = ecn::encapsulate(tos, inner.dsfield());
     let ttl = outer_ttl(p.ttl, inner, rt.hoplimit());
-    let headroom = rt.headroom() + IPV4_HLEN;
+    let headroom = rt.headroom() + IPV4_HLEN + hlen;
     let pkt = match pkt.reserve(headroom) {
         Ok(p) => p,
         Err(skb) => {
@@ -170,11 +172,12 @@ fn update_pmtu(
     pkt: &TxPacket,
     rt: &Route,
     df: bool,
+    hlen: u32,
     info: &InnerInfo,
     daddr: u32,
 ) -> Result<(), ()> {
-    let pkt_size = info.len;
-    let mtu = mtu::path_mtu(df, rt.mtu(), 0, 0, info.mtu);
+    let pkt_size = info.len.saturating_sub(hlen);
+    let mtu = mtu::path_mtu(df, rt.mtu(), hlen, 0, info.mtu);
     pkt.update_pmtu(mtu);
     match info.protocol {
         ETH_P_IP if !info.gso && info.df && mtu < pkt_size => {
