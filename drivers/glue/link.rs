@@ -171,6 +171,12 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Whether the devices get the glue's ethtool ops (driver name and
+    /// version, link settings of the lower); without them the core
+    /// answers as for a driver with none (the kind as the driver, the
+    /// kernel release as its version, no link settings), as for tunnels.
+    const OWN_ETHTOOL_OPS: bool = true;
+
     /// Whether opening a device checks its address as an Ethernet one
     /// (`ndo_validate_addr = eth_validate_addr`); kinds without link-layer
     /// addresses of that form (tunnels) say no.
@@ -844,7 +850,9 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: As above; nobody else sees the device yet.
     unsafe {
         (*dev).netdev_ops = &Adapter::<T>::NETDEV_OPS;
-        (*dev).ethtool_ops = &Adapter::<T>::ETHTOOL_OPS;
+        if T::OWN_ETHTOOL_OPS {
+            (*dev).ethtool_ops = &Adapter::<T>::ETHTOOL_OPS;
+        }
         (*dev).needs_free_netdev = true;
         (*dev).priv_destructor = Some(destructor_callback::<T>);
     }

@@ -100,9 +100,11 @@ impl LinkOps for IpipKind {
     type Header = ();
     const KIND: &'static CStr = c"ipip";
     const POLICY: &'static [Policy] = &IPIP_POLICY;
+    // Not reported: ipip devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
     const DRIVER_NAME: &'static CStr = c"ipip";
     const DRIVER_VERSION: &'static CStr = c"";
     const VALIDATE_ETHER_ADDR: bool = false;
+    const OWN_ETHTOOL_OPS: bool = false;
 
     fn setup(dev: &NetDevice) {
         dev.setup_ip_tunnel(Self::LINK_TYPE);

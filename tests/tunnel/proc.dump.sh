@@ -1,8 +1,8 @@
 #!/bin/bash
 # Prints what userspace sees of a fixed set of ipip tunnels, one per option
-# set: `ip -d -j link show` and `ip -d link show` of each, and `ip tunnel
-# show`. tests/tunnel/proc-diff.host.sh diffs this between ipip.ko and
-# rvnet.
+# set: `ip -d -j link show` and `ip -d link show` of each, `ethtool -i`
+# and `-k`, and `ip tunnel show`. tests/tunnel/proc-diff.host.sh diffs
+# this between ipip.ko and rvnet.
 . "$RVNET_TESTS/lib.sh"
 
 tunnel_underlay
@@ -33,6 +33,9 @@ for d in tunl0 p2p opts inh nbma ext mpls ipv4 big ioc; do
 done
 echo "== moved"
 in_ns inner ip -d -j link show moved | jq -S .
+echo "== ethtool -i/-k p2p"
+$L ethtool -i p2p
+$L ethtool -k p2p
 echo "== ip tunnel show"
 $L ip tunnel show | sort
 echo "---- END DUMP ----"
