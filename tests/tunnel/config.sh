@@ -75,6 +75,13 @@ echo "tun1: $($L ip -d -j link show tun1 | jq -c '.[0] | [.mtu, .min_mtu, .max_m
 [ "$($L ip -d -j link show tun1 | jq -c '.[0] | [.min_mtu, .max_mtu]')" = "[68,65515]" ] || fail "tun1's MTU range"
 $L ip tunnel del tun2
 $L ip link show tun2 2>/dev/null && fail "tun2 not deleted"
+# Without a name: after the kind; a taken name: EEXIST; renamed tunnels
+# keep reporting the name they were registered with (parms.name).
+$L ip tunnel add mode ipip remote 10.0.0.12
+$L ip link show ipip0 >/dev/null || fail "no ipip0"
+expect_fail "File exists" $L ip tunnel add tunl0 mode ipip remote 10.0.0.13
+$L ip link set tun1 name tun1new
+[ "$($L ip tunnel show | grep -c '^tun1:')" = 1 ] || fail "a renamed tunnel's ioctl name: $($L ip tunnel show)"
 pass "ip tunnel add/change/del/show as ipip.ko"
 
 # Namespaces: each gets tunl0, unless net.core.fb_tunnels_only_for_init_net.
