@@ -12,11 +12,16 @@
 //! `macvlan_process_broadcast()` does; other groups are flooded at once.
 
 use crate::glue::attr::ExtAck;
+use crate::glue::bindings::NLM_F_REPLACE;
+use crate::glue::bridge::FdbRequest;
 use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::hash::RcuHash;
-use crate::glue::link::{Dev, DevRef, TxContext};
-use crate::glue::macvlan_header::IFF_MACVLAN_PORT;
-use crate::glue::netdev::{LinkStats, NetDevice, IFF_ALLMULTI, IFF_PROMISC};
+use crate::glue::link::{Dev, DevRef, DeviceOps, SkBuffRef, TxContext};
+use crate::glue::macvlan_header::{MacvlanHeader, IFF_MACVLAN_PORT};
+use crate::glue::netdev::{
+    LinkStats, NetDevice, ETH_MAX_MTU, IFF_ALLMULTI, IFF_NO_QUEUE, IFF_PROMISC, IFF_TX_SKB_SHARING,
+    IFF_UNICAST_FLT,
+};
 use crate::glue::port::{LowerPort, LowerPortOps, RxContext, RxResult};
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::{rcu_read, RcuBox, RcuSection};
@@ -27,7 +32,7 @@ use crate::rvnet_core::alias::macvlan::{
     self, addr_busy, bc_filter, compute_filter, eth_hash, floods, group_rx, mc_hash,
     port_mc_filter, unicast_rx, xmit, Error as MacvlanError, Flags, Flood, GroupRx, McAddr,
     McFilter, Mode, SetMac, SourceList, SourceOwner, Target, UnicastRx, Xmit, DEFAULT_BC_CUTOFF,
-    MC_FILTER_SIZE,
+    MC_FILTER_SIZE, MIN_MTU,
 };
 use crate::rvnet_core::ether::MacAddr;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering::Relaxed};
@@ -502,51 +507,6 @@ pub(crate) fn change_sources(
     applied
 }
 
-/// `macvlan_init()`: counts the macvlan on its port and takes the lower's
-/// features.
-pub(crate) fn init(vlan: Dev<'_, MacvlanKind>) -> Result {
-    let s = vlan.state();
-    vlan.init_macvlan_features(s.lower());
-    s.port.state().count.fetch_add(1, Relaxed);
-    Ok(())
-}
-
-/// `macvlan_uninit()`: the last macvlan takes its port with it.
-pub(crate) fn uninit(vlan: Dev<'_, MacvlanKind>) {
-    let port = &vlan.state().port;
-    flush_sources(vlan);
-    if port.state().count.fetch_sub(1, Relaxed) == 1 {
-        destroy_port(port);
-    }
-}
-
-/// `macvlan_open()`.
-pub(crate) fn open(vlan: Dev<'_, MacvlanKind>) -> Result {
-    let s = vlan.state();
-    let lower = s.lower();
-    let p = s.port.state();
-    let promisc = macvlan::open(
-        p.passthru(),
-        flags_of(&vlan),
-        !p.passthru() && p.addr_busy(lower, vlan.mac()),
-    )
-    .map_err(|e| Error::from_errno(-e.errno()))?;
-    if p.passthru() {
-        if promisc {
-            lower.adjust_promiscuity(1);
-        }
-    } else {
-        lower.uc_add(&vlan.mac())?;
-        if vlan.flags() & IFF_ALLMULTI != 0 {
-            lower.adjust_allmulti(1);
-        }
-        if vlan.flags() & IFF_PROMISC != 0 {
-            lower.adjust_promiscuity(1);
-        }
-    }
-    hash_add(vlan)
-}
-
 /// `macvlan_hash_add()`.
 fn hash_add(vlan: Dev<'_, MacvlanKind>) -> Result {
     let p = vlan.state().port.state();
@@ -562,28 +522,6 @@ fn hash_del(vlan: &Dev<'_, MacvlanKind>, addr: MacAddr) {
         .by_addr
         .lock()
         .remove(addr.to_bits());
-}
-
-/// `macvlan_stop()`.
-pub(crate) fn stop(vlan: Dev<'_, MacvlanKind>) -> Result {
-    let s = vlan.state();
-    let lower = s.lower();
-    lower.unsync_addr_lists_from(&vlan);
-    if s.port.state().passthru() {
-        if !flags_of(&vlan).contains(Flags::NOPROMISC) {
-            lower.adjust_promiscuity(-1);
-        }
-    } else {
-        if vlan.flags() & IFF_ALLMULTI != 0 {
-            lower.adjust_allmulti(-1);
-        }
-        if vlan.flags() & IFF_PROMISC != 0 {
-            lower.adjust_promiscuity(-1);
-        }
-        lower.uc_del(&vlan.mac());
-    }
-    hash_del(&vlan, vlan.mac());
-    Ok(())
 }
 
 /// `macvlan_sync_address()`: gives the macvlan `addr`, moving its entry in
@@ -612,72 +550,6 @@ pub(crate) fn sync_address(vlan: Dev<'_, MacvlanKind>, addr: MacAddr) -> Result 
     }
     p.addr_change.store(false, Relaxed);
     Ok(())
-}
-
-/// `macvlan_set_mac_address()`.
-pub(crate) fn set_mac_address(vlan: Dev<'_, MacvlanKind>, addr: MacAddr) -> Result {
-    let s = vlan.state();
-    let p = s.port.state();
-    let busy = p.addr_busy(s.lower(), addr);
-    match macvlan::set_mac_address(vlan.mac(), addr, mode_of(&vlan), busy) {
-        Err(e) => Err(Error::from_errno(-e.errno())),
-        Ok(SetMac::Unchanged) => Ok(()),
-        Ok(SetMac::ChangeLower) => {
-            p.addr_change.store(true, Relaxed);
-            s.lower().change_mac(&addr, &ExtAck::none())
-        }
-        Ok(SetMac::Sync) => sync_address(vlan, addr),
-    }
-}
-
-/// `macvlan_change_rx_flags()`.
-pub(crate) fn change_rx_flags(vlan: Dev<'_, MacvlanKind>, change: u32) {
-    if !vlan.is_up() {
-        return;
-    }
-    let s = vlan.state();
-    let lower = s.lower();
-    let inc = |flag: u32| if vlan.flags() & flag != 0 { 1 } else { -1 };
-    if change & IFF_ALLMULTI != 0 {
-        lower.adjust_allmulti(inc(IFF_ALLMULTI));
-    }
-    if !s.port.state().passthru() && change & IFF_PROMISC != 0 {
-        lower.adjust_promiscuity(inc(IFF_PROMISC));
-    }
-}
-
-/// `macvlan_set_mac_lists()` (`ndo_set_rx_mode`): the macvlan's filter,
-/// its lists synced down, then the port's filters.
-pub(crate) fn set_rx_mode(vlan: Dev<'_, MacvlanKind>) {
-    let s = vlan.state();
-    let lower = s.lower();
-    let p = s.port.state();
-    let own = compute_filter(
-        all_groups(&vlan),
-        mc_addrs(&vlan),
-        vlan.broadcast(),
-        Some(vlan.header().hash_mix()),
-        0,
-    );
-    s.mc_filter.store(&own);
-    lower.sync_addr_lists_from(&vlan);
-    let port = port_mc_filter(all_groups(lower), mc_addrs(lower), lower.broadcast());
-    p.mc_filter.store(&port);
-    p.recompute_bc_filter(lower);
-}
-
-/// `macvlan_change_mtu()`.
-pub(crate) fn change_mtu(vlan: Dev<'_, MacvlanKind>, mtu: u32) -> Result {
-    macvlan::check_mtu(vlan.state().lower().mtu(), mtu)
-        .map_err(|e| Error::from_errno(-e.errno()))?;
-    vlan.store_mtu(mtu);
-    Ok(())
-}
-
-/// `macvlan_dev_get_stats64()`.
-pub(crate) fn get_stats64(vlan: Dev<'_, MacvlanKind>, stats: &mut LinkStats) {
-    vlan.state().stats.fold(stats);
-    stats.rx_dropped = stats.rx_errors;
 }
 
 /// Counts a frame delivered (or not) to `vlan` (`macvlan_count_rx()`).
@@ -905,35 +777,238 @@ fn receive_unicast(
     }
 }
 
-/// `macvlan_start_xmit()` and `macvlan_queue_xmit()`.
-pub(crate) fn start_xmit(vlan: Dev<'_, MacvlanKind>, mut skb: SkBuff, ctx: &TxContext) {
-    let s = vlan.state();
-    let lower = s.lower();
-    let p = s.port.state();
-    let len = skb.len();
-    let mode = mode_of(&vlan);
-    let dst = addresses(&skb).map_or(MacAddr::ZERO, |(dst, _, _)| dst);
-    let dest_mode = if mode == Mode::Bridge && !dst.is_multicast() {
-        p.lookup(dst, ctx).as_ref().map(mode_of)
-    } else {
-        None
-    };
-    let ret = match xmit(mode, dst, dest_mode) {
-        Xmit::LoopThroughLower => {
-            skb.loop_through(lower);
-            NET_XMIT_SUCCESS
+#[vtable]
+impl DeviceOps for MacvlanKind {
+    type Device = Macvlan;
+    type Header = MacvlanHeader;
+    const DRIVER_NAME: &'static CStr = c"macvlan";
+    const DRIVER_VERSION: &'static CStr = c"0.1";
+    const FIRMWARE_VERSION: &'static CStr = c"";
+
+    /// `macvlan_setup()`.
+    fn setup(dev: &NetDevice) {
+        dev.setup_ethernet();
+        dev.set_mtu_range(MIN_MTU, ETH_MAX_MTU);
+        dev.change_priv_flags(IFF_UNICAST_FLT | IFF_NO_QUEUE, IFF_TX_SKB_SHARING);
+        dev.keep_dst();
+        dev.allow_proto_down();
+    }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        Some(dev.state().lower())
+    }
+
+    /// `macvlan_init()`: counts the macvlan on its port and takes the lower's
+    /// features.
+    fn init(vlan: Dev<'_, Self>) -> Result {
+        let s = vlan.state();
+        vlan.init_macvlan_features(s.lower());
+        s.port.state().count.fetch_add(1, Relaxed);
+        Ok(())
+    }
+
+    /// `macvlan_uninit()`: the last macvlan takes its port with it.
+    fn uninit(vlan: Dev<'_, Self>) {
+        let port = &vlan.state().port;
+        flush_sources(vlan);
+        if port.state().count.fetch_sub(1, Relaxed) == 1 {
+            destroy_port(port);
         }
-        route => {
-            if route == Xmit::FloodThenLower {
-                broadcast(p, &skb, dst, Some(&vlan), Flood::BRIDGE_XMIT, ctx);
+    }
+
+    /// `macvlan_open()`.
+    fn open(vlan: Dev<'_, Self>) -> Result {
+        let s = vlan.state();
+        let lower = s.lower();
+        let p = s.port.state();
+        let promisc = macvlan::open(
+            p.passthru(),
+            flags_of(&vlan),
+            !p.passthru() && p.addr_busy(lower, vlan.mac()),
+        )
+        .map_err(|e| Error::from_errno(-e.errno()))?;
+        if p.passthru() {
+            if promisc {
+                lower.adjust_promiscuity(1);
             }
-            skb.set_dev(lower);
-            skb.queue_xmit()
+        } else {
+            lower.uc_add(&vlan.mac())?;
+            if vlan.flags() & IFF_ALLMULTI != 0 {
+                lower.adjust_allmulti(1);
+            }
+            if vlan.flags() & IFF_PROMISC != 0 {
+                lower.adjust_promiscuity(1);
+            }
         }
-    };
-    if ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN {
-        s.stats.count_tx(len);
-    } else {
-        s.stats.count_tx_dropped();
+        hash_add(vlan)
+    }
+
+    /// `macvlan_stop()`.
+    fn stop(vlan: Dev<'_, Self>) -> Result {
+        let s = vlan.state();
+        let lower = s.lower();
+        lower.unsync_addr_lists_from(&vlan);
+        if s.port.state().passthru() {
+            if !flags_of(&vlan).contains(Flags::NOPROMISC) {
+                lower.adjust_promiscuity(-1);
+            }
+        } else {
+            if vlan.flags() & IFF_ALLMULTI != 0 {
+                lower.adjust_allmulti(-1);
+            }
+            if vlan.flags() & IFF_PROMISC != 0 {
+                lower.adjust_promiscuity(-1);
+            }
+            lower.uc_del(&vlan.mac());
+        }
+        hash_del(&vlan, vlan.mac());
+        Ok(())
+    }
+
+    /// `macvlan_start_xmit()` and `macvlan_queue_xmit()`.
+    fn start_xmit(vlan: Dev<'_, Self>, mut skb: SkBuff, ctx: &TxContext) {
+        let s = vlan.state();
+        let lower = s.lower();
+        let p = s.port.state();
+        let len = skb.len();
+        let mode = mode_of(&vlan);
+        let dst = addresses(&skb).map_or(MacAddr::ZERO, |(dst, _, _)| dst);
+        let dest_mode = if mode == Mode::Bridge && !dst.is_multicast() {
+            p.lookup(dst, ctx).as_ref().map(mode_of)
+        } else {
+            None
+        };
+        let ret = match xmit(mode, dst, dest_mode) {
+            Xmit::LoopThroughLower => {
+                skb.loop_through(lower);
+                NET_XMIT_SUCCESS
+            }
+            route => {
+                if route == Xmit::FloodThenLower {
+                    broadcast(p, &skb, dst, Some(&vlan), Flood::BRIDGE_XMIT, ctx);
+                }
+                skb.set_dev(lower);
+                skb.queue_xmit()
+            }
+        };
+        if ret == NET_XMIT_SUCCESS || ret == NET_XMIT_CN {
+            s.stats.count_tx(len);
+        } else {
+            s.stats.count_tx_dropped();
+        }
+    }
+
+    /// `macvlan_change_mtu()`.
+    fn change_mtu(vlan: Dev<'_, Self>, mtu: u32) -> Result {
+        macvlan::check_mtu(vlan.state().lower().mtu(), mtu)
+            .map_err(|e| Error::from_errno(-e.errno()))?;
+        vlan.store_mtu(mtu);
+        Ok(())
+    }
+
+    /// `macvlan_set_mac_address()`.
+    fn set_mac_address(vlan: Dev<'_, Self>, addr: MacAddr) -> Result {
+        let s = vlan.state();
+        let p = s.port.state();
+        let busy = p.addr_busy(s.lower(), addr);
+        match macvlan::set_mac_address(vlan.mac(), addr, mode_of(&vlan), busy) {
+            Err(e) => Err(Error::from_errno(-e.errno())),
+            Ok(SetMac::Unchanged) => Ok(()),
+            Ok(SetMac::ChangeLower) => {
+                p.addr_change.store(true, Relaxed);
+                s.lower().change_mac(&addr, &ExtAck::none())
+            }
+            Ok(SetMac::Sync) => sync_address(vlan, addr),
+        }
+    }
+
+    /// `macvlan_set_mac_lists()` (`ndo_set_rx_mode`): the macvlan's filter,
+    /// its lists synced down, then the port's filters.
+    fn set_rx_mode(vlan: Dev<'_, Self>) {
+        let s = vlan.state();
+        let lower = s.lower();
+        let p = s.port.state();
+        let own = compute_filter(
+            all_groups(&vlan),
+            mc_addrs(&vlan),
+            vlan.broadcast(),
+            Some(vlan.header().hash_mix()),
+            0,
+        );
+        s.mc_filter.store(&own);
+        lower.sync_addr_lists_from(&vlan);
+        let port = port_mc_filter(all_groups(lower), mc_addrs(lower), lower.broadcast());
+        p.mc_filter.store(&port);
+        p.recompute_bc_filter(lower);
+    }
+
+    /// `macvlan_change_rx_flags()`.
+    fn change_rx_flags(vlan: Dev<'_, Self>, change: u32) {
+        if !vlan.is_up() {
+            return;
+        }
+        let s = vlan.state();
+        let lower = s.lower();
+        let inc = |flag: u32| if vlan.flags() & flag != 0 { 1 } else { -1 };
+        if change & IFF_ALLMULTI != 0 {
+            lower.adjust_allmulti(inc(IFF_ALLMULTI));
+        }
+        if !s.port.state().passthru() && change & IFF_PROMISC != 0 {
+            lower.adjust_promiscuity(inc(IFF_PROMISC));
+        }
+    }
+
+    fn fix_features(dev: Dev<'_, Self>, features: u64) -> u64 {
+        dev.fix_macvlan_features(dev.state().lower(), features)
+    }
+
+    /// `macvlan_dev_get_stats64()`.
+    fn get_stats64(vlan: Dev<'_, Self>, stats: &mut LinkStats) {
+        vlan.state().stats.fold(stats);
+        stats.rx_dropped = stats.rx_errors;
+    }
+
+    fn vlan_rx_add_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        dev.state().lower().vlan_vid_add(proto, vid)
+    }
+
+    fn vlan_rx_kill_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        dev.state().lower().vlan_vid_del(proto, vid);
+        Ok(())
+    }
+
+    const FDB_NOTIFIES: bool = false;
+
+    /// `macvlan_fdb_add()`: `bridge fdb add ADDR dev MACVLAN`.
+    fn fdb_add(
+        dev: Dev<'_, Self>,
+        _target: &NetDevice,
+        req: &FdbRequest,
+        _extack: &ExtAck,
+    ) -> Result {
+        let replace = u32::from(req.nlh_flags) & NLM_F_REPLACE != 0;
+        let passthru = dev.state().port.state().passthru();
+        macvlan::check_fdb(passthru, req.addr, replace)
+            .map_err(|e| Error::from_errno(-e.errno()))?;
+        if req.addr.is_multicast() {
+            dev.mc_add_excl(&req.addr)
+        } else {
+            dev.uc_add_excl(&req.addr)
+        }
+    }
+
+    /// `macvlan_fdb_del()`.
+    fn fdb_del(dev: Dev<'_, Self>, _target: &NetDevice, addr: MacAddr, _vid: u16) -> Result {
+        let passthru = dev.state().port.state().passthru();
+        macvlan::check_fdb(passthru, addr, false).map_err(|e| Error::from_errno(-e.errno()))?;
+        dev.addr_del(&addr)
+    }
+
+    fn parse_protocol(skb: &SkBuffRef) -> u16 {
+        // `eth_header_parse_protocol()`.
+        match skb.linear().get(12..14) {
+            Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
+            _ => 0,
+        }
     }
 }

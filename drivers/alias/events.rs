@@ -8,13 +8,14 @@
 //! follows the lower's name and namespace.
 
 use crate::dev::{self, Port};
+use crate::glue::link::LinkOps;
 use crate::glue::netdev::{NetDevice, UnregisterQueue};
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
     NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
     NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
-use crate::netlink::dellink;
+use crate::netlink::MacvlanKind;
 use crate::procfs;
 use crate::rvnet_core::alias::macvlan::mtu_after_lower_change;
 use kernel::prelude::*;
@@ -58,7 +59,7 @@ impl NetdevEvents for LowerEvents {
                     let list = vlans();
                     UnregisterQueue::run(|queue| {
                         for v in list.iter().filter_map(|v| v.get()) {
-                            dellink(v, queue);
+                            MacvlanKind::dellink(v, queue);
                         }
                     });
                 } else {

@@ -10,21 +10,18 @@ use crate::glue::bindings::{
     IFLA_ADDRESS, IFLA_LINK, IFLA_MACVLAN_BC_CUTOFF, IFLA_MACVLAN_BC_QUEUE_LEN,
     IFLA_MACVLAN_BC_QUEUE_LEN_USED, IFLA_MACVLAN_FLAGS, IFLA_MACVLAN_MACADDR,
     IFLA_MACVLAN_MACADDR_COUNT, IFLA_MACVLAN_MACADDR_DATA, IFLA_MACVLAN_MACADDR_MODE,
-    IFLA_MACVLAN_MODE, IFLA_MTU, NLM_F_REPLACE,
+    IFLA_MACVLAN_MODE, IFLA_MTU,
 };
-use crate::glue::bridge::FdbRequest;
-use crate::glue::link::{Dev, LinkOps, NewLink, SkBuffRef, TxContext};
-use crate::glue::macvlan_header::{MacvlanHeader, IFF_MACVLAN};
+use crate::glue::link::{Dev, LinkOps, NewLink};
+use crate::glue::macvlan_header::IFF_MACVLAN;
 use crate::glue::netdev::{
-    capable_net_admin, LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU,
-    IFF_LOOPBACK, IFF_NO_QUEUE, IFF_TX_SKB_SHARING, IFF_UNICAST_FLT,
+    capable_net_admin, NetDevice, UnregisterQueue, ARPHRD_ETHER, IFF_LOOPBACK,
 };
 use crate::glue::rcu::rcu_read;
-use crate::glue::skb::SkBuff;
 use crate::rvnet_core::alias::macvlan::{
     self, Current, Error as MacvlanError, Lower, PortState, RawAttrs, Request, MIN_MTU,
 };
-use crate::rvnet_core::ether::{MacAddr, ETH_ALEN};
+use crate::rvnet_core::ether::ETH_ALEN;
 use kernel::prelude::*;
 
 /// `MAX_ADDR_LEN`: the longest `IFLA_MACVLAN_MACADDR` the policy takes.
@@ -88,37 +85,142 @@ fn request<'a>(
 
 #[vtable]
 impl LinkOps for MacvlanKind {
-    type Device = Macvlan;
-    type Header = MacvlanHeader;
     const KIND: &'static CStr = c"macvlan";
     const POLICY: &'static [Policy] = &MACVLAN_POLICY;
-    const DRIVER_NAME: &'static CStr = c"macvlan";
-    const DRIVER_VERSION: &'static CStr = c"0.1";
-    const FIRMWARE_VERSION: &'static CStr = c"";
-
-    /// `macvlan_setup()`.
-    fn setup(dev: &NetDevice) {
-        dev.setup_ethernet();
-        dev.set_mtu_range(MIN_MTU, ETH_MAX_MTU);
-        dev.change_priv_flags(IFF_UNICAST_FLT | IFF_NO_QUEUE, IFF_TX_SKB_SHARING);
-        dev.keep_dst();
-        dev.allow_proto_down();
-    }
 
     fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
         request(Some(tb), data, extack).map(|_| ())
     }
 
+    /// `macvlan_common_newlink()`.
     fn newlink(link: NewLink<'_, Self>, extack: &ExtAck) -> Result {
-        newlink(link, extack)
+        let tb = link.tb();
+        let data = link.data();
+        let dev = link.device();
+        let req = request(tb, data, extack)?;
+        let ifindex = tb.and_then(|tb| tb.get(IFLA_LINK)).map(|a| a.u32() as i32);
+        let named = ifindex.and_then(|i| link.link_net().device_by_index(i));
+        // A macvlan on a macvlan sits on the real device.
+        let (lower, via_macvlan) = match named.and_then(Dev::<MacvlanKind>::of) {
+            Some(m) => (m.state().lower(), true),
+            None => (named.unwrap_or(dev), false),
+        };
+        let described = named.map(|_| describe_lower(dev, lower, via_macvlan));
+        let mtu = tb.and_then(|tb| tb.get(IFLA_MTU)).map(|_| dev.mtu());
+        let address_given = tb.and_then(|tb| tb.get(IFLA_ADDRESS)).is_some();
+        let plan = macvlan::newlink(
+            ifindex.is_some(),
+            described.as_ref(),
+            mtu,
+            address_given,
+            &req,
+        )
+        .map_err(|e| fail(extack, e))?;
+
+        dev.store_mtu(plan.mtu);
+        dev.set_mtu_range(MIN_MTU, lower.max_mtu());
+        if plan.random_address {
+            dev.set_random_mac();
+        }
+        let created = plan.create_port;
+        let port = match Port::of(lower) {
+            Some(p) => p.into(),
+            None => dev::create_port(lower)?,
+        };
+        if plan.passthru {
+            dev::set_passthru(&port);
+            dev.set_mac(&lower.mac());
+            dev.set_addr_assign_type(lower.addr_assign_type());
+        }
+        if let Some(cutoff) = plan.bc_cutoff {
+            port.state().update_bc_cutoff(lower, cutoff);
+        }
+        let header = link.header();
+        let registered = Macvlan::new(port.clone()).and_then(|state| {
+            header.set_identity(dev, lower, &state.stats);
+            header.set_mode(plan.mode.value());
+            header.set_flags(plan.flags.bits());
+            header.set_bc_queue_len_req(plan.bc_queue_len_req);
+            link.register(state)
+        });
+        let vlan = match registered {
+            Ok(v) => v,
+            Err(e) => {
+                // A port no macvlan got registered on goes (`ndo_uninit` took
+                // it if one was counted).
+                if created && port.state().count() == 0 && Port::of(lower).is_some() {
+                    dev::destroy_port(&port);
+                }
+                return Err(e);
+            }
+        };
+        let linked = plan
+            .sources
+            .map_or(Ok(()), |m| {
+                dev::change_sources(vlan, m, &req).map_err(|e| fail(extack, e))
+            })
+            .and_then(|()| {
+                vlan.change_priv_flags(IFF_MACVLAN, 0);
+                vlan.link_upper_of(lower, extack)
+            });
+        if let Err(e) = linked {
+            vlan.unregister(None);
+            return Err(e);
+        }
+        if let Err(e) = dev::link_into_port(vlan) {
+            vlan.unlink_upper_of(lower);
+            vlan.unregister(None);
+            return Err(e);
+        }
+        vlan.transfer_operstate_from(lower);
+        vlan.fire_linkwatch();
+        Ok(())
     }
 
-    fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
-        changelink(dev, data, extack)
+    /// `macvlan_changelink()`.
+    fn changelink(vlan: Dev<'_, Self>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
+        let req = request(None, data, extack)?;
+        let s = vlan.state();
+        let lower = s.lower();
+        let p = s.port.state();
+        let cur = Current {
+            mode: dev::mode_of(&vlan),
+            flags: dev::flags_of(&vlan),
+            passthru_port: p.passthru(),
+            running: vlan.is_running(),
+        };
+        let capable = vlan.link_net_capable(lower.net());
+        let plan = macvlan::changelink(&cur, &req, capable).map_err(|e| fail(extack, e))?;
+        if plan.flush_sources {
+            dev::flush_sources(vlan);
+        }
+        if plan.lower_promisc != 0 {
+            lower.adjust_promiscuity(plan.lower_promisc);
+        }
+        if let Some(flags) = plan.flags {
+            vlan.header().set_flags(flags.bits());
+        }
+        if let Some(len) = plan.bc_queue_len {
+            vlan.header().set_bc_queue_len_req(len);
+            p.update_bc_queue_len();
+        }
+        if let Some(cutoff) = plan.bc_cutoff {
+            p.update_bc_cutoff(lower, cutoff);
+        }
+        if let Some(mode) = plan.mode {
+            vlan.header().set_mode(mode.value());
+        }
+        match plan.sources.map_err(|e| fail(extack, e))? {
+            Some(m) => dev::change_sources(vlan, m, &req).map_err(|e| fail(extack, e)),
+            None => Ok(()),
+        }
     }
 
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        dellink(dev, queue)
+    /// `macvlan_dellink()`.
+    fn dellink(vlan: Dev<'_, Self>, queue: &mut UnregisterQueue) {
+        dev::unlink_from_port(vlan);
+        vlan.unregister(Some(queue));
+        vlan.unlink_upper_of(vlan.state().lower());
     }
 
     fn info_size(dev: Dev<'_, Self>) -> usize {
@@ -131,100 +233,36 @@ impl LinkOps for MacvlanKind {
         total_size(4) + total_size(2) + total_size(4) + macs + 3 * total_size(4)
     }
 
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        fill_info(dev, msg)
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        Some(dev.state().lower())
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        dev::init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        dev::uninit(dev)
-    }
-
-    fn open(dev: Dev<'_, Self>) -> Result {
-        dev::open(dev)
-    }
-
-    fn stop(dev: Dev<'_, Self>) -> Result {
-        dev::stop(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        dev::start_xmit(dev, skb, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, mtu: u32) -> Result {
-        dev::change_mtu(dev, mtu)
-    }
-
-    fn set_mac_address(dev: Dev<'_, Self>, mac: MacAddr) -> Result {
-        dev::set_mac_address(dev, mac)
-    }
-
-    fn set_rx_mode(dev: Dev<'_, Self>) {
-        dev::set_rx_mode(dev)
-    }
-
-    fn change_rx_flags(dev: Dev<'_, Self>, change: u32) {
-        dev::change_rx_flags(dev, change)
-    }
-
-    fn fix_features(dev: Dev<'_, Self>, features: u64) -> u64 {
-        dev.fix_macvlan_features(dev.state().lower(), features)
-    }
-
-    fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
-        dev::get_stats64(dev, stats)
-    }
-
-    fn vlan_rx_add_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
-        dev.state().lower().vlan_vid_add(proto, vid)
-    }
-
-    fn vlan_rx_kill_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
-        dev.state().lower().vlan_vid_del(proto, vid);
+    /// `macvlan_fill_info()`.
+    fn fill_info(vlan: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
+        let h = vlan.header();
+        let p = vlan.state().port.state();
+        msg.put_u32(IFLA_MACVLAN_MODE, h.mode())?;
+        msg.put_u16(IFLA_MACVLAN_FLAGS, h.flags())?;
+        rcu_read(|ctx| {
+            let sources = p.sources(ctx);
+            let count = sources.of(&vlan).count();
+            msg.put_u32(IFLA_MACVLAN_MACADDR_COUNT, count as u32)?;
+            if count > 0 {
+                msg.nest(IFLA_MACVLAN_MACADDR_DATA, |msg| {
+                    sources
+                        .of(&vlan)
+                        .try_for_each(|a| msg.put(IFLA_MACVLAN_MACADDR, &a.0))
+                })?;
+            }
+            Ok::<(), Error>(())
+        })?;
+        msg.put_u32(IFLA_MACVLAN_BC_QUEUE_LEN, h.bc_queue_len_req())?;
+        msg.put_u32(
+            IFLA_MACVLAN_BC_QUEUE_LEN_USED,
+            p.bc_queue_len_used
+                .load(core::sync::atomic::Ordering::Relaxed),
+        )?;
+        let cutoff = p.bc_cutoff.load(core::sync::atomic::Ordering::Relaxed);
+        if let Some(c) = macvlan::dumped_bc_cutoff(cutoff) {
+            msg.put_s32(IFLA_MACVLAN_BC_CUTOFF, c)?;
+        }
         Ok(())
-    }
-
-    const FDB_NOTIFIES: bool = false;
-
-    /// `macvlan_fdb_add()`: `bridge fdb add ADDR dev MACVLAN`.
-    fn fdb_add(
-        dev: Dev<'_, Self>,
-        _target: &NetDevice,
-        req: &FdbRequest,
-        _extack: &ExtAck,
-    ) -> Result {
-        let replace = u32::from(req.nlh_flags) & NLM_F_REPLACE != 0;
-        let passthru = dev.state().port.state().passthru();
-        macvlan::check_fdb(passthru, req.addr, replace)
-            .map_err(|e| Error::from_errno(-e.errno()))?;
-        if req.addr.is_multicast() {
-            dev.mc_add_excl(&req.addr)
-        } else {
-            dev.uc_add_excl(&req.addr)
-        }
-    }
-
-    /// `macvlan_fdb_del()`.
-    fn fdb_del(dev: Dev<'_, Self>, _target: &NetDevice, addr: MacAddr, _vid: u16) -> Result {
-        let passthru = dev.state().port.state().passthru();
-        macvlan::check_fdb(passthru, addr, false).map_err(|e| Error::from_errno(-e.errno()))?;
-        dev.addr_del(&addr)
-    }
-
-    fn parse_protocol(skb: &SkBuffRef) -> u16 {
-        // `eth_header_parse_protocol()`.
-        match skb.linear().get(12..14) {
-            Some(&[hi, lo]) => u16::from_be_bytes([hi, lo]),
-            _ => 0,
-        }
     }
 }
 
@@ -245,167 +283,4 @@ fn describe_lower(dev: &NetDevice, lower: &NetDevice, via_macvlan: bool) -> Lowe
             count: p.state().count(),
         }),
     }
-}
-
-/// `macvlan_common_newlink()`.
-fn newlink(link: NewLink<'_, MacvlanKind>, extack: &ExtAck) -> Result {
-    let tb = link.tb();
-    let data = link.data();
-    let dev = link.device();
-    let req = request(tb, data, extack)?;
-    let ifindex = tb.and_then(|tb| tb.get(IFLA_LINK)).map(|a| a.u32() as i32);
-    let named = ifindex.and_then(|i| link.link_net().device_by_index(i));
-    // A macvlan on a macvlan sits on the real device.
-    let (lower, via_macvlan) = match named.and_then(Dev::<MacvlanKind>::of) {
-        Some(m) => (m.state().lower(), true),
-        None => (named.unwrap_or(dev), false),
-    };
-    let described = named.map(|_| describe_lower(dev, lower, via_macvlan));
-    let mtu = tb.and_then(|tb| tb.get(IFLA_MTU)).map(|_| dev.mtu());
-    let address_given = tb.and_then(|tb| tb.get(IFLA_ADDRESS)).is_some();
-    let plan = macvlan::newlink(
-        ifindex.is_some(),
-        described.as_ref(),
-        mtu,
-        address_given,
-        &req,
-    )
-    .map_err(|e| fail(extack, e))?;
-
-    dev.store_mtu(plan.mtu);
-    dev.set_mtu_range(MIN_MTU, lower.max_mtu());
-    if plan.random_address {
-        dev.set_random_mac();
-    }
-    let created = plan.create_port;
-    let port = match Port::of(lower) {
-        Some(p) => p.into(),
-        None => dev::create_port(lower)?,
-    };
-    if plan.passthru {
-        dev::set_passthru(&port);
-        dev.set_mac(&lower.mac());
-        dev.set_addr_assign_type(lower.addr_assign_type());
-    }
-    if let Some(cutoff) = plan.bc_cutoff {
-        port.state().update_bc_cutoff(lower, cutoff);
-    }
-    let header = link.header();
-    let registered = Macvlan::new(port.clone()).and_then(|state| {
-        header.set_identity(dev, lower, &state.stats);
-        header.set_mode(plan.mode.value());
-        header.set_flags(plan.flags.bits());
-        header.set_bc_queue_len_req(plan.bc_queue_len_req);
-        link.register(state)
-    });
-    let vlan = match registered {
-        Ok(v) => v,
-        Err(e) => {
-            // A port no macvlan got registered on goes (`ndo_uninit` took
-            // it if one was counted).
-            if created && port.state().count() == 0 && Port::of(lower).is_some() {
-                dev::destroy_port(&port);
-            }
-            return Err(e);
-        }
-    };
-    let linked = plan
-        .sources
-        .map_or(Ok(()), |m| {
-            dev::change_sources(vlan, m, &req).map_err(|e| fail(extack, e))
-        })
-        .and_then(|()| {
-            vlan.change_priv_flags(IFF_MACVLAN, 0);
-            vlan.link_upper_of(lower, extack)
-        });
-    if let Err(e) = linked {
-        vlan.unregister(None);
-        return Err(e);
-    }
-    if let Err(e) = dev::link_into_port(vlan) {
-        vlan.unlink_upper_of(lower);
-        vlan.unregister(None);
-        return Err(e);
-    }
-    vlan.transfer_operstate_from(lower);
-    vlan.fire_linkwatch();
-    Ok(())
-}
-
-/// `macvlan_dellink()`.
-pub(crate) fn dellink(vlan: Dev<'_, MacvlanKind>, queue: &mut UnregisterQueue) {
-    dev::unlink_from_port(vlan);
-    vlan.unregister(Some(queue));
-    vlan.unlink_upper_of(vlan.state().lower());
-}
-
-/// `macvlan_changelink()`.
-fn changelink(vlan: Dev<'_, MacvlanKind>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
-    let req = request(None, data, extack)?;
-    let s = vlan.state();
-    let lower = s.lower();
-    let p = s.port.state();
-    let cur = Current {
-        mode: dev::mode_of(&vlan),
-        flags: dev::flags_of(&vlan),
-        passthru_port: p.passthru(),
-        running: vlan.is_running(),
-    };
-    let capable = vlan.link_net_capable(lower.net());
-    let plan = macvlan::changelink(&cur, &req, capable).map_err(|e| fail(extack, e))?;
-    if plan.flush_sources {
-        dev::flush_sources(vlan);
-    }
-    if plan.lower_promisc != 0 {
-        lower.adjust_promiscuity(plan.lower_promisc);
-    }
-    if let Some(flags) = plan.flags {
-        vlan.header().set_flags(flags.bits());
-    }
-    if let Some(len) = plan.bc_queue_len {
-        vlan.header().set_bc_queue_len_req(len);
-        p.update_bc_queue_len();
-    }
-    if let Some(cutoff) = plan.bc_cutoff {
-        p.update_bc_cutoff(lower, cutoff);
-    }
-    if let Some(mode) = plan.mode {
-        vlan.header().set_mode(mode.value());
-    }
-    match plan.sources.map_err(|e| fail(extack, e))? {
-        Some(m) => dev::change_sources(vlan, m, &req).map_err(|e| fail(extack, e)),
-        None => Ok(()),
-    }
-}
-
-/// `macvlan_fill_info()`.
-fn fill_info(vlan: Dev<'_, MacvlanKind>, msg: &mut NlMsg) -> Result {
-    let h = vlan.header();
-    let p = vlan.state().port.state();
-    msg.put_u32(IFLA_MACVLAN_MODE, h.mode())?;
-    msg.put_u16(IFLA_MACVLAN_FLAGS, h.flags())?;
-    rcu_read(|ctx| {
-        let sources = p.sources(ctx);
-        let count = sources.of(&vlan).count();
-        msg.put_u32(IFLA_MACVLAN_MACADDR_COUNT, count as u32)?;
-        if count > 0 {
-            msg.nest(IFLA_MACVLAN_MACADDR_DATA, |msg| {
-                sources
-                    .of(&vlan)
-                    .try_for_each(|a| msg.put(IFLA_MACVLAN_MACADDR, &a.0))
-            })?;
-        }
-        Ok::<(), Error>(())
-    })?;
-    msg.put_u32(IFLA_MACVLAN_BC_QUEUE_LEN, h.bc_queue_len_req())?;
-    msg.put_u32(
-        IFLA_MACVLAN_BC_QUEUE_LEN_USED,
-        p.bc_queue_len_used
-            .load(core::sync::atomic::Ordering::Relaxed),
-    )?;
-    let cutoff = p.bc_cutoff.load(core::sync::atomic::Ordering::Relaxed);
-    if let Some(c) = macvlan::dumped_bc_cutoff(cutoff) {
-        msg.put_s32(IFLA_MACVLAN_BC_CUTOFF, c)?;
-    }
-    Ok(())
 }

@@ -14,10 +14,11 @@
 use crate::ad::AdState;
 use crate::arp::{self, ArpRx, ArpTimes};
 use crate::glue::attr::ExtAck;
-use crate::glue::link::{Dev, TxContext};
+use crate::glue::link::{Dev, DeviceOps, TxContext};
 use crate::glue::netdev::{
-    counters, counters_mut, LinkStats, NetDevice, ARPHRD_ETHER, IFF_ALLMULTI, IFF_BONDING,
-    IFF_MASTER, IFF_NO_ADDRCONF, IFF_PROMISC, IFF_SLAVE, IFF_UP, NET_ADDR_STOLEN,
+    counters, counters_mut, LinkStats, NetDevice, ARPHRD_ETHER, ETH_MAX_MTU, IFF_ALLMULTI,
+    IFF_BONDING, IFF_MASTER, IFF_NO_ADDRCONF, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE,
+    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
 };
 use crate::glue::notifier::{
     NETDEV_BONDING_FAILOVER, NETDEV_CHANGEADDR, NETDEV_JOIN, NETDEV_NOTIFY_PEERS, NETDEV_RELEASE,
@@ -28,7 +29,7 @@ use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::{SkBuff, SkbView};
 use crate::glue::timer::now_ms;
-use crate::netlink::BondKind;
+use crate::netlink::{BondHeader, BondKind};
 use crate::options::{Mode, Params};
 use crate::rvnet_core::bond::hash::{
     bond_xmit_hash, rr_gen_slave_id, rr_is_igmp, RrState, SkbMeta,
@@ -427,44 +428,6 @@ fn tx_drop(bond: &NetDevice, skb: SkBuff) {
     drop(skb);
 }
 
-/// `ndo_start_xmit`: each mode's dispatch.
-pub(crate) fn start_xmit(bond: Dev<'_, BondKind>, skb: SkBuff, ctx: &TxContext) {
-    let b = bond.state();
-    let t = b.tx.get(ctx);
-    if t.mode == Mode::Broadcast {
-        return broadcast(&bond, t, skb);
-    }
-    let pick = skb.with_view::<256, _>(|view| {
-        match t.mode {
-            Mode::ActiveBackup => t.active.as_ref(),
-            Mode::RoundRobin => round_robin(b, t, view),
-            Mode::Xor | Mode::Ieee8023ad => {
-                let n = t.usable.len();
-                let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
-                (n != 0).then(|| t.usable.get(hash as usize % n)).flatten()
-            }
-            // balance-tlb/alb without dynamic rebalancing (as with
-            // `tlb_dynamic_lb 0`): unicast is hashed over the usable
-            // slaves, the rest goes through the active one.
-            Mode::Tlb | Mode::Alb => {
-                let multicast = view.headers.first().is_some_and(|b| b & 1 != 0);
-                let hashed = if multicast || t.usable.is_empty() {
-                    None
-                } else {
-                    let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
-                    t.usable.get(hash as usize % t.usable.len())
-                };
-                hashed.or(t.active.as_ref()).filter(|p| can_tx(p))
-            }
-            Mode::Broadcast => None,
-        }
-    });
-    match pick {
-        Some(p) => xmit_on(p, skb),
-        None => tx_drop(&bond, skb),
-    }
-}
-
 /// balance-rr's pick (`bond_xmit_roundrobin_slave_get`): IGMP through the
 /// active slave, the rest to the next slave that can send.
 fn round_robin<'a>(b: &Bond, t: &'a TxTable, view: &SkbView<'_>) -> Option<&'a Arc<SlavePort>> {
@@ -520,226 +483,6 @@ fn skb_meta(view: &SkbView<'_>) -> SkbMeta {
 /// Whether the mode has an active slave (`bond_uses_primary`).
 pub(crate) fn uses_primary(mode: Mode) -> bool {
     matches!(mode, Mode::ActiveBackup | Mode::Tlb | Mode::Alb)
-}
-
-/// `ndo_add_slave` (`bond_enslave`).
-pub(crate) fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAck) -> Result {
-    let b = bond.state();
-    if slave.flags() & IFF_MASTER != 0 && slave.priv_flags() & IFF_BONDING == 0 {
-        return Err(extack.fail(EPERM, c"Device type (master device) cannot be enslaved"));
-    }
-    if slave.rx_handler_busy() {
-        return Err(extack.fail(EBUSY, c"Device is in use and cannot be enslaved"));
-    }
-    if bond.ptr_eq(slave) {
-        return Err(extack.fail(EPERM, c"Cannot enslave bond to itself."));
-    }
-    if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0
-        && bond.has_vlans()
-    {
-        return Err(extack.fail(
-            EPERM,
-            c"Can not enslave VLAN challenged device to VLAN enabled bond",
-        ));
-    }
-    if slave.flags() & IFF_UP != 0 {
-        return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
-    }
-    let (mode, first, fail_over_mac) = {
-        let ctl = b.ctl.lock();
-        let p = &ctl.params;
-        (p.mode, ctl.slaves.is_empty(), p.fail_over_mac)
-    };
-    if slave.link_type() != ARPHRD_ETHER as u16 {
-        if first && mode == Mode::Ieee8023ad {
-            return Err(extack.fail(EINVAL, c"8023AD mode requires Ethernet devices"));
-        }
-        return Err(extack.fail(EINVAL, c"Device type is different from other slaves"));
-    }
-
-    slave.notify(NETDEV_JOIN);
-    if first && bond.addr_assign_type() == crate::glue::netdev::NET_ADDR_RANDOM {
-        bond.set_mac(&slave.mac());
-        bond.set_addr_assign_type(NET_ADDR_STOLEN);
-        bond.notify(NETDEV_CHANGEADDR);
-    }
-
-    let original_mtu = slave.mtu();
-    slave.change_mtu(bond.mtu())?;
-    let perm_hwaddr = slave.mac();
-    let undo_mtu = |e: Error| {
-        let _ = slave.change_mtu(original_mtu);
-        e
-    };
-    let set_mac = if fail_over_mac == 0 || mode != Mode::ActiveBackup {
-        Some(bond.mac())
-    } else if fail_over_mac == crate::options::FOM_FOLLOW && !first && slave.mac() == bond.mac() {
-        Some(crate::glue::netdev::random_mac())
-    } else {
-        None
-    };
-    if let Some(mac) = set_mac {
-        slave.change_mac(&mac, extack).map_err(undo_mtu)?;
-    }
-    let undo_mac = |e: Error| {
-        if set_mac.is_some() {
-            let _ = slave.change_mac(&perm_hwaddr, &ExtAck::none());
-        }
-        undo_mtu(e)
-    };
-    slave.change_priv_flags(IFF_NO_ADDRCONF, 0);
-    if let Err(e) = slave.open(extack) {
-        slave.change_priv_flags(0, IFF_NO_ADDRCONF);
-        return Err(undo_mac(e));
-    }
-    slave.change_priv_flags(IFF_BONDING, 0);
-    let undo_open = |e: Error| {
-        slave.close();
-        slave.change_priv_flags(0, IFF_NO_ADDRCONF | IFF_BONDING);
-        undo_mac(e)
-    };
-    slave.add_vids_of(&bond).map_err(undo_open)?;
-    let undo_vids = |e: Error| {
-        slave.del_vids_of(&bond);
-        undo_open(e)
-    };
-    if slave.features() & crate::glue::netdev::feature_masks().lro != 0
-        && bond.features() & crate::glue::netdev::feature_masks().lro == 0
-    {
-        slave.disable_lro();
-    }
-
-    let id = {
-        let mut ctl = b.ctl.lock();
-        let id = ctl.next_id;
-        ctl.next_id = ctl.next_id.wrapping_add(1).max(1);
-        id
-    };
-    let state = Slave {
-        id,
-        perm_hwaddr,
-        original_mtu,
-        inactive: AtomicBool::new(false),
-        tx_enabled: AtomicBool::new(false),
-        link: AtomicU8::new(Link::Down as u8),
-        arp: ArpTimes::new(b.ctl.lock().params.arp_interval),
-    };
-    let lag = lag_info(&b.ctl.lock().params);
-    let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
-    slave.change_flags_raw(IFF_SLAVE, 0);
-
-    let stats = slave.stats();
-    {
-        let mut fold = b.stats.lock();
-        if fold.last.push((id, stats), GFP_ATOMIC).is_err() {
-            drop(fold);
-            slave.change_flags_raw(0, IFF_SLAVE);
-            port.detach();
-            return Err(undo_vids(ENOMEM));
-        }
-    }
-
-    let mut entry = SlaveEntry {
-        port: port.clone(),
-        link: SlaveLink::new(Link::Up, device_is_up(slave)),
-        link_failure_count: 0,
-        queue_id: 0,
-    };
-    let speed_ok = entry.set_speed(read_speed(slave, false));
-    {
-        let mut ctl = b.ctl.lock();
-        let p = &ctl.params;
-        let up = device_is_up(slave);
-        entry.link.link = if p.miimon != 0 {
-            if up && p.updelay != 0 {
-                entry.link.delay = p.updelay_ticks();
-                Link::Back
-            } else if up {
-                Link::Up
-            } else {
-                Link::Down
-            }
-        } else if p.arp_interval != 0 {
-            if slave.carrier_ok() {
-                Link::Up
-            } else {
-                Link::Down
-            }
-        } else {
-            Link::Up
-        };
-        if !speed_ok && mode == Mode::Ieee8023ad {
-            entry.link.link = Link::Down;
-        }
-        if uses_primary(mode) && p.primary_name_is(slave.name_str()) {
-            ctl.primary = Some(id);
-            ctl.force_primary = true;
-        }
-        if ctl.slaves.push(entry, GFP_KERNEL).is_err() {
-            drop(ctl);
-            b.stats.lock().last.retain(|(i, _)| *i != id);
-            slave.change_flags_raw(0, IFF_SLAVE);
-            port.detach();
-            return Err(undo_vids(ENOMEM));
-        }
-        let i = ctl.slaves.len() - 1;
-        match mode {
-            Mode::ActiveBackup | Mode::Ieee8023ad => ctl.set_backup(i, true),
-            Mode::Tlb | Mode::Alb => ctl.set_backup(i, true),
-            _ => {
-                ctl.set_backup(i, false);
-                if ctl.active.is_none()
-                    && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up)
-                {
-                    ctl.active = Some(id);
-                }
-            }
-        }
-        if let Some(e) = ctl.slaves.get(i) {
-            e.publish();
-        }
-    }
-    if mode == Mode::Ieee8023ad {
-        b.ad.bind(&bond, &port);
-    }
-    notify_lower_state(&port);
-
-    if !uses_primary(mode) {
-        if bond.flags() & IFF_PROMISC != 0 {
-            slave.adjust_promiscuity(1);
-        }
-        if bond.flags() & IFF_ALLMULTI != 0 {
-            slave.adjust_allmulti(1);
-        }
-        if bond.flags() & IFF_UP != 0 {
-            slave.sync_addr_lists_multiple(&bond);
-            if mode == Mode::Ieee8023ad {
-                let _ = slave.mc_add(&LACPDU_MCAST);
-            }
-        }
-    }
-    bond.compute_upper_features(true);
-    set_carrier(bond);
-    if uses_primary(mode) {
-        select_active_slave(bond);
-    }
-    update_tx(bond);
-    pr_info!(
-        "{}: ({}): Enslaving as {} interface with {} link\n",
-        bond.name_str(),
-        slave.name_str(),
-        if port.state().tx_enabled.load(Relaxed) {
-            "an active"
-        } else {
-            "a backup"
-        },
-        if port.state().link_up() {
-            "an up"
-        } else {
-            "a down"
-        }
-    );
-    Ok(())
 }
 
 fn lag_info(p: &Params) -> LagInfo {
@@ -1234,175 +977,6 @@ fn send_peer_notif(bond: Dev<'_, BondKind>) {
     }
 }
 
-/// `ndo_open` (`bond_open`).
-pub(crate) fn open(bond: Dev<'_, BondKind>) -> Result {
-    let b = bond.state();
-    let (miimon, mode) = {
-        let mut ctl = b.ctl.lock();
-        let mode = ctl.params.mode;
-        let active = ctl.active;
-        for i in 0..ctl.slaves.len() {
-            let id = ctl.slaves.get(i).map(|e| e.port.state().id);
-            if uses_primary(mode) && id != active {
-                ctl.set_backup(i, true);
-            } else if mode != Mode::Ieee8023ad {
-                ctl.set_backup(i, false);
-            }
-        }
-        (ctl.params.miimon, mode)
-    };
-    if miimon != 0 {
-        bond.header().mii.arm(0);
-    }
-    if b.ctl.lock().params.arp_interval != 0 {
-        bond.header().arp.arm(0);
-    }
-    if mode == Mode::Ieee8023ad {
-        b.ad.open(&bond);
-        bond.header().ad.arm(0);
-        for p in b.ports().iter() {
-            let _ = p.device().mc_add(&LACPDU_MCAST);
-        }
-    }
-    update_tx(bond);
-    Ok(())
-}
-
-/// `ndo_stop` (`bond_close`).
-pub(crate) fn stop(bond: Dev<'_, BondKind>) -> Result {
-    let h = bond.header();
-    h.mii.stop();
-    h.ad.stop();
-    h.arp.stop();
-    bond.cancel_work(WORK_MII | WORK_AD | WORK_ARP | crate::ad::WORK_SLAVE_ARRAY);
-    // The bond's address lists leave the slaves (set_rx_mode puts them
-    // back on open).
-    let mode = bond.state().mode();
-    let targets = if uses_primary(mode) {
-        let ctl = bond.state().ctl.lock();
-        let mut v = KVec::new();
-        if let Some(e) = ctl.active_entry() {
-            let _ = v.push(e.port.clone(), GFP_KERNEL);
-        }
-        v
-    } else {
-        bond.state().ports()
-    };
-    for p in targets.iter() {
-        flush_addr_lists(&bond, p.device(), mode);
-    }
-    Ok(())
-}
-
-/// `ndo_set_rx_mode`: the bond's address lists go to the active slave, or
-/// to every slave in modes without one.
-pub(crate) fn set_rx_mode(bond: Dev<'_, BondKind>) {
-    bond.state().tx.read(|t| {
-        if uses_primary(t.mode) {
-            if let Some(a) = &t.active {
-                a.device().sync_addr_lists_from(&bond);
-            }
-        } else {
-            for p in t.all.iter() {
-                p.device().sync_addr_lists_from_shared(&bond);
-            }
-        }
-    })
-}
-
-/// `ndo_change_rx_flags`: promiscuity and allmulti follow the bond.
-pub(crate) fn change_rx_flags(bond: Dev<'_, BondKind>, change: u32) {
-    let b = bond.state();
-    let targets = if uses_primary(b.mode()) {
-        let ctl = b.ctl.lock();
-        let mut v = KVec::new();
-        if let Some(e) = ctl.active_entry() {
-            let _ = v.push(e.port.clone(), GFP_KERNEL);
-        }
-        v
-    } else {
-        b.ports()
-    };
-    for p in targets.iter() {
-        if change & IFF_PROMISC != 0 {
-            p.device()
-                .adjust_promiscuity(if bond.flags() & IFF_PROMISC != 0 {
-                    1
-                } else {
-                    -1
-                });
-        }
-        if change & IFF_ALLMULTI != 0 {
-            p.device()
-                .adjust_allmulti(if bond.flags() & IFF_ALLMULTI != 0 {
-                    1
-                } else {
-                    -1
-                });
-        }
-    }
-}
-
-/// `ndo_change_mtu`: every slave first, rolled back on failure.
-pub(crate) fn change_mtu(bond: Dev<'_, BondKind>, mtu: u32) -> Result {
-    let ports = bond.state().ports();
-    for (n, p) in ports.iter().enumerate() {
-        if let Err(e) = p.device().change_mtu(mtu) {
-            for q in ports.iter().take(n) {
-                let _ = q.device().change_mtu(bond.mtu());
-            }
-            return Err(e);
-        }
-    }
-    bond.store_mtu(mtu);
-    Ok(())
-}
-
-/// `ndo_set_mac_address`: every slave takes it, unless fail_over_mac=active.
-pub(crate) fn set_mac_address(bond: Dev<'_, BondKind>, mac: MacAddr) -> Result {
-    let b = bond.state();
-    let (mode, fom) = {
-        let ctl = b.ctl.lock();
-        (ctl.params.mode, ctl.params.fail_over_mac)
-    };
-    if !(mode == Mode::ActiveBackup && fom == crate::options::FOM_ACTIVE) {
-        let old = bond.mac();
-        let ports = b.ports();
-        for (n, p) in ports.iter().enumerate() {
-            if let Err(e) = p.device().change_mac(&mac, &ExtAck::none()) {
-                for q in ports.iter().take(n) {
-                    let _ = q.device().change_mac(&old, &ExtAck::none());
-                }
-                return Err(e);
-            }
-        }
-    }
-    bond.set_mac(&mac);
-    Ok(())
-}
-
-/// `ndo_vlan_rx_add_vid`: every slave filters the id too.
-pub(crate) fn vlan_rx_add_vid(bond: Dev<'_, BondKind>, proto: u16, vid: u16) -> Result {
-    let ports = bond.state().ports();
-    for (n, p) in ports.iter().enumerate() {
-        if let Err(e) = p.device().vlan_vid_add(proto, vid) {
-            for q in ports.iter().take(n) {
-                q.device().vlan_vid_del(proto, vid);
-            }
-            return Err(e);
-        }
-    }
-    Ok(())
-}
-
-/// `ndo_vlan_rx_kill_vid`.
-pub(crate) fn vlan_rx_kill_vid(bond: Dev<'_, BondKind>, proto: u16, vid: u16) -> Result {
-    for p in bond.state().ports().iter() {
-        p.device().vlan_vid_del(proto, vid);
-    }
-    Ok(())
-}
-
 /// Folds the slaves' counters into the bond's (`bond_get_stats`). The
 /// slaves' counters are read without the lock, so stacked bonds never nest
 /// it.
@@ -1422,41 +996,6 @@ fn fold_stats(bond: Dev<'_, BondKind>) -> LinkStats {
         }
         *total
     })
-}
-
-/// `ndo_get_stats64`.
-pub(crate) fn get_stats64(bond: Dev<'_, BondKind>, stats: &mut LinkStats) {
-    *stats = fold_stats(bond);
-}
-
-/// ethtool's link settings: the sum of the transmitting slaves' speeds
-/// (the fastest in broadcast mode), the first known duplex.
-pub(crate) fn link_settings(bond: Dev<'_, BondKind>) -> (u32, u8) {
-    let b = bond.state();
-    let mut speeds = KVec::new();
-    for p in b.ports().iter().filter(|p| can_tx(p)) {
-        let _ = speeds.push((p.state().id, read_speed(p.device(), false)), GFP_KERNEL);
-    }
-    let mut ctl = b.ctl.lock();
-    let broadcast = ctl.params.mode == Mode::Broadcast;
-    let (mut speed, mut duplex) = (0u32, DUPLEX_UNKNOWN);
-    for e in ctl.slaves.iter_mut() {
-        let Some((_, known)) = speeds.iter().find(|(id, _)| *id == e.port.state().id) else {
-            continue;
-        };
-        e.set_speed(*known);
-        if e.link.speed != SPEED_UNKNOWN {
-            speed = if broadcast {
-                speed.max(e.link.speed)
-            } else {
-                speed.saturating_add(e.link.speed)
-            };
-        }
-        if duplex == DUPLEX_UNKNOWN && e.link.duplex != DUPLEX_UNKNOWN {
-            duplex = e.link.duplex;
-        }
-    }
-    (if speed == 0 { SPEED_UNKNOWN } else { speed }, duplex)
 }
 
 /// A slave device's state changed (up, down, carrier): refresh what the
@@ -1565,4 +1104,521 @@ pub(crate) fn set_active_by_ifindex(
     change_active_slave(bond, Some(id));
     update_tx(bond);
     Ok(())
+}
+
+#[vtable]
+impl DeviceOps for BondKind {
+    type Device = Bond;
+    type Header = BondHeader;
+    const DRIVER_NAME: &'static CStr = c"bonding";
+    const DRIVER_VERSION: &'static CStr = c"7.3.4";
+
+    fn setup(dev: &NetDevice) {
+        dev.setup_ethernet();
+        dev.set_mtu_range(68, ETH_MAX_MTU);
+        dev.change_flags_raw(IFF_MASTER, 0);
+        dev.change_priv_flags(
+            IFF_BONDING | IFF_UNICAST_FLT | IFF_NO_QUEUE,
+            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
+        );
+        dev.set_lltx();
+        dev.set_netns_immutable();
+        dev.set_bond_features();
+    }
+
+    fn lower<'a>(_dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        None
+    }
+
+    fn uninit(dev: Dev<'_, Self>) {
+        let h = dev.header();
+        h.mii.stop();
+        h.ad.stop();
+        h.arp.stop();
+        release_all(dev);
+        dev.state().proc_file.remove();
+    }
+
+    /// `ndo_open` (`bond_open`).
+    fn open(bond: Dev<'_, Self>) -> Result {
+        let b = bond.state();
+        let (miimon, mode) = {
+            let mut ctl = b.ctl.lock();
+            let mode = ctl.params.mode;
+            let active = ctl.active;
+            for i in 0..ctl.slaves.len() {
+                let id = ctl.slaves.get(i).map(|e| e.port.state().id);
+                if uses_primary(mode) && id != active {
+                    ctl.set_backup(i, true);
+                } else if mode != Mode::Ieee8023ad {
+                    ctl.set_backup(i, false);
+                }
+            }
+            (ctl.params.miimon, mode)
+        };
+        if miimon != 0 {
+            bond.header().mii.arm(0);
+        }
+        if b.ctl.lock().params.arp_interval != 0 {
+            bond.header().arp.arm(0);
+        }
+        if mode == Mode::Ieee8023ad {
+            b.ad.open(&bond);
+            bond.header().ad.arm(0);
+            for p in b.ports().iter() {
+                let _ = p.device().mc_add(&LACPDU_MCAST);
+            }
+        }
+        update_tx(bond);
+        Ok(())
+    }
+
+    /// `ndo_stop` (`bond_close`).
+    fn stop(bond: Dev<'_, Self>) -> Result {
+        let h = bond.header();
+        h.mii.stop();
+        h.ad.stop();
+        h.arp.stop();
+        bond.cancel_work(WORK_MII | WORK_AD | WORK_ARP | crate::ad::WORK_SLAVE_ARRAY);
+        // The bond's address lists leave the slaves (set_rx_mode puts them
+        // back on open).
+        let mode = bond.state().mode();
+        let targets = if uses_primary(mode) {
+            let ctl = bond.state().ctl.lock();
+            let mut v = KVec::new();
+            if let Some(e) = ctl.active_entry() {
+                let _ = v.push(e.port.clone(), GFP_KERNEL);
+            }
+            v
+        } else {
+            bond.state().ports()
+        };
+        for p in targets.iter() {
+            flush_addr_lists(&bond, p.device(), mode);
+        }
+        Ok(())
+    }
+
+    /// `ndo_start_xmit`: each mode's dispatch.
+    fn start_xmit(bond: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        let b = bond.state();
+        let t = b.tx.get(ctx);
+        if t.mode == Mode::Broadcast {
+            return broadcast(&bond, t, skb);
+        }
+        let pick = skb.with_view::<256, _>(|view| {
+            match t.mode {
+                Mode::ActiveBackup => t.active.as_ref(),
+                Mode::RoundRobin => round_robin(b, t, view),
+                Mode::Xor | Mode::Ieee8023ad => {
+                    let n = t.usable.len();
+                    let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
+                    (n != 0).then(|| t.usable.get(hash as usize % n)).flatten()
+                }
+                // balance-tlb/alb without dynamic rebalancing (as with
+                // `tlb_dynamic_lb 0`): unicast is hashed over the usable
+                // slaves, the rest goes through the active one.
+                Mode::Tlb | Mode::Alb => {
+                    let multicast = view.headers.first().is_some_and(|b| b & 1 != 0);
+                    let hashed = if multicast || t.usable.is_empty() {
+                        None
+                    } else {
+                        let hash = bond_xmit_hash(t.policy, view.headers, &skb_meta(view));
+                        t.usable.get(hash as usize % t.usable.len())
+                    };
+                    hashed.or(t.active.as_ref()).filter(|p| can_tx(p))
+                }
+                Mode::Broadcast => None,
+            }
+        });
+        match pick {
+            Some(p) => xmit_on(p, skb),
+            None => tx_drop(&bond, skb),
+        }
+    }
+
+    /// `ndo_change_mtu`: every slave first, rolled back on failure.
+    fn change_mtu(bond: Dev<'_, Self>, mtu: u32) -> Result {
+        let ports = bond.state().ports();
+        for (n, p) in ports.iter().enumerate() {
+            if let Err(e) = p.device().change_mtu(mtu) {
+                for q in ports.iter().take(n) {
+                    let _ = q.device().change_mtu(bond.mtu());
+                }
+                return Err(e);
+            }
+        }
+        bond.store_mtu(mtu);
+        Ok(())
+    }
+
+    /// `ndo_set_mac_address`: every slave takes it, unless fail_over_mac=active.
+    fn set_mac_address(bond: Dev<'_, Self>, mac: MacAddr) -> Result {
+        let b = bond.state();
+        let (mode, fom) = {
+            let ctl = b.ctl.lock();
+            (ctl.params.mode, ctl.params.fail_over_mac)
+        };
+        if !(mode == Mode::ActiveBackup && fom == crate::options::FOM_ACTIVE) {
+            let old = bond.mac();
+            let ports = b.ports();
+            for (n, p) in ports.iter().enumerate() {
+                if let Err(e) = p.device().change_mac(&mac, &ExtAck::none()) {
+                    for q in ports.iter().take(n) {
+                        let _ = q.device().change_mac(&old, &ExtAck::none());
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        bond.set_mac(&mac);
+        Ok(())
+    }
+
+    /// `ndo_set_rx_mode`: the bond's address lists go to the active slave, or
+    /// to every slave in modes without one.
+    fn set_rx_mode(bond: Dev<'_, Self>) {
+        bond.state().tx.read(|t| {
+            if uses_primary(t.mode) {
+                if let Some(a) = &t.active {
+                    a.device().sync_addr_lists_from(&bond);
+                }
+            } else {
+                for p in t.all.iter() {
+                    p.device().sync_addr_lists_from_shared(&bond);
+                }
+            }
+        })
+    }
+
+    /// `ndo_change_rx_flags`: promiscuity and allmulti follow the bond.
+    fn change_rx_flags(bond: Dev<'_, Self>, change: u32) {
+        let b = bond.state();
+        let targets = if uses_primary(b.mode()) {
+            let ctl = b.ctl.lock();
+            let mut v = KVec::new();
+            if let Some(e) = ctl.active_entry() {
+                let _ = v.push(e.port.clone(), GFP_KERNEL);
+            }
+            v
+        } else {
+            b.ports()
+        };
+        for p in targets.iter() {
+            if change & IFF_PROMISC != 0 {
+                p.device()
+                    .adjust_promiscuity(if bond.flags() & IFF_PROMISC != 0 {
+                        1
+                    } else {
+                        -1
+                    });
+            }
+            if change & IFF_ALLMULTI != 0 {
+                p.device()
+                    .adjust_allmulti(if bond.flags() & IFF_ALLMULTI != 0 {
+                        1
+                    } else {
+                        -1
+                    });
+            }
+        }
+    }
+
+    /// `ndo_get_stats64`.
+    fn get_stats64(bond: Dev<'_, Self>, stats: &mut LinkStats) {
+        *stats = fold_stats(bond);
+    }
+
+    fn work(dev: Dev<'_, Self>, events: u64) {
+        if events & WORK_MII != 0 {
+            mii_monitor(dev);
+        }
+        if events & WORK_ARP != 0 {
+            crate::arp::monitor(dev);
+        }
+        if events & WORK_AD != 0 {
+            crate::ad::state_machine_tick(dev);
+        }
+        if events & crate::ad::WORK_SLAVE_ARRAY != 0 {
+            update_tx(dev);
+            set_carrier(dev);
+        }
+    }
+
+    /// `ndo_add_slave` (`bond_enslave`).
+    fn add_slave(bond: Dev<'_, Self>, slave: &NetDevice, extack: &ExtAck) -> Result {
+        let b = bond.state();
+        if slave.flags() & IFF_MASTER != 0 && slave.priv_flags() & IFF_BONDING == 0 {
+            return Err(extack.fail(EPERM, c"Device type (master device) cannot be enslaved"));
+        }
+        if slave.rx_handler_busy() {
+            return Err(extack.fail(EBUSY, c"Device is in use and cannot be enslaved"));
+        }
+        if bond.ptr_eq(slave) {
+            return Err(extack.fail(EPERM, c"Cannot enslave bond to itself."));
+        }
+        if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0
+            && bond.has_vlans()
+        {
+            return Err(extack.fail(
+                EPERM,
+                c"Can not enslave VLAN challenged device to VLAN enabled bond",
+            ));
+        }
+        if slave.flags() & IFF_UP != 0 {
+            return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
+        }
+        let (mode, first, fail_over_mac) = {
+            let ctl = b.ctl.lock();
+            let p = &ctl.params;
+            (p.mode, ctl.slaves.is_empty(), p.fail_over_mac)
+        };
+        if slave.link_type() != ARPHRD_ETHER as u16 {
+            if first && mode == Mode::Ieee8023ad {
+                return Err(extack.fail(EINVAL, c"8023AD mode requires Ethernet devices"));
+            }
+            return Err(extack.fail(EINVAL, c"Device type is different from other slaves"));
+        }
+
+        slave.notify(NETDEV_JOIN);
+        if first && bond.addr_assign_type() == crate::glue::netdev::NET_ADDR_RANDOM {
+            bond.set_mac(&slave.mac());
+            bond.set_addr_assign_type(NET_ADDR_STOLEN);
+            bond.notify(NETDEV_CHANGEADDR);
+        }
+
+        let original_mtu = slave.mtu();
+        slave.change_mtu(bond.mtu())?;
+        let perm_hwaddr = slave.mac();
+        let undo_mtu = |e: Error| {
+            let _ = slave.change_mtu(original_mtu);
+            e
+        };
+        let set_mac = if fail_over_mac == 0 || mode != Mode::ActiveBackup {
+            Some(bond.mac())
+        } else if fail_over_mac == crate::options::FOM_FOLLOW && !first && slave.mac() == bond.mac()
+        {
+            Some(crate::glue::netdev::random_mac())
+        } else {
+            None
+        };
+        if let Some(mac) = set_mac {
+            slave.change_mac(&mac, extack).map_err(undo_mtu)?;
+        }
+        let undo_mac = |e: Error| {
+            if set_mac.is_some() {
+                let _ = slave.change_mac(&perm_hwaddr, &ExtAck::none());
+            }
+            undo_mtu(e)
+        };
+        slave.change_priv_flags(IFF_NO_ADDRCONF, 0);
+        if let Err(e) = slave.open(extack) {
+            slave.change_priv_flags(0, IFF_NO_ADDRCONF);
+            return Err(undo_mac(e));
+        }
+        slave.change_priv_flags(IFF_BONDING, 0);
+        let undo_open = |e: Error| {
+            slave.close();
+            slave.change_priv_flags(0, IFF_NO_ADDRCONF | IFF_BONDING);
+            undo_mac(e)
+        };
+        slave.add_vids_of(&bond).map_err(undo_open)?;
+        let undo_vids = |e: Error| {
+            slave.del_vids_of(&bond);
+            undo_open(e)
+        };
+        if slave.features() & crate::glue::netdev::feature_masks().lro != 0
+            && bond.features() & crate::glue::netdev::feature_masks().lro == 0
+        {
+            slave.disable_lro();
+        }
+
+        let id = {
+            let mut ctl = b.ctl.lock();
+            let id = ctl.next_id;
+            ctl.next_id = ctl.next_id.wrapping_add(1).max(1);
+            id
+        };
+        let state = Slave {
+            id,
+            perm_hwaddr,
+            original_mtu,
+            inactive: AtomicBool::new(false),
+            tx_enabled: AtomicBool::new(false),
+            link: AtomicU8::new(Link::Down as u8),
+            arp: ArpTimes::new(b.ctl.lock().params.arp_interval),
+        };
+        let lag = lag_info(&b.ctl.lock().params);
+        let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
+        slave.change_flags_raw(IFF_SLAVE, 0);
+
+        let stats = slave.stats();
+        {
+            let mut fold = b.stats.lock();
+            if fold.last.push((id, stats), GFP_ATOMIC).is_err() {
+                drop(fold);
+                slave.change_flags_raw(0, IFF_SLAVE);
+                port.detach();
+                return Err(undo_vids(ENOMEM));
+            }
+        }
+
+        let mut entry = SlaveEntry {
+            port: port.clone(),
+            link: SlaveLink::new(Link::Up, device_is_up(slave)),
+            link_failure_count: 0,
+            queue_id: 0,
+        };
+        let speed_ok = entry.set_speed(read_speed(slave, false));
+        {
+            let mut ctl = b.ctl.lock();
+            let p = &ctl.params;
+            let up = device_is_up(slave);
+            entry.link.link = if p.miimon != 0 {
+                if up && p.updelay != 0 {
+                    entry.link.delay = p.updelay_ticks();
+                    Link::Back
+                } else if up {
+                    Link::Up
+                } else {
+                    Link::Down
+                }
+            } else if p.arp_interval != 0 {
+                if slave.carrier_ok() {
+                    Link::Up
+                } else {
+                    Link::Down
+                }
+            } else {
+                Link::Up
+            };
+            if !speed_ok && mode == Mode::Ieee8023ad {
+                entry.link.link = Link::Down;
+            }
+            if uses_primary(mode) && p.primary_name_is(slave.name_str()) {
+                ctl.primary = Some(id);
+                ctl.force_primary = true;
+            }
+            if ctl.slaves.push(entry, GFP_KERNEL).is_err() {
+                drop(ctl);
+                b.stats.lock().last.retain(|(i, _)| *i != id);
+                slave.change_flags_raw(0, IFF_SLAVE);
+                port.detach();
+                return Err(undo_vids(ENOMEM));
+            }
+            let i = ctl.slaves.len() - 1;
+            match mode {
+                Mode::ActiveBackup | Mode::Ieee8023ad => ctl.set_backup(i, true),
+                Mode::Tlb | Mode::Alb => ctl.set_backup(i, true),
+                _ => {
+                    ctl.set_backup(i, false);
+                    if ctl.active.is_none()
+                        && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up)
+                    {
+                        ctl.active = Some(id);
+                    }
+                }
+            }
+            if let Some(e) = ctl.slaves.get(i) {
+                e.publish();
+            }
+        }
+        if mode == Mode::Ieee8023ad {
+            b.ad.bind(&bond, &port);
+        }
+        notify_lower_state(&port);
+
+        if !uses_primary(mode) {
+            if bond.flags() & IFF_PROMISC != 0 {
+                slave.adjust_promiscuity(1);
+            }
+            if bond.flags() & IFF_ALLMULTI != 0 {
+                slave.adjust_allmulti(1);
+            }
+            if bond.flags() & IFF_UP != 0 {
+                slave.sync_addr_lists_multiple(&bond);
+                if mode == Mode::Ieee8023ad {
+                    let _ = slave.mc_add(&LACPDU_MCAST);
+                }
+            }
+        }
+        bond.compute_upper_features(true);
+        set_carrier(bond);
+        if uses_primary(mode) {
+            select_active_slave(bond);
+        }
+        update_tx(bond);
+        pr_info!(
+            "{}: ({}): Enslaving as {} interface with {} link\n",
+            bond.name_str(),
+            slave.name_str(),
+            if port.state().tx_enabled.load(Relaxed) {
+                "an active"
+            } else {
+                "a backup"
+            },
+            if port.state().link_up() {
+                "an up"
+            } else {
+                "a down"
+            }
+        );
+        Ok(())
+    }
+
+    fn del_slave(dev: Dev<'_, Self>, port: &NetDevice) -> Result {
+        release(dev, port, false)
+    }
+
+    /// `ndo_vlan_rx_add_vid`: every slave filters the id too.
+    fn vlan_rx_add_vid(bond: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        let ports = bond.state().ports();
+        for (n, p) in ports.iter().enumerate() {
+            if let Err(e) = p.device().vlan_vid_add(proto, vid) {
+                for q in ports.iter().take(n) {
+                    q.device().vlan_vid_del(proto, vid);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// `ndo_vlan_rx_kill_vid`.
+    fn vlan_rx_kill_vid(bond: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
+        for p in bond.state().ports().iter() {
+            p.device().vlan_vid_del(proto, vid);
+        }
+        Ok(())
+    }
+
+    /// ethtool's link settings: the sum of the transmitting slaves' speeds
+    /// (the fastest in broadcast mode), the first known duplex.
+    fn link_settings(bond: Dev<'_, Self>) -> (u32, u8) {
+        let b = bond.state();
+        let mut speeds = KVec::new();
+        for p in b.ports().iter().filter(|p| can_tx(p)) {
+            let _ = speeds.push((p.state().id, read_speed(p.device(), false)), GFP_KERNEL);
+        }
+        let mut ctl = b.ctl.lock();
+        let broadcast = ctl.params.mode == Mode::Broadcast;
+        let (mut speed, mut duplex) = (0u32, DUPLEX_UNKNOWN);
+        for e in ctl.slaves.iter_mut() {
+            let Some((_, known)) = speeds.iter().find(|(id, _)| *id == e.port.state().id) else {
+                continue;
+            };
+            e.set_speed(*known);
+            if e.link.speed != SPEED_UNKNOWN {
+                speed = if broadcast {
+                    speed.max(e.link.speed)
+                } else {
+                    speed.saturating_add(e.link.speed)
+                };
+            }
+            if duplex == DUPLEX_UNKNOWN && e.link.duplex != DUPLEX_UNKNOWN {
+                duplex = e.link.duplex;
+            }
+        }
+        (if speed == 0 { SPEED_UNKNOWN } else { speed }, duplex)
+    }
 }

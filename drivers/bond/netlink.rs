@@ -6,12 +6,8 @@
 use crate::dev::{self, Bond};
 use crate::glue::attr::{total_size, Attr, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
-use crate::glue::link::{CHeader, Dev, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{
-    LinkStats, NetDevice, UnregisterQueue, ETH_MAX_MTU, IFF_BONDING, IFF_MASTER, IFF_NO_QUEUE,
-    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE,
-};
-use crate::glue::skb::SkBuff;
+use crate::glue::link::{CHeader, Dev, LinkOps, NewLink};
+use crate::glue::netdev::{NetDevice, UnregisterQueue, IFF_UP};
 use crate::glue::timer::WorkTimer;
 use crate::options::{Mode, Params, SetContext, MAX_ARP_TARGETS};
 use crate::rvnet_core::bond::options::{BondState, OptionId};
@@ -229,28 +225,11 @@ pub(crate) struct BondKind;
 
 #[vtable]
 impl LinkOps for BondKind {
-    type Device = Bond;
-    type Header = BondHeader;
     const KIND: &'static CStr = c"bond";
     const POLICY: &'static [Policy] = &BOND_POLICY;
     const SLAVE_POLICY: &'static [Policy] = &SLAVE_POLICY;
-    const DRIVER_NAME: &'static CStr = c"bonding";
-    const DRIVER_VERSION: &'static CStr = c"7.3.4";
     /// `tx_queues` (`BOND_DEFAULT_TX_QUEUES`).
     const NUM_QUEUES: u32 = 16;
-
-    fn setup(dev: &NetDevice) {
-        dev.setup_ethernet();
-        dev.set_mtu_range(68, ETH_MAX_MTU);
-        dev.change_flags_raw(IFF_MASTER, 0);
-        dev.change_priv_flags(
-            IFF_BONDING | IFF_UNICAST_FLT | IFF_NO_QUEUE,
-            IFF_XMIT_DST_RELEASE | IFF_TX_SKB_SHARING,
-        );
-        dev.set_lltx();
-        dev.set_netns_immutable();
-        dev.set_bond_features();
-    }
 
     fn validate(tb: Attrs<'_>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
         if let Some(addr) = tb.get(b::IFLA_ADDRESS) {
@@ -357,85 +336,120 @@ impl LinkOps for BondKind {
             + total_size(6) * 2
     }
 
+    /// `bond_fill_info`.
     fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        fill_info(dev, msg)
-    }
-
-    fn lower<'a>(_dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        None
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        let h = dev.header();
-        h.mii.stop();
-        h.ad.stop();
-        h.arp.stop();
-        dev::release_all(dev);
-        dev.state().proc_file.remove();
-    }
-
-    fn open(dev: Dev<'_, Self>) -> Result {
-        dev::open(dev)
-    }
-
-    fn stop(dev: Dev<'_, Self>) -> Result {
-        dev::stop(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        dev::start_xmit(dev, skb, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, mtu: u32) -> Result {
-        dev::change_mtu(dev, mtu)
-    }
-
-    fn set_mac_address(dev: Dev<'_, Self>, mac: MacAddr) -> Result {
-        dev::set_mac_address(dev, mac)
-    }
-
-    fn set_rx_mode(dev: Dev<'_, Self>) {
-        dev::set_rx_mode(dev)
-    }
-
-    fn change_rx_flags(dev: Dev<'_, Self>, change: u32) {
-        dev::change_rx_flags(dev, change)
-    }
-
-    fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
-        dev::get_stats64(dev, stats)
-    }
-
-    fn work(dev: Dev<'_, Self>, events: u64) {
-        if events & dev::WORK_MII != 0 {
-            dev::mii_monitor(dev);
+        let s = dev.state();
+        let ctl = s.ctl.lock();
+        let p = &ctl.params;
+        msg.put_u8(b::IFLA_BOND_MODE, p.mode.value())?;
+        if p.mode.uses_primary() {
+            if let Some(a) = ctl.active_entry() {
+                msg.put_u32(b::IFLA_BOND_ACTIVE_SLAVE, a.device().ifindex() as u32)?;
+            }
         }
-        if events & dev::WORK_ARP != 0 {
-            crate::arp::monitor(dev);
+        msg.put_u32(b::IFLA_BOND_MIIMON, p.miimon)?;
+        msg.put_u32(b::IFLA_BOND_UPDELAY, p.updelay * p.miimon)?;
+        msg.put_u32(b::IFLA_BOND_DOWNDELAY, p.downdelay * p.miimon)?;
+        msg.put_u32(b::IFLA_BOND_PEER_NOTIF_DELAY, p.peer_notif_delay * p.miimon)?;
+        msg.put_u8(b::IFLA_BOND_USE_CARRIER, 1)?;
+        msg.put_u32(b::IFLA_BOND_ARP_INTERVAL, p.arp_interval)?;
+        if p.arp_target_count() != 0 {
+            msg.nest(b::IFLA_BOND_ARP_IP_TARGET, |m| {
+                for (i, t) in p.arp_targets.iter().enumerate().filter(|(_, t)| **t != 0) {
+                    m.put(i as u32, &t.to_ne_bytes())?;
+                }
+                Ok(())
+            })?;
         }
-        if events & dev::WORK_AD != 0 {
-            crate::ad::state_machine_tick(dev);
+        if p.ns_targets.iter().any(|t| *t != [0; 16]) {
+            msg.nest(b::IFLA_BOND_NS_IP6_TARGET, |m| {
+                for (i, t) in p
+                    .ns_targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| **t != [0; 16])
+                {
+                    m.put(i as u32, t)?;
+                }
+                Ok(())
+            })?;
         }
-        if events & crate::ad::WORK_SLAVE_ARRAY != 0 {
-            dev::update_tx(dev);
-            dev::set_carrier(dev);
+        msg.put_u32(b::IFLA_BOND_ARP_VALIDATE, p.arp_validate)?;
+        msg.put_u32(b::IFLA_BOND_ARP_ALL_TARGETS, p.arp_all_targets)?;
+        if let Some(e) = ctl.index_of(ctl.primary).and_then(|i| ctl.slaves.get(i)) {
+            msg.put_u32(b::IFLA_BOND_PRIMARY, e.device().ifindex() as u32)?;
         }
-    }
-
-    fn add_slave(dev: Dev<'_, Self>, port: &NetDevice, extack: &ExtAck) -> Result {
-        dev::enslave(dev, port, extack)
-    }
-
-    fn del_slave(dev: Dev<'_, Self>, port: &NetDevice) -> Result {
-        dev::release(dev, port, false)
+        msg.put_u8(b::IFLA_BOND_PRIMARY_RESELECT, p.primary_reselect as u8)?;
+        msg.put_u8(b::IFLA_BOND_FAIL_OVER_MAC, p.fail_over_mac)?;
+        msg.put_u8(b::IFLA_BOND_XMIT_HASH_POLICY, p.xmit_policy.value())?;
+        msg.put_u32(b::IFLA_BOND_RESEND_IGMP, p.resend_igmp)?;
+        msg.put_u8(b::IFLA_BOND_NUM_PEER_NOTIF, p.num_peer_notif)?;
+        msg.put_u8(b::IFLA_BOND_ALL_SLAVES_ACTIVE, p.all_slaves_active.into())?;
+        msg.put_u32(b::IFLA_BOND_MIN_LINKS, p.min_links)?;
+        msg.put_u32(b::IFLA_BOND_LP_INTERVAL, p.lp_interval)?;
+        msg.put_u32(b::IFLA_BOND_PACKETS_PER_SLAVE, p.packets_per_slave)?;
+        msg.put_u8(b::IFLA_BOND_AD_LACP_ACTIVE, p.lacp_active.into())?;
+        msg.put_u8(b::IFLA_BOND_AD_LACP_RATE, p.lacp_fast.into())?;
+        msg.put_u8(b::IFLA_BOND_AD_SELECT, p.ad_select)?;
+        msg.put_u8(b::IFLA_BOND_TLB_DYNAMIC_LB, p.tlb_dynamic_lb.into())?;
+        msg.put_u8(b::IFLA_BOND_MISSED_MAX, p.missed_max)?;
+        msg.put_u8(b::IFLA_BOND_COUPLED_CONTROL, p.coupled_control.into())?;
+        msg.put_u8(b::IFLA_BOND_BROADCAST_NEIGH, p.broadcast_neighbor.into())?;
+        msg.put_u8(b::IFLA_BOND_LACP_STRICT, p.lacp_strict.into())?;
+        if p.mode == Mode::Ieee8023ad {
+            msg.put_u16(b::IFLA_BOND_AD_ACTOR_SYS_PRIO, p.ad_actor_sys_prio)?;
+            msg.put_u16(b::IFLA_BOND_AD_USER_PORT_KEY, p.ad_user_port_key)?;
+            msg.put(b::IFLA_BOND_AD_ACTOR_SYSTEM, &p.ad_actor_system)?;
+            if let Some(info) = s.ad.active_agg_info() {
+                msg.nest(b::IFLA_BOND_AD_INFO, |m| {
+                    m.put_u16(b::IFLA_BOND_AD_INFO_AGGREGATOR, info.aggregator_id)?;
+                    m.put_u16(b::IFLA_BOND_AD_INFO_NUM_PORTS, info.ports)?;
+                    m.put_u16(b::IFLA_BOND_AD_INFO_ACTOR_KEY, info.actor_key)?;
+                    m.put_u16(b::IFLA_BOND_AD_INFO_PARTNER_KEY, info.partner_key)?;
+                    m.put(b::IFLA_BOND_AD_INFO_PARTNER_MAC, &info.partner_system)
+                })?;
+            }
+        }
+        Ok(())
     }
 
     fn slave_info_size(_dev: Dev<'_, Self>, _port: &NetDevice) -> usize {
         total_size(1) * 5 + total_size(4) * 2 + total_size(32) + total_size(2) * 4
     }
 
+    /// `bond_fill_slave_info`.
     fn fill_slave_info(dev: Dev<'_, Self>, port: &NetDevice, msg: &mut NlMsg) -> Result {
-        fill_slave_info(dev, port, msg)
+        let s = dev.state();
+        let ctl = s.ctl.lock();
+        // A slave being enslaved is announced before it is on the list.
+        let Some(e) = ctl.index_of_dev(port).and_then(|i| ctl.slaves.get(i)) else {
+            return Ok(());
+        };
+        msg.put_u8(b::IFLA_BOND_SLAVE_STATE, e.state())?;
+        msg.put_u8(b::IFLA_BOND_SLAVE_MII_STATUS, e.link.link as u8)?;
+        msg.put_u32(b::IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, e.link_failure_count)?;
+        msg.put(
+            b::IFLA_BOND_SLAVE_PERM_HWADDR,
+            &e.port.state().perm_hwaddr.0,
+        )?;
+        msg.put_u16(b::IFLA_BOND_SLAVE_QUEUE_ID, e.queue_id)?;
+        msg.put_s32(b::IFLA_BOND_SLAVE_PRIO, e.link.prio)?;
+        if ctl.params.mode == Mode::Ieee8023ad {
+            if let Some(ad) = s.ad.port_info(e.port.state().id) {
+                if let Some(agg) = ad.aggregator_id {
+                    msg.put_u16(b::IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
+                    msg.put_u8(b::IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, ad.actor_state)?;
+                    msg.put_u16(
+                        b::IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
+                        ad.partner_state.into(),
+                    )?;
+                    msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, ad.churn_actor)?;
+                    msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, ad.churn_partner)?;
+                }
+                msg.put_u16(b::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, ad.port_priority)?;
+            }
+        }
+        Ok(())
     }
 
     fn slave_changelink(
@@ -478,128 +492,4 @@ impl LinkOps for BondKind {
         }
         Ok(())
     }
-
-    fn vlan_rx_add_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
-        dev::vlan_rx_add_vid(dev, proto, vid)
-    }
-
-    fn vlan_rx_kill_vid(dev: Dev<'_, Self>, proto: u16, vid: u16) -> Result {
-        dev::vlan_rx_kill_vid(dev, proto, vid)
-    }
-
-    fn link_settings(dev: Dev<'_, Self>) -> (u32, u8) {
-        dev::link_settings(dev)
-    }
-}
-
-/// `bond_fill_info`.
-fn fill_info(dev: Dev<'_, BondKind>, msg: &mut NlMsg) -> Result {
-    let s = dev.state();
-    let ctl = s.ctl.lock();
-    let p = &ctl.params;
-    msg.put_u8(b::IFLA_BOND_MODE, p.mode.value())?;
-    if p.mode.uses_primary() {
-        if let Some(a) = ctl.active_entry() {
-            msg.put_u32(b::IFLA_BOND_ACTIVE_SLAVE, a.device().ifindex() as u32)?;
-        }
-    }
-    msg.put_u32(b::IFLA_BOND_MIIMON, p.miimon)?;
-    msg.put_u32(b::IFLA_BOND_UPDELAY, p.updelay * p.miimon)?;
-    msg.put_u32(b::IFLA_BOND_DOWNDELAY, p.downdelay * p.miimon)?;
-    msg.put_u32(b::IFLA_BOND_PEER_NOTIF_DELAY, p.peer_notif_delay * p.miimon)?;
-    msg.put_u8(b::IFLA_BOND_USE_CARRIER, 1)?;
-    msg.put_u32(b::IFLA_BOND_ARP_INTERVAL, p.arp_interval)?;
-    if p.arp_target_count() != 0 {
-        msg.nest(b::IFLA_BOND_ARP_IP_TARGET, |m| {
-            for (i, t) in p.arp_targets.iter().enumerate().filter(|(_, t)| **t != 0) {
-                m.put(i as u32, &t.to_ne_bytes())?;
-            }
-            Ok(())
-        })?;
-    }
-    if p.ns_targets.iter().any(|t| *t != [0; 16]) {
-        msg.nest(b::IFLA_BOND_NS_IP6_TARGET, |m| {
-            for (i, t) in p
-                .ns_targets
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| **t != [0; 16])
-            {
-                m.put(i as u32, t)?;
-            }
-            Ok(())
-        })?;
-    }
-    msg.put_u32(b::IFLA_BOND_ARP_VALIDATE, p.arp_validate)?;
-    msg.put_u32(b::IFLA_BOND_ARP_ALL_TARGETS, p.arp_all_targets)?;
-    if let Some(e) = ctl.index_of(ctl.primary).and_then(|i| ctl.slaves.get(i)) {
-        msg.put_u32(b::IFLA_BOND_PRIMARY, e.device().ifindex() as u32)?;
-    }
-    msg.put_u8(b::IFLA_BOND_PRIMARY_RESELECT, p.primary_reselect as u8)?;
-    msg.put_u8(b::IFLA_BOND_FAIL_OVER_MAC, p.fail_over_mac)?;
-    msg.put_u8(b::IFLA_BOND_XMIT_HASH_POLICY, p.xmit_policy.value())?;
-    msg.put_u32(b::IFLA_BOND_RESEND_IGMP, p.resend_igmp)?;
-    msg.put_u8(b::IFLA_BOND_NUM_PEER_NOTIF, p.num_peer_notif)?;
-    msg.put_u8(b::IFLA_BOND_ALL_SLAVES_ACTIVE, p.all_slaves_active.into())?;
-    msg.put_u32(b::IFLA_BOND_MIN_LINKS, p.min_links)?;
-    msg.put_u32(b::IFLA_BOND_LP_INTERVAL, p.lp_interval)?;
-    msg.put_u32(b::IFLA_BOND_PACKETS_PER_SLAVE, p.packets_per_slave)?;
-    msg.put_u8(b::IFLA_BOND_AD_LACP_ACTIVE, p.lacp_active.into())?;
-    msg.put_u8(b::IFLA_BOND_AD_LACP_RATE, p.lacp_fast.into())?;
-    msg.put_u8(b::IFLA_BOND_AD_SELECT, p.ad_select)?;
-    msg.put_u8(b::IFLA_BOND_TLB_DYNAMIC_LB, p.tlb_dynamic_lb.into())?;
-    msg.put_u8(b::IFLA_BOND_MISSED_MAX, p.missed_max)?;
-    msg.put_u8(b::IFLA_BOND_COUPLED_CONTROL, p.coupled_control.into())?;
-    msg.put_u8(b::IFLA_BOND_BROADCAST_NEIGH, p.broadcast_neighbor.into())?;
-    msg.put_u8(b::IFLA_BOND_LACP_STRICT, p.lacp_strict.into())?;
-    if p.mode == Mode::Ieee8023ad {
-        msg.put_u16(b::IFLA_BOND_AD_ACTOR_SYS_PRIO, p.ad_actor_sys_prio)?;
-        msg.put_u16(b::IFLA_BOND_AD_USER_PORT_KEY, p.ad_user_port_key)?;
-        msg.put(b::IFLA_BOND_AD_ACTOR_SYSTEM, &p.ad_actor_system)?;
-        if let Some(info) = s.ad.active_agg_info() {
-            msg.nest(b::IFLA_BOND_AD_INFO, |m| {
-                m.put_u16(b::IFLA_BOND_AD_INFO_AGGREGATOR, info.aggregator_id)?;
-                m.put_u16(b::IFLA_BOND_AD_INFO_NUM_PORTS, info.ports)?;
-                m.put_u16(b::IFLA_BOND_AD_INFO_ACTOR_KEY, info.actor_key)?;
-                m.put_u16(b::IFLA_BOND_AD_INFO_PARTNER_KEY, info.partner_key)?;
-                m.put(b::IFLA_BOND_AD_INFO_PARTNER_MAC, &info.partner_system)
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// `bond_fill_slave_info`.
-fn fill_slave_info(dev: Dev<'_, BondKind>, port: &NetDevice, msg: &mut NlMsg) -> Result {
-    let s = dev.state();
-    let ctl = s.ctl.lock();
-    // A slave being enslaved is announced before it is on the list.
-    let Some(e) = ctl.index_of_dev(port).and_then(|i| ctl.slaves.get(i)) else {
-        return Ok(());
-    };
-    msg.put_u8(b::IFLA_BOND_SLAVE_STATE, e.state())?;
-    msg.put_u8(b::IFLA_BOND_SLAVE_MII_STATUS, e.link.link as u8)?;
-    msg.put_u32(b::IFLA_BOND_SLAVE_LINK_FAILURE_COUNT, e.link_failure_count)?;
-    msg.put(
-        b::IFLA_BOND_SLAVE_PERM_HWADDR,
-        &e.port.state().perm_hwaddr.0,
-    )?;
-    msg.put_u16(b::IFLA_BOND_SLAVE_QUEUE_ID, e.queue_id)?;
-    msg.put_s32(b::IFLA_BOND_SLAVE_PRIO, e.link.prio)?;
-    if ctl.params.mode == Mode::Ieee8023ad {
-        if let Some(ad) = s.ad.port_info(e.port.state().id) {
-            if let Some(agg) = ad.aggregator_id {
-                msg.put_u16(b::IFLA_BOND_SLAVE_AD_AGGREGATOR_ID, agg)?;
-                msg.put_u8(b::IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE, ad.actor_state)?;
-                msg.put_u16(
-                    b::IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE,
-                    ad.partner_state.into(),
-                )?;
-                msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE, ad.churn_actor)?;
-                msg.put_u8(b::IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE, ad.churn_partner)?;
-            }
-            msg.put_u16(b::IFLA_BOND_SLAVE_ACTOR_PORT_PRIO, ad.port_priority)?;
-        }
-    }
-    Ok(())
 }

@@ -6,11 +6,13 @@
 //! the bridge's own transmit.
 
 use crate::fdb::Fdb;
-use crate::glue::attr::ExtAck;
-use crate::glue::link::{Dev, TxContext};
+use crate::glue::attr::{ExtAck, NlMsg};
+use crate::glue::bindings as b;
+use crate::glue::bridge::{FdbDump, FdbRecord, FdbRequest, PortRequest};
+use crate::glue::link::{Dev, DeviceOps, TxContext};
 use crate::glue::netdev::{
-    NetDevice, ARPHRD_ETHER, IFF_BRIDGE_PORT, IFF_DONT_BRIDGE, IFF_LOOPBACK, IFF_PROMISC, IFF_UP,
-    NET_ADDR_SET,
+    LinkStats, NetDevice, ARPHRD_ETHER, ETH_MAX_MTU, IFF_BRIDGE_PORT, IFF_DONT_BRIDGE, IFF_EBRIDGE,
+    IFF_LOOPBACK, IFF_NO_QUEUE, IFF_PROMISC, IFF_UP, NET_ADDR_SET,
 };
 use crate::glue::notifier::{NETDEV_CHANGEADDR, NETDEV_JOIN};
 use crate::glue::port::{Port, PortOps, RxContext, RxResult};
@@ -18,7 +20,7 @@ use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::jiffies;
-use crate::netlink::BridgeKind;
+use crate::netlink::{fill_port_attrs, notify_port, set_port, BridgeHeader, BridgeKind, WORK_GC};
 use crate::rvnet_core::bridge::fdb::{FdbKey, LOCAL};
 use crate::rvnet_core::bridge::forward::{
     self, delivery, floods_to, ingress, should_deliver, Egress, Ingress, IngressConfig, PktType,
@@ -393,128 +395,6 @@ fn flood<S: RcuSection>(
     }
 }
 
-/// `br_dev_xmit()`: what the bridge device itself sends.
-pub(crate) fn start_xmit(br: Dev<'_, BridgeKind>, skb: SkBuff, ctx: &TxContext) {
-    br.count_tx(skb.len());
-    let Some(dst) = skb.with_view::<6, _>(|v| MacAddr::from_slice(v.headers)) else {
-        return;
-    };
-    let s = br.state();
-    let pkt = PktType::of(dst);
-    if pkt == PktType::Unicast {
-        if let Some(e) = s.fdb.get(FdbKey::new(dst, 0), ctx) {
-            let table = s.ports.get(ctx);
-            if let Some(to) = table
-                .get(e.port())
-                .filter(|to| deliverable(to, Source::Bridge))
-            {
-                skb.forward_to(to.device(), false);
-            }
-            return;
-        }
-    }
-    flood(&br, skb, pkt, Source::Bridge, false, ctx);
-}
-
-/// `br_add_if()`: makes `dev` a port.
-pub(crate) fn add_if(br: Dev<'_, BridgeKind>, dev: &NetDevice, extack: &ExtAck) -> Result {
-    let s = br.state();
-    if dev.flags() & IFF_LOOPBACK != 0
-        || dev.link_type() != ARPHRD_ETHER as u16
-        || dev.addr_len() != 6
-        || !dev.mac().is_valid_unicast()
-    {
-        return Err(EINVAL);
-    }
-    if Dev::<BridgeKind>::of(dev).is_some() {
-        return Err(extack.fail(ELOOP, c"Can not enslave a bridge to a bridge"));
-    }
-    if dev.master().is_some() {
-        return Err(EBUSY);
-    }
-    if dev.priv_flags() & IFF_DONT_BRIDGE != 0 {
-        return Err(extack.fail(EOPNOTSUPP, c"Device does not allow enslaving to a bridge"));
-    }
-    let list = s.port_list();
-    let port_no = s.stp.free_port_no().ok_or(EXFULL)?;
-    dev.notify(NETDEV_JOIN);
-    dev.adjust_allmulti(1);
-    let state = BridgePort {
-        port_no,
-        state: AtomicU8::new(PortState::Disabled.as_u8()),
-        flags: AtomicU32::new(port_flags::DEFAULT),
-        group_fwd_mask: AtomicU16::new(0),
-    };
-    let port = match Port::attach(br, dev, state, None, extack) {
-        Ok(p) => p,
-        Err(e) => {
-            dev.adjust_allmulti(-1);
-            return Err(e);
-        }
-    };
-    dev.change_priv_flags(IFF_BRIDGE_PORT, 0);
-    dev.disable_lro();
-    // All ports are promiscuous: without VLAN filtering the bridge must see
-    // every frame (`br_manage_promisc()`).
-    dev.adjust_promiscuity(1);
-    let mut new_list = KVec::with_capacity(list.len() + 1, GFP_KERNEL)?;
-    let undo = |e: Error| {
-        dev.adjust_promiscuity(-1);
-        dev.change_priv_flags(0, IFF_BRIDGE_PORT);
-        port.detach();
-        dev.adjust_allmulti(-1);
-        e
-    };
-    new_list
-        .push(port.clone(), GFP_KERNEL)
-        .map_err(|e| undo(e.into()))?;
-    for p in list.iter() {
-        new_list
-            .push(p.clone(), GFP_KERNEL)
-            .map_err(|e| undo(e.into()))?;
-    }
-    let cost = crate::stp::port_cost(dev, false);
-    s.stp
-        .add_port(&br, port_no, dev.mac(), cost)
-        .map_err(&undo)?;
-    if let Err(e) = s.publish_ports(new_list) {
-        s.stp.remove_port(&br, port_no);
-        return Err(undo(e));
-    }
-    if s.fdb.add_local(&br, port_no, dev.mac()).is_err() {
-        pr_err!(
-            "{}: failed insert local address bridge forwarding table\n",
-            dev.name_str()
-        );
-    }
-    let changed = s.stp.recalculate_bridge_id(&br);
-    if port_usable(dev) && br.flags() & IFF_UP != 0 {
-        s.stp.enable_port(&br, port_no);
-    }
-    crate::netlink::notify_port(&br, &port, false);
-    if changed {
-        br.notify(NETDEV_CHANGEADDR);
-    }
-    mtu_auto_adjust(&br);
-    br.compute_upper_features(false);
-    Ok(())
-}
-
-/// `br_del_if()`: `dev` stops being a port.
-pub(crate) fn del_if(br: Dev<'_, BridgeKind>, dev: &NetDevice) -> Result {
-    let s = br.state();
-    let Some(port) = s.port_of(dev) else {
-        return Err(EINVAL);
-    };
-    del_port(&br, &port);
-    mtu_auto_adjust(&br);
-    if s.stp.recalculate_bridge_id(&br) {
-        br.notify(NETDEV_CHANGEADDR);
-    }
-    br.update_features();
-    Ok(())
-}
-
 /// `del_nbp()`: takes `port` out of the bridge.
 fn del_port(br: &Dev<'_, BridgeKind>, port: &Arc<BrPort>) {
     let s = br.state();
@@ -560,27 +440,6 @@ pub(crate) fn mtu_auto_adjust(br: &Dev<'_, BridgeKind>) {
     s.settings.mtu_set_by_user.store(false, Relaxed);
 }
 
-/// `br_change_mtu()`.
-pub(crate) fn change_mtu(br: Dev<'_, BridgeKind>, mtu: u32) -> Result {
-    br.store_mtu(mtu);
-    br.state().settings.mtu_set_by_user.store(true, Relaxed);
-    Ok(())
-}
-
-/// `br_set_mac_address()`: the user's address; ports no longer decide it.
-pub(crate) fn set_mac_address(br: Dev<'_, BridgeKind>, mac: MacAddr) -> Result {
-    if !mac.is_valid_unicast() {
-        return Err(EADDRNOTAVAIL);
-    }
-    if !br.is_registered() {
-        return Err(EBUSY);
-    }
-    if br.mac() != mac {
-        br.state().stp.change_bridge_id(&br, mac);
-    }
-    Ok(())
-}
-
 /// The bridge's address becomes `mac` (the spanning tree's
 /// `BridgeAddr` action, from `br_stp_change_bridge_id()`): the FDB's own
 /// entry moves, then the device address changes.
@@ -595,33 +454,259 @@ pub(crate) fn addr_set_by_user(br: &NetDevice) -> bool {
     br.addr_assign_type() == NET_ADDR_SET
 }
 
-/// `br_dev_open()`.
-pub(crate) fn open(br: Dev<'_, BridgeKind>) -> Result {
-    br.update_features();
-    br.state().stp.enable_bridge(&br);
-    br.state().fdb.start_gc(&br);
-    Ok(())
-}
+#[vtable]
+impl DeviceOps for BridgeKind {
+    type Device = Bridge;
+    type Header = BridgeHeader;
+    const DRIVER_NAME: &'static CStr = c"bridge";
+    const DRIVER_VERSION: &'static CStr = c"2.3";
 
-/// `br_dev_stop()`.
-pub(crate) fn stop(br: Dev<'_, BridgeKind>) -> Result {
-    br.state().stp.disable_bridge(&br);
-    Ok(())
-}
+    fn setup(dev: &NetDevice) {
+        dev.set_random_mac();
+        dev.setup_ethernet();
+        dev.change_priv_flags(IFF_EBRIDGE | IFF_NO_QUEUE, 0);
+        dev.set_lltx();
+        dev.set_netns_immutable();
+        dev.set_mtu_range(68, ETH_MAX_MTU);
+        dev.use_tstats();
+        dev.set_bridge_features();
+    }
 
-/// `br_get_link_ksettings()`: the fastest running port's speed.
-pub(crate) fn link_settings(br: Dev<'_, BridgeKind>) -> (u32, u8) {
-    const SPEED_UNKNOWN: u32 = u32::MAX;
-    const DUPLEX_UNKNOWN: u8 = 0xff;
-    let speed = br
-        .state()
-        .port_list()
-        .iter()
-        .filter(|p| port_usable(p.device()))
-        .filter_map(|p| p.device().speed_duplex(false))
-        .map(|(speed, _)| speed)
-        .filter(|s| *s != SPEED_UNKNOWN)
-        .max()
-        .unwrap_or(SPEED_UNKNOWN);
-    (speed, DUPLEX_UNKNOWN)
+    fn lower<'a>(_br: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        None
+    }
+
+    fn uninit(br: Dev<'_, Self>) {
+        br.header().stp.stop();
+        br.header().gc.stop();
+        br.state().proc_file.remove();
+    }
+
+    /// `br_dev_open()`.
+    fn open(br: Dev<'_, Self>) -> Result {
+        br.update_features();
+        br.state().stp.enable_bridge(&br);
+        br.state().fdb.start_gc(&br);
+        Ok(())
+    }
+
+    /// `br_dev_stop()`.
+    fn stop(br: Dev<'_, Self>) -> Result {
+        br.state().stp.disable_bridge(&br);
+        Ok(())
+    }
+
+    /// `br_dev_xmit()`: what the bridge device itself sends.
+    fn start_xmit(br: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        br.count_tx(skb.len());
+        let Some(dst) = skb.with_view::<6, _>(|v| MacAddr::from_slice(v.headers)) else {
+            return;
+        };
+        let s = br.state();
+        let pkt = PktType::of(dst);
+        if pkt == PktType::Unicast {
+            if let Some(e) = s.fdb.get(FdbKey::new(dst, 0), ctx) {
+                let table = s.ports.get(ctx);
+                if let Some(to) = table
+                    .get(e.port())
+                    .filter(|to| deliverable(to, Source::Bridge))
+                {
+                    skb.forward_to(to.device(), false);
+                }
+                return;
+            }
+        }
+        flood(&br, skb, pkt, Source::Bridge, false, ctx);
+    }
+
+    /// `br_change_mtu()`.
+    fn change_mtu(br: Dev<'_, Self>, mtu: u32) -> Result {
+        br.store_mtu(mtu);
+        br.state().settings.mtu_set_by_user.store(true, Relaxed);
+        Ok(())
+    }
+
+    /// `br_set_mac_address()`: the user's address; ports no longer decide it.
+    fn set_mac_address(br: Dev<'_, Self>, mac: MacAddr) -> Result {
+        if !mac.is_valid_unicast() {
+            return Err(EADDRNOTAVAIL);
+        }
+        if !br.is_registered() {
+            return Err(EBUSY);
+        }
+        if br.mac() != mac {
+            br.state().stp.change_bridge_id(&br, mac);
+        }
+        Ok(())
+    }
+
+    fn get_stats64(br: Dev<'_, Self>, stats: &mut LinkStats) {
+        br.tstats(stats)
+    }
+
+    fn work(br: Dev<'_, Self>, events: u64) {
+        if events & crate::stp::WORK_STP != 0 {
+            br.state().stp.tick(&br);
+        }
+        if events & WORK_GC != 0 {
+            br.state().fdb.gc(&br);
+        }
+    }
+
+    /// `br_add_if()`: makes `dev` a port.
+    fn add_slave(br: Dev<'_, Self>, dev: &NetDevice, extack: &ExtAck) -> Result {
+        let s = br.state();
+        if dev.flags() & IFF_LOOPBACK != 0
+            || dev.link_type() != ARPHRD_ETHER as u16
+            || dev.addr_len() != 6
+            || !dev.mac().is_valid_unicast()
+        {
+            return Err(EINVAL);
+        }
+        if Dev::<BridgeKind>::of(dev).is_some() {
+            return Err(extack.fail(ELOOP, c"Can not enslave a bridge to a bridge"));
+        }
+        if dev.master().is_some() {
+            return Err(EBUSY);
+        }
+        if dev.priv_flags() & IFF_DONT_BRIDGE != 0 {
+            return Err(extack.fail(EOPNOTSUPP, c"Device does not allow enslaving to a bridge"));
+        }
+        let list = s.port_list();
+        let port_no = s.stp.free_port_no().ok_or(EXFULL)?;
+        dev.notify(NETDEV_JOIN);
+        dev.adjust_allmulti(1);
+        let state = BridgePort {
+            port_no,
+            state: AtomicU8::new(PortState::Disabled.as_u8()),
+            flags: AtomicU32::new(port_flags::DEFAULT),
+            group_fwd_mask: AtomicU16::new(0),
+        };
+        let port = match Port::attach(br, dev, state, None, extack) {
+            Ok(p) => p,
+            Err(e) => {
+                dev.adjust_allmulti(-1);
+                return Err(e);
+            }
+        };
+        dev.change_priv_flags(IFF_BRIDGE_PORT, 0);
+        dev.disable_lro();
+        // All ports are promiscuous: without VLAN filtering the bridge must see
+        // every frame (`br_manage_promisc()`).
+        dev.adjust_promiscuity(1);
+        let mut new_list = KVec::with_capacity(list.len() + 1, GFP_KERNEL)?;
+        let undo = |e: Error| {
+            dev.adjust_promiscuity(-1);
+            dev.change_priv_flags(0, IFF_BRIDGE_PORT);
+            port.detach();
+            dev.adjust_allmulti(-1);
+            e
+        };
+        new_list
+            .push(port.clone(), GFP_KERNEL)
+            .map_err(|e| undo(e.into()))?;
+        for p in list.iter() {
+            new_list
+                .push(p.clone(), GFP_KERNEL)
+                .map_err(|e| undo(e.into()))?;
+        }
+        let cost = crate::stp::port_cost(dev, false);
+        s.stp
+            .add_port(&br, port_no, dev.mac(), cost)
+            .map_err(&undo)?;
+        if let Err(e) = s.publish_ports(new_list) {
+            s.stp.remove_port(&br, port_no);
+            return Err(undo(e));
+        }
+        if s.fdb.add_local(&br, port_no, dev.mac()).is_err() {
+            pr_err!(
+                "{}: failed insert local address bridge forwarding table\n",
+                dev.name_str()
+            );
+        }
+        let changed = s.stp.recalculate_bridge_id(&br);
+        if port_usable(dev) && br.flags() & IFF_UP != 0 {
+            s.stp.enable_port(&br, port_no);
+        }
+        crate::netlink::notify_port(&br, &port, false);
+        if changed {
+            br.notify(NETDEV_CHANGEADDR);
+        }
+        mtu_auto_adjust(&br);
+        br.compute_upper_features(false);
+        Ok(())
+    }
+
+    /// `br_del_if()`: `dev` stops being a port.
+    fn del_slave(br: Dev<'_, Self>, dev: &NetDevice) -> Result {
+        let s = br.state();
+        let Some(port) = s.port_of(dev) else {
+            return Err(EINVAL);
+        };
+        del_port(&br, &port);
+        mtu_auto_adjust(&br);
+        if s.stp.recalculate_bridge_id(&br) {
+            br.notify(NETDEV_CHANGEADDR);
+        }
+        br.update_features();
+        Ok(())
+    }
+
+    fn fdb_add(br: Dev<'_, Self>, target: &NetDevice, req: &FdbRequest, extack: &ExtAck) -> Result {
+        br.state().fdb.user_add(&br, target, req, extack)
+    }
+
+    fn fdb_del(br: Dev<'_, Self>, target: &NetDevice, addr: MacAddr, vid: u16) -> Result {
+        br.state().fdb.user_delete(&br, target, addr, vid)
+    }
+
+    fn fdb_get(br: Dev<'_, Self>, addr: MacAddr, vid: u16, extack: &ExtAck) -> Result<FdbRecord> {
+        br.state()
+            .fdb
+            .find_record(&br, addr, vid)
+            .ok_or_else(|| extack.fail(ENOENT, c"Fdb entry not found"))
+    }
+
+    fn fdb_dump(br: Dev<'_, Self>, filter: Option<&NetDevice>, dump: &mut FdbDump) -> Result {
+        br.state().fdb.dump(&br, filter, dump)
+    }
+
+    fn bridge_getlink(br: Dev<'_, Self>, port: &NetDevice, msg: &mut NlMsg) -> Result {
+        let Some(p) = br.state().port_of(port) else {
+            return Ok(());
+        };
+        msg.nest_flagged(b::IFLA_PROTINFO, |m| fill_port_attrs(&br, &p, m))
+    }
+
+    fn bridge_setlink(
+        br: Dev<'_, Self>,
+        port: &NetDevice,
+        req: PortRequest<'_>,
+        extack: &ExtAck,
+    ) -> Result {
+        let p = br.state().port_of(port).ok_or(EINVAL)?;
+        match req {
+            PortRequest::Attrs(data) => set_port(&br, &p, data, extack)?,
+            PortRequest::State(state) => br.state().stp.set_port_state(&br, &p, state)?,
+        }
+        notify_port(&br, &p, false);
+        Ok(())
+    }
+
+    /// `br_get_link_ksettings()`: the fastest running port's speed.
+    fn link_settings(br: Dev<'_, Self>) -> (u32, u8) {
+        const SPEED_UNKNOWN: u32 = u32::MAX;
+        const DUPLEX_UNKNOWN: u8 = 0xff;
+        let speed = br
+            .state()
+            .port_list()
+            .iter()
+            .filter(|p| port_usable(p.device()))
+            .filter_map(|p| p.device().speed_duplex(false))
+            .map(|(speed, _)| speed)
+            .filter(|s| *s != SPEED_UNKNOWN)
+            .max()
+            .unwrap_or(SPEED_UNKNOWN);
+        (speed, DUPLEX_UNKNOWN)
+    }
 }

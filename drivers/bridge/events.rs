@@ -7,7 +7,7 @@
 //! moves its `/proc/net/bridge` file.
 
 use crate::dev::{self, BridgePort};
-use crate::glue::link::Dev;
+use crate::glue::link::{Dev, DeviceOps};
 use crate::glue::netdev::NetDevice;
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,
@@ -71,7 +71,7 @@ impl NetdevEvents for BridgeEvents {
                 }
             }
             NETDEV_UNREGISTER => {
-                let _ = dev::del_if(br, dev);
+                let _ = BridgeKind::del_slave(br, dev);
                 return Ok(());
             }
             // A port's type may not change under the bridge.

@@ -11,14 +11,9 @@
 use crate::dev::{self, BrPort, Bridge};
 use crate::glue::attr::{total_size, Attrs, ExtAck, NlMsg, Policy, Range};
 use crate::glue::bindings as b;
-use crate::glue::bridge::{
-    notify_port as notify_port_msg, FdbDump, FdbRecord, FdbRequest, PortRequest,
-};
-use crate::glue::link::{CHeader, Dev, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{
-    LinkStats, NetDevice, UnregisterQueue, ETH_MAX_MTU, IFF_EBRIDGE, IFF_NO_QUEUE,
-};
-use crate::glue::skb::SkBuff;
+use crate::glue::bridge::notify_port as notify_port_msg;
+use crate::glue::link::{CHeader, Dev, LinkOps, NewLink};
+use crate::glue::netdev::{NetDevice, UnregisterQueue};
 use crate::glue::timer::WorkTimer;
 use crate::rvnet_core::bridge::fdb::FLUSH_DYNAMIC;
 use crate::rvnet_core::bridge::options::{
@@ -161,24 +156,9 @@ pub(crate) struct BridgeKind;
 
 #[vtable]
 impl LinkOps for BridgeKind {
-    type Device = Bridge;
-    type Header = BridgeHeader;
     const KIND: &'static CStr = c"bridge";
     const POLICY: &'static [Policy] = &BR_POLICY;
     const SLAVE_POLICY: &'static [Policy] = &PORT_POLICY;
-    const DRIVER_NAME: &'static CStr = c"bridge";
-    const DRIVER_VERSION: &'static CStr = c"2.3";
-
-    fn setup(dev: &NetDevice) {
-        dev.set_random_mac();
-        dev.setup_ethernet();
-        dev.change_priv_flags(IFF_EBRIDGE | IFF_NO_QUEUE, 0);
-        dev.set_lltx();
-        dev.set_netns_immutable();
-        dev.set_mtu_range(68, ETH_MAX_MTU);
-        dev.use_tstats();
-        dev.set_bridge_features();
-    }
 
     fn validate(tb: Attrs<'_>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
         if let Some(addr) = tb.get(b::IFLA_ADDRESS) {
@@ -308,59 +288,68 @@ impl LinkOps for BridgeKind {
             + total_size(6)
     }
 
+    /// `br_fill_info()`.
     fn fill_info(br: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        fill_info(br, msg)
-    }
-
-    fn lower<'a>(_br: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        None
-    }
-
-    fn uninit(br: Dev<'_, Self>) {
-        br.header().stp.stop();
-        br.header().gc.stop();
-        br.state().proc_file.remove();
-    }
-
-    fn open(br: Dev<'_, Self>) -> Result {
-        dev::open(br)
-    }
-
-    fn stop(br: Dev<'_, Self>) -> Result {
-        dev::stop(br)
-    }
-
-    fn start_xmit(br: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        dev::start_xmit(br, skb, ctx)
-    }
-
-    fn change_mtu(br: Dev<'_, Self>, mtu: u32) -> Result {
-        dev::change_mtu(br, mtu)
-    }
-
-    fn set_mac_address(br: Dev<'_, Self>, mac: MacAddr) -> Result {
-        dev::set_mac_address(br, mac)
-    }
-
-    fn get_stats64(br: Dev<'_, Self>, stats: &mut LinkStats) {
-        br.tstats(stats)
-    }
-
-    fn work(br: Dev<'_, Self>, events: u64) {
-        if events & crate::stp::WORK_STP != 0 {
-            br.state().stp.tick(&br);
-        }
-        if events & WORK_GC != 0 {
-            br.state().fdb.gc(&br);
-        }
-    }
-
-    fn add_slave(br: Dev<'_, Self>, port: &NetDevice, extack: &ExtAck) -> Result {
-        dev::add_if(br, port, extack)
-    }
-
-    fn del_slave(br: Dev<'_, Self>, port: &NetDevice) -> Result {
-        dev::del_if(br, port)
+        let s = br.state();
+        let (stp, now) = s.stp.bridge_view();
+        let hz = crate::glue::timer::hz();
+        let gc_at = s.fdb.gc_at.load(Relaxed);
+        let gc = if gc_at == 0 || !br.is_up() {
+            0
+        } else {
+            jiffies_to_clock_t(gc_at.saturating_sub(crate::glue::timer::jiffies()), hz)
+        };
+        msg.put_u64(
+            b::IFLA_BR_HELLO_TIMER,
+            timer_value(stp.hello_timer, now),
+            b::IFLA_BR_PAD,
+        )?;
+        msg.put_u64(
+            b::IFLA_BR_TCN_TIMER,
+            timer_value(stp.tcn_timer, now),
+            b::IFLA_BR_PAD,
+        )?;
+        msg.put_u64(
+            b::IFLA_BR_TOPOLOGY_CHANGE_TIMER,
+            timer_value(stp.topology_change_timer, now),
+            b::IFLA_BR_PAD,
+        )?;
+        msg.put_u64(b::IFLA_BR_GC_TIMER, gc, b::IFLA_BR_PAD)?;
+        msg.put_u32(
+            b::IFLA_BR_FORWARD_DELAY,
+            ms_to_clock_t(stp.forward_delay) as u32,
+        )?;
+        msg.put_u32(b::IFLA_BR_HELLO_TIME, ms_to_clock_t(stp.hello_time) as u32)?;
+        msg.put_u32(b::IFLA_BR_MAX_AGE, ms_to_clock_t(stp.max_age) as u32)?;
+        msg.put_u32(
+            b::IFLA_BR_AGEING_TIME,
+            jiffies_to_clock_t(s.fdb.ageing_time.load(Relaxed), hz) as u32,
+        )?;
+        msg.put_u32(b::IFLA_BR_STP_STATE, stp.stp_enabled as u32)?;
+        msg.put_u16(b::IFLA_BR_PRIORITY, stp.bridge_id.prio())?;
+        msg.put_u8(b::IFLA_BR_VLAN_FILTERING, 0)?;
+        msg.put_u16(
+            b::IFLA_BR_GROUP_FWD_MASK,
+            s.settings.group_fwd_mask.load(Relaxed),
+        )?;
+        msg.put(b::IFLA_BR_BRIDGE_ID, &stp.bridge_id.0)?;
+        msg.put(b::IFLA_BR_ROOT_ID, &stp.designated_root.0)?;
+        msg.put_u16(b::IFLA_BR_ROOT_PORT, stp.root_port)?;
+        msg.put_u32(b::IFLA_BR_ROOT_PATH_COST, stp.root_path_cost)?;
+        msg.put_u8(b::IFLA_BR_TOPOLOGY_CHANGE, stp.topology_change.into())?;
+        msg.put_u8(
+            b::IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
+            stp.topology_change_detected.into(),
+        )?;
+        msg.put(b::IFLA_BR_GROUP_ADDR, &s.settings.group_addr().0)?;
+        let mut bm = [0u8; 8];
+        bm[..4].copy_from_slice(&s.settings.boolopts.load(Relaxed).to_ne_bytes());
+        bm[4..].copy_from_slice(&boolopt::ALL.to_ne_bytes());
+        msg.put(b::IFLA_BR_MULTI_BOOLOPT, &bm)?;
+        msg.put_u32(b::IFLA_BR_FDB_N_LEARNED, s.fdb.learned())?;
+        msg.put_u32(b::IFLA_BR_FDB_MAX_LEARNED, s.fdb.max_learned.load(Relaxed))?;
+        msg.put_u32(b::IFLA_BR_STP_MODE, s.settings.stp_mode.load(Relaxed))?;
+        Ok(())
     }
 
     fn slave_info_size(_br: Dev<'_, Self>, _port: &NetDevice) -> usize {
@@ -384,119 +373,10 @@ impl LinkOps for BridgeKind {
         let p = br.state().port_of(port).ok_or(EINVAL)?;
         set_port(&br, &p, data, extack)
     }
-
-    fn fdb_add(br: Dev<'_, Self>, target: &NetDevice, req: &FdbRequest, extack: &ExtAck) -> Result {
-        br.state().fdb.user_add(&br, target, req, extack)
-    }
-
-    fn fdb_del(br: Dev<'_, Self>, target: &NetDevice, addr: MacAddr, vid: u16) -> Result {
-        br.state().fdb.user_delete(&br, target, addr, vid)
-    }
-
-    fn fdb_get(br: Dev<'_, Self>, addr: MacAddr, vid: u16, extack: &ExtAck) -> Result<FdbRecord> {
-        br.state()
-            .fdb
-            .find_record(&br, addr, vid)
-            .ok_or_else(|| extack.fail(ENOENT, c"Fdb entry not found"))
-    }
-
-    fn fdb_dump(br: Dev<'_, Self>, filter: Option<&NetDevice>, dump: &mut FdbDump) -> Result {
-        br.state().fdb.dump(&br, filter, dump)
-    }
-
-    fn bridge_getlink(br: Dev<'_, Self>, port: &NetDevice, msg: &mut NlMsg) -> Result {
-        let Some(p) = br.state().port_of(port) else {
-            return Ok(());
-        };
-        msg.nest_flagged(b::IFLA_PROTINFO, |m| fill_port_attrs(&br, &p, m))
-    }
-
-    fn bridge_setlink(
-        br: Dev<'_, Self>,
-        port: &NetDevice,
-        req: PortRequest<'_>,
-        extack: &ExtAck,
-    ) -> Result {
-        let p = br.state().port_of(port).ok_or(EINVAL)?;
-        match req {
-            PortRequest::Attrs(data) => set_port(&br, &p, data, extack)?,
-            PortRequest::State(state) => br.state().stp.set_port_state(&br, &p, state)?,
-        }
-        notify_port(&br, &p, false);
-        Ok(())
-    }
-
-    fn link_settings(br: Dev<'_, Self>) -> (u32, u8) {
-        dev::link_settings(br)
-    }
 }
 
 fn errno(e: i32) -> Error {
     Error::from_errno(-e)
-}
-
-/// `br_fill_info()`.
-fn fill_info(br: Dev<'_, BridgeKind>, msg: &mut NlMsg) -> Result {
-    let s = br.state();
-    let (stp, now) = s.stp.bridge_view();
-    let hz = crate::glue::timer::hz();
-    let gc_at = s.fdb.gc_at.load(Relaxed);
-    let gc = if gc_at == 0 || !br.is_up() {
-        0
-    } else {
-        jiffies_to_clock_t(gc_at.saturating_sub(crate::glue::timer::jiffies()), hz)
-    };
-    msg.put_u64(
-        b::IFLA_BR_HELLO_TIMER,
-        timer_value(stp.hello_timer, now),
-        b::IFLA_BR_PAD,
-    )?;
-    msg.put_u64(
-        b::IFLA_BR_TCN_TIMER,
-        timer_value(stp.tcn_timer, now),
-        b::IFLA_BR_PAD,
-    )?;
-    msg.put_u64(
-        b::IFLA_BR_TOPOLOGY_CHANGE_TIMER,
-        timer_value(stp.topology_change_timer, now),
-        b::IFLA_BR_PAD,
-    )?;
-    msg.put_u64(b::IFLA_BR_GC_TIMER, gc, b::IFLA_BR_PAD)?;
-    msg.put_u32(
-        b::IFLA_BR_FORWARD_DELAY,
-        ms_to_clock_t(stp.forward_delay) as u32,
-    )?;
-    msg.put_u32(b::IFLA_BR_HELLO_TIME, ms_to_clock_t(stp.hello_time) as u32)?;
-    msg.put_u32(b::IFLA_BR_MAX_AGE, ms_to_clock_t(stp.max_age) as u32)?;
-    msg.put_u32(
-        b::IFLA_BR_AGEING_TIME,
-        jiffies_to_clock_t(s.fdb.ageing_time.load(Relaxed), hz) as u32,
-    )?;
-    msg.put_u32(b::IFLA_BR_STP_STATE, stp.stp_enabled as u32)?;
-    msg.put_u16(b::IFLA_BR_PRIORITY, stp.bridge_id.prio())?;
-    msg.put_u8(b::IFLA_BR_VLAN_FILTERING, 0)?;
-    msg.put_u16(
-        b::IFLA_BR_GROUP_FWD_MASK,
-        s.settings.group_fwd_mask.load(Relaxed),
-    )?;
-    msg.put(b::IFLA_BR_BRIDGE_ID, &stp.bridge_id.0)?;
-    msg.put(b::IFLA_BR_ROOT_ID, &stp.designated_root.0)?;
-    msg.put_u16(b::IFLA_BR_ROOT_PORT, stp.root_port)?;
-    msg.put_u32(b::IFLA_BR_ROOT_PATH_COST, stp.root_path_cost)?;
-    msg.put_u8(b::IFLA_BR_TOPOLOGY_CHANGE, stp.topology_change.into())?;
-    msg.put_u8(
-        b::IFLA_BR_TOPOLOGY_CHANGE_DETECTED,
-        stp.topology_change_detected.into(),
-    )?;
-    msg.put(b::IFLA_BR_GROUP_ADDR, &s.settings.group_addr().0)?;
-    let mut bm = [0u8; 8];
-    bm[..4].copy_from_slice(&s.settings.boolopts.load(Relaxed).to_ne_bytes());
-    bm[4..].copy_from_slice(&boolopt::ALL.to_ne_bytes());
-    msg.put(b::IFLA_BR_MULTI_BOOLOPT, &bm)?;
-    msg.put_u32(b::IFLA_BR_FDB_N_LEARNED, s.fdb.learned())?;
-    msg.put_u32(b::IFLA_BR_FDB_MAX_LEARNED, s.fdb.max_learned.load(Relaxed))?;
-    msg.put_u32(b::IFLA_BR_STP_MODE, s.settings.stp_mode.load(Relaxed))?;
-    Ok(())
 }
 
 /// `br_port_info_size()`, without the multicast attributes.
@@ -509,7 +389,7 @@ fn port_info_size() -> usize {
 }
 
 /// `br_port_fill_attrs()`.
-fn fill_port_attrs(br: &Dev<'_, BridgeKind>, p: &BrPort, msg: &mut NlMsg) -> Result {
+pub(crate) fn fill_port_attrs(br: &Dev<'_, BridgeKind>, p: &BrPort, msg: &mut NlMsg) -> Result {
     let s = br.state();
     let port = p.state();
     let Some(v) = s.stp.port_view(port.port_no) else {
@@ -574,7 +454,12 @@ fn fill_port_attrs(br: &Dev<'_, BridgeKind>, p: &BrPort, msg: &mut NlMsg) -> Res
 }
 
 /// `br_setport()`: `ip link set PORT type bridge_slave ...`.
-fn set_port(br: &Dev<'_, BridgeKind>, p: &BrPort, data: Attrs<'_>, extack: &ExtAck) -> Result {
+pub(crate) fn set_port(
+    br: &Dev<'_, BridgeKind>,
+    p: &BrPort,
+    data: Attrs<'_>,
+    extack: &ExtAck,
+) -> Result {
     let s = br.state();
     let port = p.state();
     for kind in UNSUPPORTED_PORT_FLAGS {

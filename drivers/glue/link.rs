@@ -3,11 +3,14 @@
 //! Link kinds: `struct rtnl_link_ops` (`ip link add|set|del ... type KIND`)
 //! and the `struct net_device_ops` of the devices a kind creates.
 //!
-//! A kind implements [`LinkOps`]; [`LinkRegistration`] turns it into the two
-//! C tables. Each device's private area (`netdev_priv()`) holds a C-visible
-//! header ([`LinkOps::Header`]) followed by a pointer to the kind's Rust
-//! state ([`LinkOps::Device`]), which the device owns: it is installed by
-//! [`NewLink::register`] and dropped by the device's destructor.
+//! A kind implements [`DeviceOps`] (its devices' hooks, as a C driver's
+//! `net_device_ops`, next to its datapath) and [`LinkOps`] (its rtnetlink
+//! side, next to its netlink code); [`LinkRegistration`] turns the two into
+//! the C tables. Each device's private area (`netdev_priv()`) holds a
+//! C-visible header ([`DeviceOps::Header`]) followed by a pointer to the
+//! kind's Rust state ([`DeviceOps::Device`]), which the device owns: it is
+//! installed by [`NewLink::register`] and dropped by the device's
+//! destructor.
 
 use super::attr::{Attrs, ExtAck, NlMsg, Policy};
 use super::bindings as b;
@@ -34,17 +37,14 @@ pub trait CHeader: Send + Sync + 'static {}
 
 impl CHeader for () {}
 
-/// Hooks of one link kind.
+/// Hooks of the devices of one kind: their `struct net_device_ops`, header
+/// ops and ethtool ops, and their private area.
 #[vtable]
-pub trait LinkOps: Sized + 'static {
+pub trait DeviceOps: Sized + 'static {
     /// The Rust state of each device of this kind.
     type Device: Send + Sync;
     /// The C-visible header of each device; `()` for none.
     type Header: CHeader;
-    /// The kind's name, as in `ip link add ... type KIND`.
-    const KIND: &'static CStr;
-    /// Policy of the kind's `IFLA_INFO_DATA` attributes, indexed by type.
-    const POLICY: &'static [Policy];
     /// The driver name `ethtool -i` reports.
     const DRIVER_NAME: &'static CStr;
     /// The driver version `ethtool -i` reports.
@@ -56,42 +56,11 @@ pub trait LinkOps: Sized + 'static {
     /// ops tables).
     fn setup(dev: &NetDevice);
 
-    /// Checks the attributes of a new or changed device.
-    fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result;
-
-    /// Creates a device: fills it in and calls [`NewLink::register`].
-    fn newlink(link: NewLink<'_, Self>, extack: &ExtAck) -> Result;
-
-    /// Applies `ip link set ... type KIND ...`.
-    fn changelink(_dev: Dev<'_, Self>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// Applies `ip link set ... type KIND ...` seeing the generic link
-    /// attributes too (`tb`); replaces [`Self::changelink`].
-    fn changelink_full(
-        _dev: Dev<'_, Self>,
-        _tb: Option<Attrs<'_>>,
-        _data: Option<Attrs<'_>>,
-        _extack: &ExtAck,
-    ) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
     /// `ndo_get_iflink` when it is not [`Self::lower`]'s index (a tunnel's
     /// `link`, 0 for none).
     fn iflink(_dev: Dev<'_, Self>) -> i32 {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
-
-    /// Deletes a device (queues its unregistration).
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue);
-
-    /// Upper bound of what [`Self::fill_info`] writes.
-    fn info_size(dev: Dev<'_, Self>) -> usize;
-
-    /// Writes the kind's attributes for `ip -d link show`.
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result;
 
     /// The device this one sits on, if any: gives `ip link`'s `@lower`
     /// (`ndo_get_iflink`), the link namespace, and the link settings and
@@ -182,14 +151,6 @@ pub trait LinkOps: Sized + 'static {
     /// addresses of that form (tunnels) say no.
     const VALIDATE_ETHER_ADDR: bool = true;
 
-    /// Number of transmit and receive queues of a new device; 0 for
-    /// rtnl's default (one, unless userspace asks).
-    const NUM_QUEUES: u32 = 0;
-
-    /// Policy of the `IFLA_INFO_SLAVE_DATA` attributes of this kind's
-    /// ports (`ip link set PORT type KIND_slave ...`), indexed by type.
-    const SLAVE_POLICY: &'static [Policy] = &[];
-
     /// `ndo_add_slave`: `ip link set PORT master DEV`.
     fn add_slave(_dev: Dev<'_, Self>, _port: &NetDevice, _extack: &ExtAck) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -197,26 +158,6 @@ pub trait LinkOps: Sized + 'static {
 
     /// `ndo_del_slave`: `ip link set PORT nomaster`.
     fn del_slave(_dev: Dev<'_, Self>, _port: &NetDevice) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// Upper bound of what [`Self::fill_slave_info`] writes.
-    fn slave_info_size(_dev: Dev<'_, Self>, _port: &NetDevice) -> usize {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// Writes a port's attributes (`ip -d link show PORT`).
-    fn fill_slave_info(_dev: Dev<'_, Self>, _port: &NetDevice, _msg: &mut NlMsg) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
-    /// Applies `ip link set PORT type KIND_slave ...`.
-    fn slave_changelink(
-        _dev: Dev<'_, Self>,
-        _port: &NetDevice,
-        _data: Option<Attrs<'_>>,
-        _extack: &ExtAck,
-    ) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -288,12 +229,6 @@ pub trait LinkOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// The namespace the device's underlay lives in, when it is not the
-    /// lower's (`rtnl_link_ops->get_link_net`; tunnels report theirs).
-    fn link_net<'a>(_dev: Dev<'a, Self>) -> &'a Net {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-
     /// `ndo_tunnel_ctl` (with `ndo_siocdevprivate` copying the argument in
     /// and out): `ip tunnel add|change|del|show` on a device of the kind.
     fn tunnel_ctl(_dev: Dev<'_, Self>, _parm: &mut TunnelParm, _cmd: u32) -> Result {
@@ -308,12 +243,87 @@ pub trait LinkOps: Sized + 'static {
     }
 }
 
+/// Hooks of one link kind (`struct rtnl_link_ops`): `ip link add|set|del
+/// ... type KIND` on top of its devices' [`DeviceOps`].
+#[vtable]
+pub trait LinkOps: DeviceOps {
+    /// The kind's name, as in `ip link add ... type KIND`.
+    const KIND: &'static CStr;
+    /// Policy of the kind's `IFLA_INFO_DATA` attributes, indexed by type.
+    const POLICY: &'static [Policy];
+
+    /// Checks the attributes of a new or changed device.
+    fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result;
+
+    /// Creates a device: fills it in and calls [`NewLink::register`].
+    fn newlink(link: NewLink<'_, Self>, extack: &ExtAck) -> Result;
+
+    /// Applies `ip link set ... type KIND ...`.
+    fn changelink(_dev: Dev<'_, Self>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies `ip link set ... type KIND ...` seeing the generic link
+    /// attributes too (`tb`); replaces [`Self::changelink`].
+    fn changelink_full(
+        _dev: Dev<'_, Self>,
+        _tb: Option<Attrs<'_>>,
+        _data: Option<Attrs<'_>>,
+        _extack: &ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The namespace the device's underlay lives in, when it is not the
+    /// lower's (`rtnl_link_ops->get_link_net`; tunnels report theirs).
+    fn link_net<'a>(_dev: Dev<'a, Self>) -> &'a Net {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Deletes a device (queues its unregistration).
+    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue);
+
+    /// Upper bound of what [`Self::fill_info`] writes.
+    fn info_size(dev: Dev<'_, Self>) -> usize;
+
+    /// Writes the kind's attributes for `ip -d link show`.
+    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result;
+
+    /// Number of transmit and receive queues of a new device; 0 for
+    /// rtnl's default (one, unless userspace asks).
+    const NUM_QUEUES: u32 = 0;
+
+    /// Policy of the `IFLA_INFO_SLAVE_DATA` attributes of this kind's
+    /// ports (`ip link set PORT type KIND_slave ...`), indexed by type.
+    const SLAVE_POLICY: &'static [Policy] = &[];
+
+    /// Upper bound of what [`Self::fill_slave_info`] writes.
+    fn slave_info_size(_dev: Dev<'_, Self>, _port: &NetDevice) -> usize {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes a port's attributes (`ip -d link show PORT`).
+    fn fill_slave_info(_dev: Dev<'_, Self>, _port: &NetDevice, _msg: &mut NlMsg) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies `ip link set PORT type KIND_slave ...`.
+    fn slave_changelink(
+        _dev: Dev<'_, Self>,
+        _port: &NetDevice,
+        _data: Option<Attrs<'_>>,
+        _extack: &ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
 /// `netdev_priv()`: the private area of a device of kind `T`.
 ///
 /// # Safety
 ///
 /// `dev` must point to a valid device of kind `T`.
-unsafe fn priv_area<T: LinkOps>(dev: *const b::net_device) -> *mut PrivArea<T> {
+unsafe fn priv_area<T: DeviceOps>(dev: *const b::net_device) -> *mut PrivArea<T> {
     // SAFETY: The private area is the flexible array `priv` at the end of
     // `struct net_device`, as `netdev_priv()` returns it.
     unsafe {
@@ -324,7 +334,7 @@ unsafe fn priv_area<T: LinkOps>(dev: *const b::net_device) -> *mut PrivArea<T> {
 }
 
 #[repr(C)]
-struct PrivArea<T: LinkOps> {
+struct PrivArea<T: DeviceOps> {
     header: T::Header,
     state: *const T::Device,
 }
@@ -336,20 +346,20 @@ pub struct TxContext(PhantomData<*const ()>);
 impl super::rcu::RcuSection for TxContext {}
 
 /// A registered device of kind `T` with its state.
-pub struct Dev<'a, T: LinkOps> {
+pub struct Dev<'a, T: DeviceOps> {
     dev: &'a NetDevice,
     area: &'a PrivArea<T>,
 }
 
-impl<T: LinkOps> Clone for Dev<'_, T> {
+impl<T: DeviceOps> Clone for Dev<'_, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: LinkOps> Copy for Dev<'_, T> {}
+impl<T: DeviceOps> Copy for Dev<'_, T> {}
 
-impl<'a, T: LinkOps> Dev<'a, T> {
+impl<'a, T: DeviceOps> Dev<'a, T> {
     /// The device of kind `T` behind `dev`, or `None` when it has no state
     /// (being torn down after a failed registration).
     ///
@@ -367,19 +377,6 @@ impl<'a, T: LinkOps> Dev<'a, T> {
         Some(Dev { dev, area })
     }
 
-    /// The device of kind `T` behind `dev`, if `dev` is one.
-    pub fn of(dev: &'a NetDevice) -> Option<Dev<'a, T>> {
-        // SAFETY: `dev` is valid; its `rtnl_link_ops` tells its kind, and
-        // kind names are unique among registered kinds.
-        let ours = unsafe {
-            let ops = (*dev.as_raw()).rtnl_link_ops;
-            !ops.is_null() && CStr::from_char_ptr((*ops).kind) == T::KIND
-        };
-        // SAFETY: Checked that `dev` is of kind `T` just above.
-        ours.then(|| unsafe { Dev::from_raw(dev.as_raw()) })
-            .flatten()
-    }
-
     /// The kind's state of this device.
     pub fn state(&self) -> &'a T::Device {
         // SAFETY: `state` is non-null (checked at construction) and owned
@@ -393,7 +390,22 @@ impl<'a, T: LinkOps> Dev<'a, T> {
     }
 }
 
-impl<T: LinkOps> core::ops::Deref for Dev<'_, T> {
+impl<'a, T: LinkOps> Dev<'a, T> {
+    /// The device of kind `T` behind `dev`, if `dev` is one.
+    pub fn of(dev: &'a NetDevice) -> Option<Dev<'a, T>> {
+        // SAFETY: `dev` is valid; its `rtnl_link_ops` tells its kind, and
+        // kind names are unique among registered kinds.
+        let ours = unsafe {
+            let ops = (*dev.as_raw()).rtnl_link_ops;
+            !ops.is_null() && CStr::from_char_ptr((*ops).kind) == T::KIND
+        };
+        // SAFETY: Checked that `dev` is of kind `T` just above.
+        ours.then(|| unsafe { Dev::from_raw(dev.as_raw()) })
+            .flatten()
+    }
+}
+
+impl<T: DeviceOps> core::ops::Deref for Dev<'_, T> {
     type Target = NetDevice;
 
     fn deref(&self) -> &NetDevice {
@@ -404,12 +416,12 @@ impl<T: LinkOps> core::ops::Deref for Dev<'_, T> {
 /// A counted reference to a registered device of kind `T`
 /// (`netdev_hold()`): how tables the datapath reads hold the kind's
 /// devices. Released on drop.
-pub struct DevRef<T: LinkOps> {
+pub struct DevRef<T: DeviceOps> {
     dev: KBox<NetDeviceRef>,
     _p: PhantomData<T>,
 }
 
-impl<T: LinkOps> DevRef<T> {
+impl<T: DeviceOps> DevRef<T> {
     /// Takes a reference to `dev`.
     pub fn new(dev: Dev<'_, T>) -> Result<DevRef<T>> {
         Ok(DevRef {
@@ -497,7 +509,7 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
     }
 }
 
-fn drop_state<T: LinkOps>(area: &mut PrivArea<T>) {
+fn drop_state<T: DeviceOps>(area: &mut PrivArea<T>) {
     let state = core::mem::take(&mut area.state);
     if !state.is_null() {
         // SAFETY: Installed by `NewLink::register` from `KBox::into_raw`.
@@ -818,7 +830,7 @@ impl<T: LinkOps> Adapter<T> {
 /// # Safety
 ///
 /// `dev` must be a valid device of kind `T` for the duration of the call.
-unsafe fn with_dev<T: LinkOps, R>(
+unsafe fn with_dev<T: DeviceOps, R>(
     dev: *const b::net_device,
     none: R,
     f: impl FnOnce(Dev<'_, T>) -> R,
@@ -866,7 +878,7 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn destructor_callback<T: LinkOps>(dev: *mut b::net_device) {
+unsafe extern "C" fn destructor_callback<T: DeviceOps>(dev: *mut b::net_device) {
     // SAFETY: `dev` is ours and unused by anyone else at this point.
     let area = unsafe { &mut *priv_area::<T>(dev) };
     drop_state::<T>(area);
@@ -979,7 +991,7 @@ unsafe extern "C" fn get_link_net_callback<T: LinkOps>(dev: *const b::net_device
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_get_iflink<T: LinkOps>(dev: *const b::net_device) -> c_int {
+unsafe extern "C" fn ndo_get_iflink<T: DeviceOps>(dev: *const b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, (*dev).ifindex, |d| {
@@ -994,7 +1006,7 @@ unsafe extern "C" fn ndo_get_iflink<T: LinkOps>(dev: *const b::net_device) -> c_
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_tunnel_ctl<T: LinkOps>(
+unsafe extern "C" fn ndo_tunnel_ctl<T: DeviceOps>(
     dev: *mut b::net_device,
     kp: *mut b::ip_tunnel_parm_kern,
     cmd: c_int,
@@ -1018,7 +1030,7 @@ unsafe extern "C" fn ndo_tunnel_ctl<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_init<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+unsafe extern "C" fn ndo_init<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::init(d))) }
 }
@@ -1026,7 +1038,7 @@ unsafe extern "C" fn ndo_init<T: LinkOps>(dev: *mut b::net_device) -> c_int {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_uninit<T: LinkOps>(dev: *mut b::net_device) {
+unsafe extern "C" fn ndo_uninit<T: DeviceOps>(dev: *mut b::net_device) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::uninit(d)) }
 }
@@ -1034,7 +1046,7 @@ unsafe extern "C" fn ndo_uninit<T: LinkOps>(dev: *mut b::net_device) {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_open<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+unsafe extern "C" fn ndo_open<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::open(d))) }
 }
@@ -1042,7 +1054,7 @@ unsafe extern "C" fn ndo_open<T: LinkOps>(dev: *mut b::net_device) -> c_int {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_stop<T: LinkOps>(dev: *mut b::net_device) -> c_int {
+unsafe extern "C" fn ndo_stop<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, 0, |d| errno(T::stop(d))) }
 }
@@ -1050,7 +1062,7 @@ unsafe extern "C" fn ndo_stop<T: LinkOps>(dev: *mut b::net_device) -> c_int {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(
+unsafe extern "C" fn ndo_start_xmit<T: DeviceOps>(
     skb: *mut b::sk_buff,
     dev: *mut b::net_device,
 ) -> b::netdev_tx_t {
@@ -1066,7 +1078,7 @@ unsafe extern "C" fn ndo_start_xmit<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_change_mtu<T: LinkOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
+unsafe extern "C" fn ndo_change_mtu<T: DeviceOps>(dev: *mut b::net_device, mtu: c_int) -> c_int {
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
@@ -1078,7 +1090,7 @@ unsafe extern "C" fn ndo_change_mtu<T: LinkOps>(dev: *mut b::net_device, mtu: c_
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_set_mac_address<T: LinkOps>(
+unsafe extern "C" fn ndo_set_mac_address<T: DeviceOps>(
     dev: *mut b::net_device,
     addr: *mut c_void,
 ) -> c_int {
@@ -1100,7 +1112,7 @@ unsafe extern "C" fn ndo_set_mac_address<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_set_rx_mode<T: LinkOps>(dev: *mut b::net_device) {
+unsafe extern "C" fn ndo_set_rx_mode<T: DeviceOps>(dev: *mut b::net_device) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::set_rx_mode(d)) }
 }
@@ -1108,7 +1120,7 @@ unsafe extern "C" fn ndo_set_rx_mode<T: LinkOps>(dev: *mut b::net_device) {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_change_rx_flags<T: LinkOps>(dev: *mut b::net_device, change: c_int) {
+unsafe extern "C" fn ndo_change_rx_flags<T: DeviceOps>(dev: *mut b::net_device, change: c_int) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::change_rx_flags(d, change as u32)) }
 }
@@ -1116,7 +1128,7 @@ unsafe extern "C" fn ndo_change_rx_flags<T: LinkOps>(dev: *mut b::net_device, ch
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_fix_features<T: LinkOps>(
+unsafe extern "C" fn ndo_fix_features<T: DeviceOps>(
     dev: *mut b::net_device,
     features: b::netdev_features_t,
 ) -> b::netdev_features_t {
@@ -1127,7 +1139,7 @@ unsafe extern "C" fn ndo_fix_features<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
+unsafe extern "C" fn ndo_work<T: DeviceOps>(dev: *mut b::net_device, events: kernel::ffi::c_ulong) {
     // SAFETY: See the note above the callbacks.
     unsafe { with_dev::<T, _>(dev, (), |d| T::work(d, events as u64)) }
 }
@@ -1135,7 +1147,7 @@ unsafe extern "C" fn ndo_work<T: LinkOps>(dev: *mut b::net_device, events: kerne
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_get_stats64<T: LinkOps>(dev: *mut b::net_device, stats: *mut LinkStats) {
+unsafe extern "C" fn ndo_get_stats64<T: DeviceOps>(dev: *mut b::net_device, stats: *mut LinkStats) {
     // SAFETY: See the note above the callbacks; `stats` is the caller's
     // zeroed buffer.
     unsafe { with_dev::<T, _>(dev, (), |d| T::get_stats64(d, &mut *stats)) }
@@ -1148,7 +1160,7 @@ extern "C" fn num_queues_callback<T: LinkOps>() -> kernel::ffi::c_uint {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_add_slave<T: LinkOps>(
+unsafe extern "C" fn ndo_add_slave<T: DeviceOps>(
     dev: *mut b::net_device,
     port: *mut b::net_device,
     extack: *mut b::netlink_ext_ack,
@@ -1166,7 +1178,7 @@ unsafe extern "C" fn ndo_add_slave<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_del_slave<T: LinkOps>(
+unsafe extern "C" fn ndo_del_slave<T: DeviceOps>(
     dev: *mut b::net_device,
     port: *mut b::net_device,
 ) -> c_int {
@@ -1233,7 +1245,7 @@ unsafe extern "C" fn slave_changelink_callback<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_vlan_rx_add_vid<T: LinkOps>(
+unsafe extern "C" fn ndo_vlan_rx_add_vid<T: DeviceOps>(
     dev: *mut b::net_device,
     proto: u16,
     vid: u16,
@@ -1249,7 +1261,7 @@ unsafe extern "C" fn ndo_vlan_rx_add_vid<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn ndo_vlan_rx_kill_vid<T: LinkOps>(
+unsafe extern "C" fn ndo_vlan_rx_kill_vid<T: DeviceOps>(
     dev: *mut b::net_device,
     proto: u16,
     vid: u16,
@@ -1559,7 +1571,7 @@ impl SkBuffRef {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn create_header<T: LinkOps>(
+unsafe extern "C" fn create_header<T: DeviceOps>(
     skb: *mut b::sk_buff,
     dev: *mut b::net_device,
     ethertype: u16,
@@ -1582,7 +1594,7 @@ unsafe extern "C" fn create_header<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel with a valid skb on a device of kind `T`.
-unsafe extern "C" fn parse_protocol<T: LinkOps>(skb: *const b::sk_buff) -> u16 {
+unsafe extern "C" fn parse_protocol<T: DeviceOps>(skb: *const b::sk_buff) -> u16 {
     T::parse_protocol(&SkBuffRef(skb)).to_be()
 }
 
@@ -1599,7 +1611,7 @@ fn copy_c_string(dst: &mut [kernel::ffi::c_char], src: &CStr) {
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn get_drvinfo<T: LinkOps>(
+unsafe extern "C" fn get_drvinfo<T: DeviceOps>(
     _dev: *mut b::net_device,
     info: *mut b::ethtool_drvinfo,
 ) {
@@ -1613,7 +1625,7 @@ unsafe extern "C" fn get_drvinfo<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn get_link_ksettings<T: LinkOps>(
+unsafe extern "C" fn get_link_ksettings<T: DeviceOps>(
     dev: *mut b::net_device,
     cmd: *mut b::ethtool_link_ksettings,
 ) -> c_int {
@@ -1636,7 +1648,7 @@ unsafe extern "C" fn get_link_ksettings<T: LinkOps>(
 /// # Safety
 ///
 /// Called by the kernel on a device of kind `T`, as its C contract says.
-unsafe extern "C" fn get_ts_info<T: LinkOps>(
+unsafe extern "C" fn get_ts_info<T: DeviceOps>(
     dev: *mut b::net_device,
     info: *mut b::kernel_ethtool_ts_info,
 ) -> c_int {

@@ -14,7 +14,7 @@
 
 use super::attr::ExtAck;
 use super::bindings as b;
-use super::link::{Dev, LinkOps};
+use super::link::{Dev, DeviceOps};
 use super::netdev::{NetDevice, NetDeviceRef};
 use super::rcu::RcuSection;
 use super::skb::SkBuff;
@@ -46,7 +46,7 @@ impl super::rcu::RcuSection for RxContext {}
 /// The per-port state a master keeps, and its receive handler.
 pub trait PortOps: Send + Sync + Sized + 'static {
     /// The master's link kind.
-    type Master: LinkOps;
+    type Master: DeviceOps;
 
     /// Handles one frame arriving on the port.
     fn receive(

@@ -7,7 +7,7 @@
 
 use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
 use crate::glue::bindings::{IFF_POINTOPOINT, IFLA_MTU};
-use crate::glue::link::{Dev, KindHandle, LinkOps, NewLink, TxContext};
+use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
 use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
@@ -94,12 +94,12 @@ fn tunnel_ctl(dev: Dev<'_, IpipKind>, parm: &mut TunnelParm, command: u32) -> Re
     iptunnel::tunnel_ctl(dev, parm, command)
 }
 
+/// ipip devices' hooks (`ipip_netdev_ops`, `ipip_tunnel_setup()`), the
+/// shared ones of `ip_tunnel.c`.
 #[vtable]
-impl LinkOps for IpipKind {
+impl DeviceOps for IpipKind {
     type Device = Tunnel;
     type Header = ();
-    const KIND: &'static CStr = c"ipip";
-    const POLICY: &'static [Policy] = &IPIP_POLICY;
     // Not reported: ipip devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
     const DRIVER_NAME: &'static CStr = c"ipip";
     const DRIVER_VERSION: &'static CStr = c"";
@@ -110,6 +110,41 @@ impl LinkOps for IpipKind {
         dev.setup_ip_tunnel(Self::LINK_TYPE);
         dev.use_tstats();
     }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        iptunnel::lower(dev)
+    }
+
+    fn iflink(dev: Dev<'_, Self>) -> i32 {
+        dev.state().config().parms.link
+    }
+
+    fn init(dev: Dev<'_, Self>) -> Result {
+        iptunnel::init(dev)
+    }
+
+    fn uninit(dev: Dev<'_, Self>) {
+        iptunnel::uninit(dev)
+    }
+
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        crate::xmit::ipip_xmit(dev, skb, ctx)
+    }
+
+    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+        iptunnel::change_mtu(dev, new_mtu)
+    }
+
+    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+        tunnel_ctl(dev, parm, command)
+    }
+}
+
+/// The rtnl kind (`ipip_link_ops`).
+#[vtable]
+impl LinkOps for IpipKind {
+    const KIND: &'static CStr = c"ipip";
+    const POLICY: &'static [Policy] = &IPIP_POLICY;
 
     fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
         ipip_validate(data)
@@ -144,36 +179,8 @@ impl LinkOps for IpipKind {
         ipip_fill_info(dev.state(), msg)
     }
 
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
     fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
         dev.state().net.get()
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        iptunnel::init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        crate::xmit::ipip_xmit(dev, skb, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-
-    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
-        tunnel_ctl(dev, parm, command)
     }
 }
 

@@ -3,16 +3,17 @@
 //! The VLAN device: its state, its `net_device_ops` and its transmit path
 //! (`net/8021q/vlan_dev.c`).
 
-use crate::glue::link::{Dev, HardHeader, SkBuffRef};
+use crate::glue::link::{Dev, DeviceOps, HardHeader, SkBuffRef, TxContext};
 use crate::glue::netdev::{
-    feature_masks, intersect_features, LinkStats, NetDevice, NetDeviceRef, IFF_ALLMULTI,
-    IFF_MASTER, IFF_PROMISC, IFF_SLAVE, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
+    feature_masks, intersect_features, LinkStats, NetDevice, NetDeviceRef, ETH_MAX_MTU,
+    IFF_ALLMULTI, IFF_MASTER, IFF_NO_QUEUE, IFF_PROMISC, IFF_SLAVE, IFF_TX_SKB_SHARING,
+    IFF_UNICAST_FLT, IFF_UP, IFF_XMIT_DST_RELEASE, NET_ADDR_STOLEN,
 };
 use crate::glue::notifier::NETDEV_CHANGEADDR;
 use crate::glue::procfs::DeviceFile;
 use crate::glue::rcu::RcuBox;
 use crate::glue::skb::SkBuff;
-use crate::glue::vlan_header::VlanStats;
+use crate::glue::vlan_header::{VlanHeader, VlanStats, IFF_802_1Q_VLAN};
 use crate::netlink::VlanKind;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::{
@@ -130,42 +131,6 @@ fn has_flag(dev: Dev<'_, VlanKind>, flag: u32) -> bool {
     dev.header().flags() & flag != 0
 }
 
-/// `ndo_init` (`vlan_dev_init()`): takes the lower's flags, features and
-/// layout, and its address unless one was given.
-pub(crate) fn init(dev: Dev<'_, VlanKind>) -> Result {
-    let real = dev.state().real_dev();
-    dev.set_carrier(false);
-    dev.init_flags(real.flags() & !(IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_MASTER | IFF_SLAVE));
-    let f = feature_masks();
-    let (_, _, real_vlan_features) = real.feature_sets();
-    let mut hw = f.hw_csum
-        | f.sg
-        | f.fraglist
-        | f.gso_software
-        | f.gso_encap_all
-        | f.highdma
-        | f.sctp_crc
-        | f.fcoe_crc
-        | f.fso;
-    if real_vlan_features & f.hw_macsec != 0 {
-        hw |= f.hw_macsec;
-    }
-    let (features, _, _) = dev.feature_sets();
-    dev.set_feature_sets(
-        features | hw,
-        hw,
-        real_vlan_features & !(f.fcoe_crc | f.fso),
-    );
-    dev.set_lltx();
-    dev.inherit_layout(real, VLAN_HLEN as u16);
-    if dev.mac().is_zero() {
-        dev.set_mac(&real.mac());
-        dev.set_addr_assign_type(NET_ADDR_STOLEN);
-    }
-    dev.inherit_broadcast(real);
-    Ok(())
-}
-
 /// `vlan_dev_inherit_address()`: a VLAN whose address was taken from the
 /// lower follows the lower's address.
 fn inherit_address(dev: &NetDevice, real: &NetDevice) -> bool {
@@ -177,181 +142,12 @@ fn inherit_address(dev: &NetDevice, real: &NetDevice) -> bool {
     true
 }
 
-/// `ndo_open`.
-pub(crate) fn open(dev: Dev<'_, VlanKind>) -> Result {
-    let s = dev.state();
-    let real = s.real_dev();
-    if !real.is_up() && !has_flag(dev, VLAN_FLAG_LOOSE_BINDING) {
-        return Err(ENETDOWN);
-    }
-    // The explicit open supersedes any deferred link-state sync.
-    dev.cancel_work(WORK_LINK_STATE);
-    if dev.mac() != real.mac() && !inherit_address(&dev, real) {
-        if let Err(e) = real.uc_add(&dev.mac()) {
-            dev.set_carrier(false);
-            return Err(e);
-        }
-    }
-    s.real_dev_addr
-        .store(mac_to_u64(&real.mac()), Ordering::Relaxed);
-    if real.carrier_ok() && !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
-        dev.set_carrier(true);
-    }
-    Ok(())
-}
-
-/// `ndo_stop`.
-pub(crate) fn stop(dev: Dev<'_, VlanKind>) -> Result {
-    let s = dev.state();
-    let real = s.real_dev();
-    dev.cancel_work(WORK_LINK_STATE);
-    real.unsync_addr_lists_from(&dev);
-    if dev.mac() != real.mac() {
-        real.uc_del(&dev.mac());
-    }
-    if !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
-        dev.set_carrier(false);
-    }
-    Ok(())
-}
-
-/// `ndo_start_xmit`: tags the frame and sends it on the lower device.
-pub(crate) fn start_xmit(dev: Dev<'_, VlanKind>, mut skb: SkBuff) {
-    let s = dev.state();
-    let len = skb.len();
-    let tpid = s.proto.ethertype();
-    // Frames that already carry our tag in-band (REORDER_HDR off, or built
-    // by the sender) go out as they are.
-    if has_flag(dev, VLAN_FLAG_REORDER_HDR) || !skb.has_inband_vlan_tag(tpid) {
-        let qos = s.egress_qos(|| skb.priority());
-        skb.put_vlan_tag(tpid, Tci::new(s.vid, qos).0);
-    }
-    skb.set_dev(s.real_dev());
-    match skb.queue_xmit() {
-        NET_XMIT_SUCCESS | NET_XMIT_CN => s.stats.count_tx(len),
-        _ => s.stats.count_tx_dropped(),
-    }
-}
-
-/// `ndo_get_stats64`.
-pub(crate) fn get_stats64(dev: Dev<'_, VlanKind>, stats: &mut LinkStats) {
-    dev.state().stats.fold(stats);
-}
-
-/// `header_ops->create` (`vlan_dev_hard_header()`): without REORDER_HDR the
-/// tag goes into the frame here, so that it is in-band on the VLAN device
-/// too; the rest is the lower's header, with the VLAN's address.
-pub(crate) fn create_header(dev: Dev<'_, VlanKind>, mut header: HardHeader<'_>) -> i32 {
-    let s = dev.state();
-    let mut pushed = 0;
-    if !has_flag(dev, VLAN_FLAG_REORDER_HDR) {
-        let qos = s.egress_qos(|| header.priority());
-        header.push_vlan_tag(s.proto.ethertype(), Tci::new(s.vid, qos).0);
-        pushed = VLAN_HLEN as u32;
-    }
-    header.create_on(s.real_dev(), &dev, pushed)
-}
-
-/// `header_ops->parse_protocol`: the protocol under the tags.
-pub(crate) fn parse_protocol(skb: &SkBuffRef) -> u16 {
-    network_protocol(skb.linear())
-}
-
 /// The largest MTU a VLAN on `real` may have.
 pub(crate) fn max_mtu(real: &NetDevice) -> u32 {
     if real.reduces_vlan_mtu() {
         real.mtu().saturating_sub(VLAN_HLEN as u32)
     } else {
         real.mtu()
-    }
-}
-
-/// `ndo_change_mtu`: capped by the lower's MTU.
-pub(crate) fn change_mtu(dev: Dev<'_, VlanKind>, mtu: u32) -> Result {
-    if mtu > max_mtu(dev.state().real_dev()) {
-        return Err(ERANGE);
-    }
-    dev.store_mtu(mtu);
-    Ok(())
-}
-
-/// `ndo_set_mac_address`: keeps the lower's unicast filter in step.
-pub(crate) fn set_mac_address(dev: Dev<'_, VlanKind>, mac: MacAddr) -> Result {
-    if !mac.is_valid_unicast() {
-        return Err(EADDRNOTAVAIL);
-    }
-    let real = dev.state().real_dev();
-    if dev.is_up() {
-        if mac != real.mac() {
-            real.uc_add(&mac)?;
-        }
-        if dev.mac() != real.mac() {
-            real.uc_del(&dev.mac());
-        }
-    }
-    dev.set_mac(&mac);
-    Ok(())
-}
-
-/// `ndo_set_rx_mode`: the lower listens to what the VLAN listens to.
-pub(crate) fn set_rx_mode(dev: Dev<'_, VlanKind>) {
-    dev.state().real_dev().sync_addr_lists_from(&dev);
-}
-
-/// `ndo_change_rx_flags`: promiscuity and allmulti reach the lower.
-pub(crate) fn change_rx_flags(dev: Dev<'_, VlanKind>, change: u32) {
-    let real = dev.state().real_dev();
-    let step = |flag: u32| if dev.flags() & flag != 0 { 1 } else { -1 };
-    if change & IFF_ALLMULTI != 0 {
-        real.adjust_allmulti(step(IFF_ALLMULTI));
-    }
-    if change & IFF_PROMISC != 0 {
-        real.adjust_promiscuity(step(IFF_PROMISC));
-    }
-}
-
-/// `ndo_fix_features`: what the lower can do for VLAN frames, plus the
-/// software features.
-pub(crate) fn fix_features(dev: Dev<'_, VlanKind>, features: u64) -> u64 {
-    let f = feature_masks();
-    let (real_features, _, real_vlan_features) = dev.state().real_dev().feature_sets();
-    let mut lower = intersect_features(real_vlan_features | f.rxcsum, real_features);
-    // Keep the user's control of checksum offload on the VLAN device.
-    if lower & (f.ip_csum | f.ipv6_csum) != 0 {
-        lower |= f.hw_csum;
-    }
-    intersect_features(features, lower) | (features & (f.soft_features | f.gso_software))
-}
-
-/// `ndo_work`: the deferred effects of the lower's events.
-pub(crate) fn work(dev: Dev<'_, VlanKind>, events: u64) {
-    let s = dev.state();
-    let real = s.real_dev();
-    let loose = has_flag(dev, VLAN_FLAG_LOOSE_BINDING);
-    if events & WORK_LINK_STATE != 0 {
-        let change = if real.is_up() {
-            !dev.is_up()
-        } else {
-            dev.is_up() && !loose
-        };
-        if change {
-            if !loose {
-                // As 8021q, a refusal leaves the VLAN as it is.
-                let _ = dev.set_up(real.is_up());
-            }
-            transfer_operstate(dev);
-        }
-    }
-    if events & WORK_MTU != 0 && dev.mtu() > real.mtu() {
-        let _ = dev.set_mtu(real.mtu());
-    }
-    if events & WORK_FEATURES != 0 {
-        dev.inherit_layout(real, VLAN_HLEN as u16);
-        dev.change_priv_flags(
-            real.priv_flags() & IFF_XMIT_DST_RELEASE,
-            IFF_XMIT_DST_RELEASE,
-        );
-        dev.update_features();
     }
 }
 
@@ -382,4 +178,234 @@ pub(crate) fn sync_address(dev: Dev<'_, VlanKind>) {
         }
     }
     s.real_dev_addr.store(new, Ordering::Relaxed);
+}
+
+#[vtable]
+impl DeviceOps for VlanKind {
+    type Device = VlanDev;
+    type Header = VlanHeader;
+    const DRIVER_NAME: &'static CStr = c"802.1Q VLAN Support";
+    const DRIVER_VERSION: &'static CStr = c"1.8";
+
+    fn setup(dev: &NetDevice) {
+        dev.setup_ethernet();
+        dev.change_priv_flags(
+            IFF_802_1Q_VLAN | IFF_NO_QUEUE | IFF_UNICAST_FLT,
+            IFF_TX_SKB_SHARING,
+        );
+        dev.keep_dst();
+        dev.set_mtu_range(0, ETH_MAX_MTU);
+        dev.clear_broadcast();
+    }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        Some(dev.state().real_dev())
+    }
+
+    /// `ndo_init` (`vlan_dev_init()`): takes the lower's flags, features and
+    /// layout, and its address unless one was given.
+    fn init(dev: Dev<'_, Self>) -> Result {
+        let real = dev.state().real_dev();
+        dev.set_carrier(false);
+        dev.init_flags(
+            real.flags() & !(IFF_UP | IFF_PROMISC | IFF_ALLMULTI | IFF_MASTER | IFF_SLAVE),
+        );
+        let f = feature_masks();
+        let (_, _, real_vlan_features) = real.feature_sets();
+        let mut hw = f.hw_csum
+            | f.sg
+            | f.fraglist
+            | f.gso_software
+            | f.gso_encap_all
+            | f.highdma
+            | f.sctp_crc
+            | f.fcoe_crc
+            | f.fso;
+        if real_vlan_features & f.hw_macsec != 0 {
+            hw |= f.hw_macsec;
+        }
+        let (features, _, _) = dev.feature_sets();
+        dev.set_feature_sets(
+            features | hw,
+            hw,
+            real_vlan_features & !(f.fcoe_crc | f.fso),
+        );
+        dev.set_lltx();
+        dev.inherit_layout(real, VLAN_HLEN as u16);
+        if dev.mac().is_zero() {
+            dev.set_mac(&real.mac());
+            dev.set_addr_assign_type(NET_ADDR_STOLEN);
+        }
+        dev.inherit_broadcast(real);
+        Ok(())
+    }
+
+    /// `ndo_open`.
+    fn open(dev: Dev<'_, Self>) -> Result {
+        let s = dev.state();
+        let real = s.real_dev();
+        if !real.is_up() && !has_flag(dev, VLAN_FLAG_LOOSE_BINDING) {
+            return Err(ENETDOWN);
+        }
+        // The explicit open supersedes any deferred link-state sync.
+        dev.cancel_work(WORK_LINK_STATE);
+        if dev.mac() != real.mac() && !inherit_address(&dev, real) {
+            if let Err(e) = real.uc_add(&dev.mac()) {
+                dev.set_carrier(false);
+                return Err(e);
+            }
+        }
+        s.real_dev_addr
+            .store(mac_to_u64(&real.mac()), Ordering::Relaxed);
+        if real.carrier_ok() && !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
+            dev.set_carrier(true);
+        }
+        Ok(())
+    }
+
+    /// `ndo_stop`.
+    fn stop(dev: Dev<'_, Self>) -> Result {
+        let s = dev.state();
+        let real = s.real_dev();
+        dev.cancel_work(WORK_LINK_STATE);
+        real.unsync_addr_lists_from(&dev);
+        if dev.mac() != real.mac() {
+            real.uc_del(&dev.mac());
+        }
+        if !has_flag(dev, VLAN_FLAG_BRIDGE_BINDING) {
+            dev.set_carrier(false);
+        }
+        Ok(())
+    }
+
+    /// `ndo_start_xmit`: tags the frame and sends it on the lower device.
+    fn start_xmit(dev: Dev<'_, Self>, mut skb: SkBuff, _ctx: &TxContext) {
+        let s = dev.state();
+        let len = skb.len();
+        let tpid = s.proto.ethertype();
+        // Frames that already carry our tag in-band (REORDER_HDR off, or built
+        // by the sender) go out as they are.
+        if has_flag(dev, VLAN_FLAG_REORDER_HDR) || !skb.has_inband_vlan_tag(tpid) {
+            let qos = s.egress_qos(|| skb.priority());
+            skb.put_vlan_tag(tpid, Tci::new(s.vid, qos).0);
+        }
+        skb.set_dev(s.real_dev());
+        match skb.queue_xmit() {
+            NET_XMIT_SUCCESS | NET_XMIT_CN => s.stats.count_tx(len),
+            _ => s.stats.count_tx_dropped(),
+        }
+    }
+
+    /// `ndo_change_mtu`: capped by the lower's MTU.
+    fn change_mtu(dev: Dev<'_, Self>, mtu: u32) -> Result {
+        if mtu > max_mtu(dev.state().real_dev()) {
+            return Err(ERANGE);
+        }
+        dev.store_mtu(mtu);
+        Ok(())
+    }
+
+    /// `ndo_set_mac_address`: keeps the lower's unicast filter in step.
+    fn set_mac_address(dev: Dev<'_, Self>, mac: MacAddr) -> Result {
+        if !mac.is_valid_unicast() {
+            return Err(EADDRNOTAVAIL);
+        }
+        let real = dev.state().real_dev();
+        if dev.is_up() {
+            if mac != real.mac() {
+                real.uc_add(&mac)?;
+            }
+            if dev.mac() != real.mac() {
+                real.uc_del(&dev.mac());
+            }
+        }
+        dev.set_mac(&mac);
+        Ok(())
+    }
+
+    /// `ndo_set_rx_mode`: the lower listens to what the VLAN listens to.
+    fn set_rx_mode(dev: Dev<'_, Self>) {
+        dev.state().real_dev().sync_addr_lists_from(&dev);
+    }
+
+    /// `ndo_change_rx_flags`: promiscuity and allmulti reach the lower.
+    fn change_rx_flags(dev: Dev<'_, Self>, change: u32) {
+        let real = dev.state().real_dev();
+        let step = |flag: u32| if dev.flags() & flag != 0 { 1 } else { -1 };
+        if change & IFF_ALLMULTI != 0 {
+            real.adjust_allmulti(step(IFF_ALLMULTI));
+        }
+        if change & IFF_PROMISC != 0 {
+            real.adjust_promiscuity(step(IFF_PROMISC));
+        }
+    }
+
+    /// `ndo_fix_features`: what the lower can do for VLAN frames, plus the
+    /// software features.
+    fn fix_features(dev: Dev<'_, Self>, features: u64) -> u64 {
+        let f = feature_masks();
+        let (real_features, _, real_vlan_features) = dev.state().real_dev().feature_sets();
+        let mut lower = intersect_features(real_vlan_features | f.rxcsum, real_features);
+        // Keep the user's control of checksum offload on the VLAN device.
+        if lower & (f.ip_csum | f.ipv6_csum) != 0 {
+            lower |= f.hw_csum;
+        }
+        intersect_features(features, lower) | (features & (f.soft_features | f.gso_software))
+    }
+
+    /// `ndo_work`: the deferred effects of the lower's events.
+    fn work(dev: Dev<'_, Self>, events: u64) {
+        let s = dev.state();
+        let real = s.real_dev();
+        let loose = has_flag(dev, VLAN_FLAG_LOOSE_BINDING);
+        if events & WORK_LINK_STATE != 0 {
+            let change = if real.is_up() {
+                !dev.is_up()
+            } else {
+                dev.is_up() && !loose
+            };
+            if change {
+                if !loose {
+                    // As 8021q, a refusal leaves the VLAN as it is.
+                    let _ = dev.set_up(real.is_up());
+                }
+                transfer_operstate(dev);
+            }
+        }
+        if events & WORK_MTU != 0 && dev.mtu() > real.mtu() {
+            let _ = dev.set_mtu(real.mtu());
+        }
+        if events & WORK_FEATURES != 0 {
+            dev.inherit_layout(real, VLAN_HLEN as u16);
+            dev.change_priv_flags(
+                real.priv_flags() & IFF_XMIT_DST_RELEASE,
+                IFF_XMIT_DST_RELEASE,
+            );
+            dev.update_features();
+        }
+    }
+
+    /// `header_ops->create` (`vlan_dev_hard_header()`): without REORDER_HDR the
+    /// tag goes into the frame here, so that it is in-band on the VLAN device
+    /// too; the rest is the lower's header, with the VLAN's address.
+    fn create_header(dev: Dev<'_, Self>, mut header: HardHeader<'_>) -> i32 {
+        let s = dev.state();
+        let mut pushed = 0;
+        if !has_flag(dev, VLAN_FLAG_REORDER_HDR) {
+            let qos = s.egress_qos(|| header.priority());
+            header.push_vlan_tag(s.proto.ethertype(), Tci::new(s.vid, qos).0);
+            pushed = VLAN_HLEN as u32;
+        }
+        header.create_on(s.real_dev(), &dev, pushed)
+    }
+
+    /// `header_ops->parse_protocol`: the protocol under the tags.
+    fn parse_protocol(skb: &SkBuffRef) -> u16 {
+        network_protocol(skb.linear())
+    }
+
+    /// `ndo_get_stats64`.
+    fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
+        dev.state().stats.fold(stats);
+    }
 }

@@ -6,6 +6,7 @@
 
 use crate::dev::{self, WORK_FEATURES, WORK_LINK_STATE, WORK_MTU};
 use crate::glue::link::Dev;
+use crate::glue::link::LinkOps;
 use crate::glue::netdev::{feature_masks, NetDevice, UnregisterQueue};
 use crate::glue::notifier::{
     NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
@@ -13,7 +14,7 @@ use crate::glue::notifier::{
     NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
 };
 use crate::glue::vlan_header::CoreGroup;
-use crate::netlink::{unregister_vlan, VlanKind};
+use crate::netlink::VlanKind;
 use crate::procfs;
 use crate::rvnet_core::ether::ETH_P_8021Q;
 use kernel::prelude::*;
@@ -95,7 +96,7 @@ fn lower_event(event: u32, lower: &NetDevice) -> Result {
             // A move to another namespace keeps the VLANs.
             if lower.is_unregistering() {
                 UnregisterQueue::run(|queue| {
-                    for_each_vlan(lower, |vlan| unregister_vlan(vlan, queue))
+                    for_each_vlan(lower, |vlan| VlanKind::dellink(vlan, queue))
                 });
             }
         }

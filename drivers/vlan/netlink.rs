@@ -12,13 +12,11 @@ use crate::glue::bindings::{
     IFLA_VLAN_EGRESS_QOS, IFLA_VLAN_FLAGS, IFLA_VLAN_ID, IFLA_VLAN_INGRESS_QOS, IFLA_VLAN_PROTOCOL,
     IFLA_VLAN_QOS_MAPPING,
 };
-use crate::glue::link::{Dev, HardHeader, LinkOps, NewLink, SkBuffRef, TxContext};
+use crate::glue::link::{Dev, LinkOps, NewLink};
 use crate::glue::netdev::{
-    feature_masks, LinkStats, NetDevice, UnregisterQueue, ARPHRD_ETHER, ETH_MAX_MTU, IFF_NO_QUEUE,
-    IFF_TX_SKB_SHARING, IFF_UNICAST_FLT, IFF_XMIT_DST_RELEASE,
+    feature_masks, NetDevice, UnregisterQueue, ARPHRD_ETHER, IFF_XMIT_DST_RELEASE,
 };
-use crate::glue::skb::SkBuff;
-use crate::glue::vlan_header::{CoreGroup, VlanHeader, IFF_802_1Q_VLAN};
+use crate::glue::vlan_header::{CoreGroup, VlanHeader};
 use crate::rvnet_core::ether::{MacAddr, ETH_ALEN, ETH_P_8021Q};
 use crate::rvnet_core::vlan::{
     change_flags, check_vid, validate_flags, VlanError, VlanProto, VLAN_FLAG_REORDER_HDR,
@@ -65,38 +63,97 @@ pub(crate) struct VlanKind;
 
 #[vtable]
 impl LinkOps for VlanKind {
-    type Device = VlanDev;
-    type Header = VlanHeader;
     const KIND: &'static CStr = c"vlan";
     const POLICY: &'static [Policy] = &VLAN_POLICY;
-    const DRIVER_NAME: &'static CStr = c"802.1Q VLAN Support";
-    const DRIVER_VERSION: &'static CStr = c"1.8";
 
-    fn setup(dev: &NetDevice) {
-        dev.setup_ethernet();
-        dev.change_priv_flags(
-            IFF_802_1Q_VLAN | IFF_NO_QUEUE | IFF_UNICAST_FLT,
-            IFF_TX_SKB_SHARING,
-        );
-        dev.keep_dst();
-        dev.set_mtu_range(0, ETH_MAX_MTU);
-        dev.clear_broadcast();
-    }
-
+    /// `vlan_validate()`.
     fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
-        validate(tb, data, extack)
+        if let Some(addr) = tb.get(IFLA_ADDRESS) {
+            if addr.data().len() != ETH_ALEN {
+                return Err(extack.fail(EINVAL, c"Invalid link address"));
+            }
+            if !MacAddr::from_slice(addr.data()).is_some_and(|m| m.is_valid_unicast()) {
+                return Err(extack.fail(EADDRNOTAVAIL, c"Invalid link address"));
+            }
+        }
+        let Some(data) = data else {
+            return Err(extack.fail(EINVAL, c"VLAN properties not specified"));
+        };
+        if let Some(p) = data.get(IFLA_VLAN_PROTOCOL) {
+            VlanProto::from_ethertype(p.be16()).map_err(|e| vlan_error(extack, e))?;
+        }
+        if let Some(id) = data.get(IFLA_VLAN_ID) {
+            check_vid(id.u16()).map_err(|e| vlan_error(extack, e))?;
+        }
+        if let Some(f) = data.get(IFLA_VLAN_FLAGS) {
+            let (flags, mask) = flags_of(f);
+            validate_flags(flags, mask).map_err(|e| vlan_error(extack, e))?;
+        }
+        for (kind, msg) in [
+            (IFLA_VLAN_INGRESS_QOS, c"Invalid ingress QOS map"),
+            (IFLA_VLAN_EGRESS_QOS, c"Invalid egress QOS map"),
+        ] {
+            if let Some(map) = data.get(kind) {
+                map.validate_nested(&VLAN_MAP_POLICY, extack)
+                    .map_err(|e| extack.fail(e, msg))?;
+            }
+        }
+        Ok(())
     }
 
+    /// `vlan_newlink()` and `register_vlan_dev()`.
     fn newlink(link: NewLink<'_, Self>, extack: &ExtAck) -> Result {
-        newlink(link, extack)
+        let tb = link.tb();
+        let data = link.data();
+        let Some(vid) = data.and_then(|d| d.get(IFLA_VLAN_ID)).map(|a| a.u16()) else {
+            return Err(extack.fail(EINVAL, c"VLAN id not specified"));
+        };
+        let Some(ifindex) = tb.and_then(|tb| tb.get(IFLA_LINK)).map(|a| a.u32()) else {
+            return Err(extack.fail(EINVAL, c"link not specified"));
+        };
+        let Some(real) = link.link_net().device_by_index(ifindex as i32) else {
+            return Err(extack.fail(ENODEV, c"link does not exist"));
+        };
+        let tpid = data
+            .and_then(|d| d.get(IFLA_VLAN_PROTOCOL))
+            .map_or(ETH_P_8021Q, |a| a.be16());
+        let proto = VlanProto::from_ethertype(tpid).map_err(|e| vlan_error(extack, e))?;
+        let dev = link.device();
+
+        // `vlan_check_real_dev()`.
+        if real.features() & feature_masks().vlan_challenged != 0
+            || u32::from(real.link_type()) != ARPHRD_ETHER
+        {
+            pr_info!("VLANs not supported on {}\n", real.name_str());
+            return Err(extack.fail(EOPNOTSUPP, c"VLANs not supported on device"));
+        }
+        if CoreGroup::device::<VlanKind>(real, tpid, vid).is_some() {
+            return Err(extack.fail(EEXIST, c"VLAN device already exists"));
+        }
+
+        let max_mtu = dev::max_mtu(real);
+        if tb.and_then(|tb| tb.get(IFLA_MTU)).is_none() {
+            dev.store_mtu(max_mtu);
+        } else if dev.mtu() > max_mtu {
+            return Err(EINVAL);
+        }
+        dev.change_priv_flags(real.priv_flags() & IFF_XMIT_DST_RELEASE, 0);
+        register_vlan(link, real, proto, vid, data, extack)
     }
 
     fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
         data.map_or(Ok(()), |data| apply_config(dev.header(), dev.state(), data))
     }
 
+    /// `unregister_vlan_dev()`: withdraws the VLAN from its lower and queues
+    /// its unregistration.
     fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        unregister_vlan(dev, queue)
+        let s = dev.state();
+        let real = s.real_dev();
+        CoreGroup::detach(real, s.proto().ethertype(), s.vid());
+        dev.unlink_upper_of(real);
+        dev.unregister(Some(queue));
+        real.vlan_vid_del(s.proto().ethertype(), s.vid());
     }
 
     fn info_size(dev: Dev<'_, Self>) -> usize {
@@ -115,100 +172,47 @@ impl LinkOps for VlanKind {
             + map_size(s.with_egress(|m| m.mappings().len()))
     }
 
+    /// `vlan_fill_info()`.
     fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        fill_info(dev, msg)
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        Some(dev.state().real_dev())
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        dev::init(dev)
-    }
-
-    fn open(dev: Dev<'_, Self>) -> Result {
-        dev::open(dev)
-    }
-
-    fn stop(dev: Dev<'_, Self>) -> Result {
-        dev::stop(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, _ctx: &TxContext) {
-        dev::start_xmit(dev, skb)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, mtu: u32) -> Result {
-        dev::change_mtu(dev, mtu)
-    }
-
-    fn set_mac_address(dev: Dev<'_, Self>, mac: MacAddr) -> Result {
-        dev::set_mac_address(dev, mac)
-    }
-
-    fn set_rx_mode(dev: Dev<'_, Self>) {
-        dev::set_rx_mode(dev)
-    }
-
-    fn change_rx_flags(dev: Dev<'_, Self>, change: u32) {
-        dev::change_rx_flags(dev, change)
-    }
-
-    fn fix_features(dev: Dev<'_, Self>, features: u64) -> u64 {
-        dev::fix_features(dev, features)
-    }
-
-    fn work(dev: Dev<'_, Self>, events: u64) {
-        dev::work(dev, events)
-    }
-
-    fn create_header(dev: Dev<'_, Self>, header: HardHeader<'_>) -> i32 {
-        dev::create_header(dev, header)
-    }
-
-    fn parse_protocol(skb: &SkBuffRef) -> u16 {
-        dev::parse_protocol(skb)
-    }
-
-    fn get_stats64(dev: Dev<'_, Self>, stats: &mut LinkStats) {
-        dev::get_stats64(dev, stats)
-    }
-}
-
-/// `vlan_validate()`.
-fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {
-    if let Some(addr) = tb.get(IFLA_ADDRESS) {
-        if addr.data().len() != ETH_ALEN {
-            return Err(extack.fail(EINVAL, c"Invalid link address"));
+        let s = dev.state();
+        msg.put_be16(IFLA_VLAN_PROTOCOL, s.proto().ethertype())?;
+        msg.put_u16(IFLA_VLAN_ID, s.vid())?;
+        let flags = dev.header().flags();
+        if flags != 0 {
+            let mut f = [0u8; FLAGS_LEN];
+            f[..4].copy_from_slice(&flags.to_ne_bytes());
+            f[4..].copy_from_slice(&u32::MAX.to_ne_bytes());
+            msg.put(IFLA_VLAN_FLAGS, &f)?;
         }
-        if !MacAddr::from_slice(addr.data()).is_some_and(|m| m.is_valid_unicast()) {
-            return Err(extack.fail(EADDRNOTAVAIL, c"Invalid link address"));
+        let put_mapping = |msg: &mut NlMsg, from: u32, to: u32| {
+            let mut m = [0u8; MAPPING_LEN];
+            m[..4].copy_from_slice(&from.to_ne_bytes());
+            m[4..].copy_from_slice(&to.to_ne_bytes());
+            msg.put(IFLA_VLAN_QOS_MAPPING, &m)
+        };
+        let ingress = dev.header().ingress();
+        if !ingress.is_empty() {
+            msg.nest(IFLA_VLAN_INGRESS_QOS, |msg| {
+                for (vlan_prio, &skb_prio) in ingress.entries().iter().enumerate() {
+                    if skb_prio != 0 {
+                        put_mapping(msg, vlan_prio as u32, skb_prio)?;
+                    }
+                }
+                Ok(())
+            })?;
         }
+        s.with_egress(|egress| {
+            if egress.mappings().is_empty() {
+                return Ok(());
+            }
+            msg.nest(IFLA_VLAN_EGRESS_QOS, |msg| {
+                egress
+                    .mappings()
+                    .iter()
+                    .try_for_each(|m| put_mapping(msg, m.skb_prio, m.vlan_prio.into()))
+            })
+        })
     }
-    let Some(data) = data else {
-        return Err(extack.fail(EINVAL, c"VLAN properties not specified"));
-    };
-    if let Some(p) = data.get(IFLA_VLAN_PROTOCOL) {
-        VlanProto::from_ethertype(p.be16()).map_err(|e| vlan_error(extack, e))?;
-    }
-    if let Some(id) = data.get(IFLA_VLAN_ID) {
-        check_vid(id.u16()).map_err(|e| vlan_error(extack, e))?;
-    }
-    if let Some(f) = data.get(IFLA_VLAN_FLAGS) {
-        let (flags, mask) = flags_of(f);
-        validate_flags(flags, mask).map_err(|e| vlan_error(extack, e))?;
-    }
-    for (kind, msg) in [
-        (IFLA_VLAN_INGRESS_QOS, c"Invalid ingress QOS map"),
-        (IFLA_VLAN_EGRESS_QOS, c"Invalid egress QOS map"),
-    ] {
-        if let Some(map) = data.get(kind) {
-            map.validate_nested(&VLAN_MAP_POLICY, extack)
-                .map_err(|e| extack.fail(e, msg))?;
-        }
-    }
-    Ok(())
 }
 
 /// `vlan_changelink()`: flags, then the QoS maps. The flags and the ingress
@@ -229,46 +233,6 @@ fn apply_config(header: &VlanHeader, s: &VlanDev, data: Attrs<'_>) -> Result {
         s.set_egress(mappings(map))?;
     }
     Ok(())
-}
-
-/// `vlan_newlink()` and `register_vlan_dev()`.
-fn newlink(link: NewLink<'_, VlanKind>, extack: &ExtAck) -> Result {
-    let tb = link.tb();
-    let data = link.data();
-    let Some(vid) = data.and_then(|d| d.get(IFLA_VLAN_ID)).map(|a| a.u16()) else {
-        return Err(extack.fail(EINVAL, c"VLAN id not specified"));
-    };
-    let Some(ifindex) = tb.and_then(|tb| tb.get(IFLA_LINK)).map(|a| a.u32()) else {
-        return Err(extack.fail(EINVAL, c"link not specified"));
-    };
-    let Some(real) = link.link_net().device_by_index(ifindex as i32) else {
-        return Err(extack.fail(ENODEV, c"link does not exist"));
-    };
-    let tpid = data
-        .and_then(|d| d.get(IFLA_VLAN_PROTOCOL))
-        .map_or(ETH_P_8021Q, |a| a.be16());
-    let proto = VlanProto::from_ethertype(tpid).map_err(|e| vlan_error(extack, e))?;
-    let dev = link.device();
-
-    // `vlan_check_real_dev()`.
-    if real.features() & feature_masks().vlan_challenged != 0
-        || u32::from(real.link_type()) != ARPHRD_ETHER
-    {
-        pr_info!("VLANs not supported on {}\n", real.name_str());
-        return Err(extack.fail(EOPNOTSUPP, c"VLANs not supported on device"));
-    }
-    if CoreGroup::device::<VlanKind>(real, tpid, vid).is_some() {
-        return Err(extack.fail(EEXIST, c"VLAN device already exists"));
-    }
-
-    let max_mtu = dev::max_mtu(real);
-    if tb.and_then(|tb| tb.get(IFLA_MTU)).is_none() {
-        dev.store_mtu(max_mtu);
-    } else if dev.mtu() > max_mtu {
-        return Err(EINVAL);
-    }
-    dev.change_priv_flags(real.priv_flags() & IFF_XMIT_DST_RELEASE, 0);
-    register_vlan(link, real, proto, vid, data, extack)
 }
 
 fn register_vlan(
@@ -310,57 +274,4 @@ fn register_vlan(
     dev.fire_linkwatch();
     dev.update_features();
     Ok(())
-}
-
-/// `unregister_vlan_dev()`: withdraws the VLAN from its lower and queues
-/// its unregistration.
-pub(crate) fn unregister_vlan(dev: Dev<'_, VlanKind>, queue: &mut UnregisterQueue) {
-    let s = dev.state();
-    let real = s.real_dev();
-    CoreGroup::detach(real, s.proto().ethertype(), s.vid());
-    dev.unlink_upper_of(real);
-    dev.unregister(Some(queue));
-    real.vlan_vid_del(s.proto().ethertype(), s.vid());
-}
-
-/// `vlan_fill_info()`.
-fn fill_info(dev: Dev<'_, VlanKind>, msg: &mut NlMsg) -> Result {
-    let s = dev.state();
-    msg.put_be16(IFLA_VLAN_PROTOCOL, s.proto().ethertype())?;
-    msg.put_u16(IFLA_VLAN_ID, s.vid())?;
-    let flags = dev.header().flags();
-    if flags != 0 {
-        let mut f = [0u8; FLAGS_LEN];
-        f[..4].copy_from_slice(&flags.to_ne_bytes());
-        f[4..].copy_from_slice(&u32::MAX.to_ne_bytes());
-        msg.put(IFLA_VLAN_FLAGS, &f)?;
-    }
-    let put_mapping = |msg: &mut NlMsg, from: u32, to: u32| {
-        let mut m = [0u8; MAPPING_LEN];
-        m[..4].copy_from_slice(&from.to_ne_bytes());
-        m[4..].copy_from_slice(&to.to_ne_bytes());
-        msg.put(IFLA_VLAN_QOS_MAPPING, &m)
-    };
-    let ingress = dev.header().ingress();
-    if !ingress.is_empty() {
-        msg.nest(IFLA_VLAN_INGRESS_QOS, |msg| {
-            for (vlan_prio, &skb_prio) in ingress.entries().iter().enumerate() {
-                if skb_prio != 0 {
-                    put_mapping(msg, vlan_prio as u32, skb_prio)?;
-                }
-            }
-            Ok(())
-        })?;
-    }
-    s.with_egress(|egress| {
-        if egress.mappings().is_empty() {
-            return Ok(());
-        }
-        msg.nest(IFLA_VLAN_EGRESS_QOS, |msg| {
-            egress
-                .mappings()
-                .iter()
-                .try_for_each(|m| put_mapping(msg, m.skb_prio, m.vlan_prio.into()))
-        })
-    })
 }
