@@ -364,31 +364,33 @@ fn flow_ip(
     true
 }
 
-/// `bond_flow_dissect()` for the layer2+3 and layer3+4 policies.
-fn flow_dissect_plain(f: &[u8], l34: bool, l2_proto: u16, nhoff: usize) -> Option<Flow> {
-    let mut fk = Flow::default();
+/// `bond_flow_dissect()` for the layer2+3 and layer3+4 policies: fills
+/// `fk` (zeroed) and tells whether the frame could be dissected.
+fn flow_dissect_plain(f: &[u8], fk: &mut Flow, l34: bool, l2_proto: u16, nhoff: usize) -> bool {
     let mut nhoff = nhoff;
     let mut ip_proto = None;
-    if !flow_ip(f, &mut fk, l2_proto, &mut nhoff, &mut ip_proto, l34) {
-        return None;
+    if !flow_ip(f, fk, l2_proto, &mut nhoff, &mut ip_proto, l34) {
+        return false;
     }
     // ICMP errors carry the start of the offending packet: hash on it.
     let is_err = match ip_proto {
         Some(IPPROTO_ICMP) => {
-            get_icmp_tci(f, &mut fk, nhoff);
+            get_icmp_tci(f, fk, nhoff);
             icmp_is_err(fk.icmp_type)
         }
         Some(IPPROTO_ICMPV6) => {
-            get_icmp_tci(f, &mut fk, nhoff);
+            get_icmp_tci(f, fk, nhoff);
             icmpv6_is_err(fk.icmp_type)
         }
-        _ => return Some(fk),
+        _ => return true,
     };
     if !is_err {
-        return Some(fk);
+        return true;
     }
-    nhoff = nhoff.checked_add(8)?;
-    flow_ip(f, &mut fk, l2_proto, &mut nhoff, &mut ip_proto, l34).then_some(fk)
+    let Some(mut nhoff) = nhoff.checked_add(8) else {
+        return false;
+    };
+    flow_ip(f, fk, l2_proto, &mut nhoff, &mut ip_proto, l34)
 }
 
 /// What one step of the flow dissector asks for next (`enum
@@ -406,7 +408,7 @@ enum Ret {
 struct Dissector<'a> {
     f: &'a [u8],
     meta: Option<&'a SkbMeta>,
-    fk: Flow,
+    fk: &'a mut Flow,
     proto: u16,
     nhoff: usize,
     ip_proto: u8,
@@ -666,15 +668,15 @@ impl Dissector<'_> {
                 Ret::ProtoAgain
             }
             IPPROTO_ICMP | IPPROTO_ICMPV6 => {
-                get_icmp_tci(f, &mut self.fk, at);
+                get_icmp_tci(f, self.fk, at);
                 Ret::Continue
             }
             _ => Ret::Continue,
         }
     }
 
-    /// Runs the dissector; `Some` when `__skb_flow_dissect()` returns true.
-    fn run(mut self) -> Option<Flow> {
+    /// Runs the dissector: whether `__skb_flow_dissect()` returns true.
+    fn run(mut self) -> bool {
         let mut num_hdrs = 0u32;
         let mut allowed = || {
             num_hdrs += 1;
@@ -716,7 +718,7 @@ impl Dissector<'_> {
             }
         };
         let thoff = self.nhoff.min(self.f.len());
-        (good && thoff <= usize::from(u16::MAX)).then_some(self.fk)
+        good && thoff <= usize::from(u16::MAX)
     }
 }
 
@@ -739,17 +741,20 @@ fn xmit_hash(
     nhoff: usize,
     meta: Option<&SkbMeta>,
 ) -> u32 {
-    let flow = match policy {
+    // Filled in place: a returned flow would be copied (a memcpy call in
+    // the kernel, which keeps vector registers out of its code).
+    let mut flow = Flow::default();
+    let dissected = match policy {
         XmitHashPolicy::VlanSrcMac => {
             return vlan_srcmac_hash(f, meta.and_then(|m| m.vlan_tci));
         }
-        XmitHashPolicy::Layer2 => None,
-        XmitHashPolicy::Layer23 => flow_dissect_plain(f, false, l2_proto, nhoff),
-        XmitHashPolicy::Layer34 => flow_dissect_plain(f, true, l2_proto, nhoff),
+        XmitHashPolicy::Layer2 => false,
+        XmitHashPolicy::Layer23 => flow_dissect_plain(f, &mut flow, false, l2_proto, nhoff),
+        XmitHashPolicy::Layer34 => flow_dissect_plain(f, &mut flow, true, l2_proto, nhoff),
         XmitHashPolicy::Encap23 | XmitHashPolicy::Encap34 => Dissector {
             f,
             meta,
-            fk: Flow::default(),
+            fk: &mut flow,
             proto: l2_proto,
             nhoff,
             ip_proto: 0,
@@ -758,9 +763,9 @@ fn xmit_hash(
         }
         .run(),
     };
-    let Some(flow) = flow else {
+    if !dissected {
         return eth_hash(f);
-    };
+    }
     let hash = match policy {
         XmitHashPolicy::Layer23 | XmitHashPolicy::Encap23 => eth_hash(f),
         _ if flow.icmp_id != 0 => flow.icmp_word(),
