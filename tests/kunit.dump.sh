@@ -6,6 +6,7 @@ echo "rvnet: kunit start" >/dev/kmsg
 modprobe "$VLAN_MODULE"
 modprobe "$BOND_MODULE"
 modprobe "$BRIDGE_MODULE"
+modprobe sch_teql
 modprobe "$IPIP_MODULE"
 echo "---- BEGIN KTAP ----"
 dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
@@ -13,4 +14,5 @@ echo "---- END KTAP ----"
 unload_vlan
 unload_bond
 unload_module "$BRIDGE_MODULE"
+unload_module "$TEQL_MODULE"
 unload_module "$IPIP_MODULE"

@@ -464,3 +464,121 @@ no_ip_tunnel_module() {
 		pass "ip_tunnel not loaded"
 	fi
 }
+
+# ---- TEQL ----
+
+# The module behind `modprobe sch_teql` in this run.
+case ${RVNET_IMPL:-rust} in
+rust) TEQL_MODULE=rvnet_teql ;;
+c) TEQL_MODULE=sch_teql ;;
+esac
+
+# teql_link DEV FIELD: FIELD of `ip -d -j link show DEV` (a jq path).
+teql_link() {
+	ip -d -j link show "$1" | jq -r ".[0].$2"
+}
+
+# teql_has_flag DEV FLAG: whether DEV's flags include FLAG.
+teql_has_flag() {
+	ip -j link show "$1" | jq -e --arg f "$2" '.[0].flags | index($f) != null' >/dev/null
+}
+
+# teql_users: the use count of the module (the number of slave qdiscs).
+teql_users() {
+	awk -v m="$TEQL_MODULE" '$1 == m { print $3 }' /proc/modules
+}
+
+# teql_tx DEV...: sets TX to the tx_packets of each DEV (root namespace),
+# read without a process.
+teql_tx() {
+	local d v
+	TX=()
+	for d in "$@"; do
+		read -r v <"/sys/class/net/$d/statistics/tx_packets"
+		TX+=("$v")
+	done
+}
+
+# teql_send N ADDR: sends N UDP datagrams to ADDR port 9 from bash itself
+# (no process per packet).
+teql_send() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		echo x 2>/dev/null >"/dev/udp/$2/9" || true
+	done
+}
+
+# teql_slaves NS N: N veth pairs vI (root namespace, teql0's slaves, up)
+# <-> pI (namespace NS, up, 10.0.0.2 answering ARP on each, a permanent
+# neighbour for 10.0.0.1 so that NS sends nothing back through the
+# slaves); teql0 10.0.0.1/24 up over them.
+teql_slaves() {
+	local ns=$1 n=$2 i
+	ip netns add "$ns"
+	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	in_ns "$ns" ip addr add 10.0.0.2/32 dev lo
+	in_ns "$ns" ip link set lo up
+	for ((i = 1; i <= n; i++)); do
+		ip link add "v$i" type veth peer name "p$i" netns "$ns"
+		tc qdisc add dev "v$i" root teql0
+		ip link set "v$i" up
+		in_ns "$ns" ip link set "p$i" up
+		in_ns "$ns" ip route add 10.0.0.1/32 dev "p$i" metric "$i"
+		in_ns "$ns" ip neigh add 10.0.0.1 lladdr "$(cat "/sys/class/net/v$i/address")" \
+			dev "p$i" nud permanent
+	done
+	ip addr add 10.0.0.1/24 dev teql0
+	ip link set teql0 up
+}
+
+# tdc_run FILE SKIP...: runs the tc-testing cases of FILE (a tdc JSON
+# file under tests/kselftest/tc-testing) as the JSON states them: setup,
+# cmdUnderTest with its expected exit code, verifyCmd's output matched
+# matchCount times by matchPattern, teardown. Cases with an id in SKIP are
+# left out.
+tdc_run() {
+	local file=$RVNET_TESTS/kselftest/tc-testing/$1 id code pattern count cmd verify setup teardown rc n
+	local ran=0
+	shift
+	local skip=" $* "
+	while IFS=$'\t' read -r id code pattern count cmd verify setup teardown; do
+		[[ $skip == *" $id "* ]] && continue
+		IP=ip TC=tc DUMMY=tdcdummy0 ETH=tdceth0
+		eval "$setup" || fail "tdc $id: setup failed"
+		rc=0
+		eval "$cmd" || rc=$?
+		[ "$rc" = "$code" ] || fail "tdc $id: '$cmd' exited $rc, expected $code"
+		n=$(eval "$verify" | grep -cE -- "$pattern" || true)
+		[ "$n" = "$count" ] || fail "tdc $id: '$verify' matched $n times, expected $count"
+		eval "$teardown" || fail "tdc $id: teardown failed"
+		echo "ok: tdc $id"
+		ran=$((ran + 1))
+	done < <(jq -r '.[] | [.id, .expExitCode, .matchPattern, .matchCount, .cmdUnderTest,
+		.verifyCmd, (.setup | join("; ")), (.teardown | join("; "))] | @tsv' "$file")
+	[ "$ran" -gt 0 ] || fail "no tdc case run from $file"
+}
+
+# teql_resolved DEV...: whether each DEV has a resolved neighbour for
+# 10.0.0.2.
+teql_resolved() {
+	local d
+	for d in "$@"; do
+		ip neigh show 10.0.0.2 dev "$d" | grep -q lladdr || return 1
+	done
+}
+
+# teql_resolve DEV...: sends datagrams through teql0 until each DEV has
+# resolved 10.0.0.2 (a transmit starts resolution only on the unresolved
+# slaves it tries before one that sends), for up to 5 s.
+teql_resolve() {
+	local _
+	for _ in $(seq 50); do
+		teql_send 1 10.0.0.2
+		teql_resolved "$@" && return 0
+		sleep 0.1
+	done
+	fail "10.0.0.2 not resolved on each of $*: $(ip neigh show 10.0.0.2)"
+}

@@ -19,4 +19,5 @@
 #include <net/rtnetlink.h>
 #include <linux/if_tunnel.h>
 #include <net/ip_tunnels.h>
+#include <net/sch_generic.h>
 #include "helpers.h"

@@ -23,6 +23,9 @@
 #include <net/netns/generic.h>
 #include <linux/if_macvlan.h>
 #include <net/ip.h>
+#include <net/dst.h>
+#include <net/neighbour.h>
+#include <net/sch_generic.h>
 #include "helpers.h"
 /* net/8021q's private vlan_info and vlan_group (see Kbuild). */
 #include "vlan.h"
@@ -1672,4 +1675,243 @@ void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type)
 			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
 	dev->hw_features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA |
 			    NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
+}
+
+/* Qdiscs and direct transmit (sch_teql). */
+
+void *rvnet_qdisc_priv(struct Qdisc *sch)
+{
+	return &sch->privdata; /* qdisc_priv(), of net/pkt_sched.h */
+}
+
+struct net_device *rvnet_qdisc_dev(const struct Qdisc *sch)
+{
+	return qdisc_dev(sch);
+}
+
+u32 rvnet_qdisc_parent(const struct Qdisc *sch)
+{
+	return sch->parent;
+}
+
+int rvnet_qdisc_drop(struct sk_buff *skb, struct Qdisc *sch, struct sk_buff **to_free)
+{
+	return qdisc_drop(skb, sch, to_free);
+}
+
+void rvnet_qdisc_bstats_update(struct Qdisc *sch, const struct sk_buff *skb)
+{
+	qdisc_bstats_update(sch, skb);
+}
+
+void rvnet_qdisc_set_qlen(struct Qdisc *sch, u32 qlen)
+{
+	WRITE_ONCE(sch->q.qlen, qlen);
+}
+
+/* The qdisc on dev's first transmit queue (caller in RCU-BH): whether it is
+ * attached to a device (noop_qdisc is not), and in *qlen its queue length. */
+bool rvnet_dev_root_qdisc_backlog(struct net_device *dev, u32 *qlen)
+{
+	struct Qdisc *q = rcu_dereference_bh(netdev_get_tx_queue(dev, 0)->qdisc);
+
+	*qlen = READ_ONCE(q->q.qlen);
+	return qdisc_dev(q) != NULL;
+}
+
+/* Whether sch is dev's root qdisc (its first queue's qdisc_sleeping). */
+bool rvnet_dev_root_qdisc_is(struct net_device *dev, const struct Qdisc *sch)
+{
+	return rcu_access_pointer(netdev_get_tx_queue(dev, 0)->qdisc_sleeping) == sch;
+}
+
+/* Whether dev's first queue has noop_qdisc (dev down or being deleted). */
+bool rvnet_dev_root_qdisc_is_noop(struct net_device *dev)
+{
+	return rcu_access_pointer(netdev_get_tx_queue(dev, 0)->qdisc) == &noop_qdisc;
+}
+
+void rvnet_dev_reset_root_queue(struct net_device *dev)
+{
+	dev_reset_queue(dev, netdev_get_tx_queue(dev, 0), NULL);
+}
+
+void rvnet_skb_queue_init(struct sk_buff_head *q)
+{
+	skb_queue_head_init(q);
+}
+
+void rvnet_skb_queue_tail_unlocked(struct sk_buff_head *q, struct sk_buff *skb)
+{
+	__skb_queue_tail(q, skb);
+}
+
+struct sk_buff *rvnet_skb_dequeue_unlocked(struct sk_buff_head *q)
+{
+	return __skb_dequeue(q);
+}
+
+u32 rvnet_skb_queue_len(const struct sk_buff_head *q)
+{
+	return skb_queue_len_lockless(q);
+}
+
+void rvnet_skb_queue_purge(struct sk_buff_head *q)
+{
+	skb_queue_purge(q);
+}
+
+u32 rvnet_dev_tx_queue_len(const struct net_device *dev)
+{
+	return READ_ONCE(dev->tx_queue_len);
+}
+
+bool rvnet_netif_tx_stopped(struct net_device *dev, u16 queue)
+{
+	return netif_xmit_stopped(netdev_get_tx_queue(dev, queue));
+}
+
+void rvnet_netif_wake_queue(struct net_device *dev)
+{
+	netif_wake_queue(dev);
+}
+
+void rvnet_netif_stop_queue(struct net_device *dev)
+{
+	netif_stop_queue(dev);
+}
+
+void rvnet_netif_start_queue(struct net_device *dev)
+{
+	netif_start_queue(dev);
+}
+
+u16 rvnet_skb_queue_mapping(const struct sk_buff *skb)
+{
+	return skb_get_queue_mapping(skb);
+}
+
+u32 rvnet_qdisc_pkt_len(const struct sk_buff *skb)
+{
+	return qdisc_pkt_len(skb);
+}
+
+/* Hands skb to dev's driver on its first queue, bypassing dev's qdisc, if
+ * the queue's lock is free and the queue runs (teql_master_xmit()). Returns
+ * the driver's code, or NETDEV_TX_BUSY when it did not get there; skb->dev
+ * is dev either way. */
+int rvnet_dev_xmit_direct_trylock(struct sk_buff *skb, struct net_device *dev)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, 0);
+	int rc = NETDEV_TX_BUSY;
+
+	if (!__netif_tx_trylock(txq))
+		return NETDEV_TX_BUSY;
+	skb->dev = dev;
+	if (!netif_xmit_frozen_or_stopped(txq))
+		rc = netdev_start_xmit(skb, dev, txq, false);
+	__netif_tx_unlock(txq);
+	return rc;
+}
+
+/* Builds dev's link-layer header on skb for the neighbour of skb's route,
+ * as __teql_resolve(): 0 when built (or dev needs none), 1 when the
+ * neighbour is being resolved and took skb_res (== skb), <0 on failure
+ * (-EAGAIN: unresolved, skb_res NULL). */
+int rvnet_neigh_resolve_header(struct sk_buff *skb, struct sk_buff *skb_res,
+			       struct net_device *dev)
+{
+	struct dst_entry *dst = skb_dst(skb);
+	struct neighbour *n;
+	int err = 0;
+
+	if (!dev->header_ops || !dst)
+		return 0;
+
+	rcu_read_lock();
+	n = dst_neigh_lookup_skb(dst, skb);
+	if (!n) {
+		err = -ENOENT;
+		goto out;
+	}
+	if (dst->dev != dev) {
+		struct neighbour *mn;
+
+		mn = __neigh_lookup_errno(n->tbl, n->primary_key, dev);
+		neigh_release(n);
+		if (IS_ERR(mn)) {
+			err = PTR_ERR(mn);
+			goto out;
+		}
+		n = mn;
+	}
+	if (neigh_event_send(n, skb_res) == 0) {
+		char haddr[MAX_ADDR_LEN];
+
+		neigh_ha_snapshot(haddr, n, dev);
+		if (dev_hard_header(skb, dev, ntohs(skb_protocol(skb, false)),
+				    haddr, NULL, skb->len) < 0)
+			err = -EINVAL;
+	} else {
+		err = (skb_res == NULL) ? -EAGAIN : 1;
+	}
+	neigh_release(n);
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+/* Gives skb back to dev with its data at the network header, after a
+ * failed attempt on another device. */
+void rvnet_skb_back_to_network(struct sk_buff *skb, struct net_device *dev)
+{
+	skb->dev = dev;
+	__skb_pull(skb, skb_network_offset(skb));
+}
+
+u32 rvnet_dev_hard_header_len(const struct net_device *dev)
+{
+	return dev->hard_header_len;
+}
+
+const u32 rvnet_ll_max_header = LL_MAX_HEADER;
+
+struct sk_buff *rvnet_skb_peek(struct sk_buff_head *q)
+{
+	return skb_peek(q);
+}
+
+/* raw_spinlock_t with interrupts off (glue/raw_lock.rs). */
+
+void rvnet_raw_spin_lock_init(raw_spinlock_t *lock, const char *name,
+			      struct lock_class_key *key)
+{
+#ifdef CONFIG_DEBUG_SPINLOCK
+	__raw_spin_lock_init(lock, name, key, LD_WAIT_SPIN);
+#else
+	*lock = (raw_spinlock_t)__RAW_SPIN_LOCK_UNLOCKED(lock);
+#endif
+}
+
+unsigned long rvnet_raw_spin_lock_irqsave(raw_spinlock_t *lock)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(lock, flags);
+	return flags;
+}
+
+bool rvnet_raw_spin_trylock_irqsave(raw_spinlock_t *lock, unsigned long *flags)
+{
+	return raw_spin_trylock_irqsave(lock, *flags);
+}
+
+void rvnet_raw_spin_unlock_irqrestore(raw_spinlock_t *lock, unsigned long flags)
+{
+	raw_spin_unlock_irqrestore(lock, flags);
+}
+
+void rvnet_raw_spin_assert_held(raw_spinlock_t *lock)
+{
+	lockdep_assert_held(lock);
 }

@@ -254,6 +254,53 @@ void rvnet_frame_queue_stop(struct rvnet_frame_queue *q);
 void rvnet_consume_skb(struct sk_buff *skb);
 void rvnet_cond_resched(void);
 
+/* Qdiscs (glue/qdisc.rs) and the direct transmit a qdisc-driven master
+ * uses (glue/device.rs): sch_teql. */
+struct Qdisc;
+struct sk_buff_head;
+struct Qdisc_ops;
+/* Of net/pkt_sched.h, whose flow_offload.h does not build here. */
+int register_qdisc(struct Qdisc_ops *qops);
+void unregister_qdisc(struct Qdisc_ops *qops);
+void *rvnet_qdisc_priv(struct Qdisc *sch);
+struct net_device *rvnet_qdisc_dev(const struct Qdisc *sch);
+u32 rvnet_qdisc_parent(const struct Qdisc *sch);
+int rvnet_qdisc_drop(struct sk_buff *skb, struct Qdisc *sch, struct sk_buff **to_free);
+void rvnet_qdisc_bstats_update(struct Qdisc *sch, const struct sk_buff *skb);
+void rvnet_qdisc_set_qlen(struct Qdisc *sch, u32 qlen);
+bool rvnet_dev_root_qdisc_backlog(struct net_device *dev, u32 *qlen);
+bool rvnet_dev_root_qdisc_is(struct net_device *dev, const struct Qdisc *sch);
+bool rvnet_dev_root_qdisc_is_noop(struct net_device *dev);
+void rvnet_dev_reset_root_queue(struct net_device *dev);
+void rvnet_skb_queue_init(struct sk_buff_head *q);
+void rvnet_skb_queue_tail_unlocked(struct sk_buff_head *q, struct sk_buff *skb);
+struct sk_buff *rvnet_skb_dequeue_unlocked(struct sk_buff_head *q);
+u32 rvnet_skb_queue_len(const struct sk_buff_head *q);
+void rvnet_skb_queue_purge(struct sk_buff_head *q);
+struct sk_buff *rvnet_skb_peek(struct sk_buff_head *q);
+u32 rvnet_dev_tx_queue_len(const struct net_device *dev);
+bool rvnet_netif_tx_stopped(struct net_device *dev, u16 queue);
+void rvnet_netif_wake_queue(struct net_device *dev);
+void rvnet_netif_stop_queue(struct net_device *dev);
+void rvnet_netif_start_queue(struct net_device *dev);
+u16 rvnet_skb_queue_mapping(const struct sk_buff *skb);
+u32 rvnet_qdisc_pkt_len(const struct sk_buff *skb);
+int rvnet_dev_xmit_direct_trylock(struct sk_buff *skb, struct net_device *dev);
+int rvnet_neigh_resolve_header(struct sk_buff *skb, struct sk_buff *skb_res,
+			       struct net_device *dev);
+void rvnet_skb_back_to_network(struct sk_buff *skb, struct net_device *dev);
+u32 rvnet_dev_hard_header_len(const struct net_device *dev);
+extern const u32 rvnet_ll_max_header;
+
+/* raw_spinlock_t with interrupts off (glue/raw_lock.rs). */
+struct lock_class_key;
+void rvnet_raw_spin_lock_init(struct raw_spinlock *lock, const char *name,
+			      struct lock_class_key *key);
+unsigned long rvnet_raw_spin_lock_irqsave(struct raw_spinlock *lock);
+bool rvnet_raw_spin_trylock_irqsave(struct raw_spinlock *lock, unsigned long *flags);
+void rvnet_raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long flags);
+void rvnet_raw_spin_assert_held(struct raw_spinlock *lock);
+
 #endif
 
 /* IPv4 tunnels (rvnet_tunnel): tunnel4 handlers, the per-tunnel route

@@ -345,6 +345,13 @@ pub struct TxContext(PhantomData<*const ()>);
 
 impl super::rcu::RcuSection for TxContext {}
 
+impl TxContext {
+    /// The proof, for the glue's `ndo_start_xmit` trampolines.
+    pub(super) fn new() -> TxContext {
+        TxContext(PhantomData)
+    }
+}
+
 /// A registered device of kind `T` with its state.
 pub struct Dev<'a, T: DeviceOps> {
     dev: &'a NetDevice,

@@ -11,6 +11,7 @@
 pub mod attr;
 pub mod bindings;
 pub mod bridge;
+pub mod device;
 pub mod frame_queue;
 pub mod hash;
 pub mod link;
@@ -20,6 +21,8 @@ pub mod notifier;
 pub mod pernet;
 pub mod port;
 pub mod procfs;
+pub mod qdisc;
+pub mod raw_lock;
 pub mod rcu;
 pub mod skb;
 pub mod timer;

@@ -161,3 +161,61 @@ unsafe extern "C" fn show_device<S: ShowDevice>(seq: *mut b::seq_file, _v: *mut 
     let _ = S::show(&mut SeqWriter(seq), dev);
     0
 }
+
+/// What a file about a module's own data shows.
+pub trait ShowData: Send + Sync + 'static {
+    /// Writes the file's text.
+    fn show(&self, w: &mut SeqWriter) -> fmt::Result;
+}
+
+/// A file in the initial namespace's `/proc/net` showing a module's data
+/// (`/proc/net/teql`); removed on drop.
+pub struct InitNetFile<D: ShowData> {
+    entry: NonNull<b::proc_dir_entry>,
+    _data: kernel::sync::Arc<D>,
+}
+
+// SAFETY: A proc entry pointer may be used from any thread; the data is
+// `Send + Sync`.
+unsafe impl<D: ShowData> Send for InitNetFile<D> {}
+// SAFETY: As above.
+unsafe impl<D: ShowData> Sync for InitNetFile<D> {}
+
+impl<D: ShowData> InitNetFile<D> {
+    /// Creates `/proc/net/NAME` in the initial namespace, showing `data`.
+    pub fn new(name: &CStr, data: kernel::sync::Arc<D>) -> Result<Self> {
+        // SAFETY: `init_net` lives forever; the data outlives the entry
+        // (dropped after `drop` removed it, which waits for readers).
+        let e = unsafe {
+            b::proc_create_single_data(
+                name.as_char_ptr(),
+                MODE,
+                (*core::ptr::addr_of!(b::init_net)).proc_net,
+                Some(show_data::<D>),
+                kernel::sync::Arc::as_ptr(&data).cast_mut().cast(),
+            )
+        };
+        Ok(InitNetFile {
+            entry: NonNull::new(e).ok_or(ENOMEM)?,
+            _data: data,
+        })
+    }
+}
+
+impl<D: ShowData> Drop for InitNetFile<D> {
+    fn drop(&mut self) {
+        // SAFETY: Created in `new`, removed once; waits for readers.
+        unsafe { b::proc_remove(self.entry.as_ptr()) };
+    }
+}
+
+/// # Safety
+///
+/// Called by seq_file for a file made by `InitNetFile::<D>::new`.
+unsafe extern "C" fn show_data<D: ShowData>(seq: *mut b::seq_file, _v: *mut c_void) -> c_int {
+    // SAFETY: The private data is the `D` the entry was made with, live
+    // until the entry is removed (which waits for readers).
+    let data = unsafe { &*(*seq).private.cast::<D>() };
+    let _ = data.show(&mut SeqWriter(seq));
+    0
+}
