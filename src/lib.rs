@@ -21,5 +21,7 @@ pub mod bridge;
 pub mod ether;
 /// TEQL: slave joining and opening rules, the slave ring, `/proc/net/teql`.
 pub mod teql;
+/// IPv4 tunnels: lookup order, ECN, TTL/TOS inheritance, MTU rules.
+pub mod tunnel;
 pub mod vlan;
 pub mod vlan_proc;

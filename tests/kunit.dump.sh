@@ -7,6 +7,7 @@ modprobe "$VLAN_MODULE"
 modprobe "$BOND_MODULE"
 modprobe "$BRIDGE_MODULE"
 modprobe sch_teql
+modprobe "$IPIP_MODULE"
 echo "---- BEGIN KTAP ----"
 dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
 echo "---- END KTAP ----"
@@ -14,3 +15,4 @@ unload_vlan
 unload_bond
 unload_module "$BRIDGE_MODULE"
 unload_module "$TEQL_MODULE"
+unload_module "$IPIP_MODULE"

@@ -9,6 +9,11 @@ case ${RVNET_IMPL:-rust} in
 rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ALIAS_MODULE=rvnet_alias ;;
 c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ALIAS_MODULE=macvlan ;;
 esac
+# The module that provides `type ipip` (and tunl0).
+case ${RVNET_IMPL:-rust} in
+rust) IPIP_MODULE=rvnet_tunnel ;;
+c) IPIP_MODULE=ipip ;;
+esac
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -402,14 +407,15 @@ macvlan_info() {
 # run_kselftests DIR TEST...: runs each of the kernel's selftests TEST (in
 # tests/kselftest/DIR, from their own directory, at most 300 s each) and
 # fails if any fails: exits non-zero, reports [FAIL], or, with
-# KSELFTEST_NEED_OK=1, reports no [ OK ] at all.
+# KSELFTEST_NEED_OK=1, reports no [ OK ] at all. KSELFTEST_ARGS (words)
+# are passed to each TEST, e.g. the cases of a script to run.
 run_kselftests() {
 	local dir=$RVNET_TESTS/kselftest/$1 t start secs rc failed=()
 	shift
 	for t in "$@"; do
 		start=$(cut -d' ' -f1 /proc/uptime)
 		rc=0
-		(cd "$dir" && timeout 300 bash "./$t") >/tmp/kselftest.out 2>&1 || rc=$?
+		(cd "$dir" && timeout 300 bash "./$t" ${KSELFTEST_ARGS:-}) >/tmp/kselftest.out 2>&1 || rc=$?
 		secs=$(awk -v a="$start" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", b - a }')
 		grep -E '^(TEST|PASS|FAIL|SKIP)' /tmp/kselftest.out || true
 		if [ $rc = 0 ] && ! grep -q '\[FAIL\]' /tmp/kselftest.out &&
@@ -490,6 +496,40 @@ send_ip() {
 # ipvlan_info NS DEV KEY: .linkinfo.info_data.KEY of ipvlan DEV in NS.
 ipvlan_info() {
 	in_ns "$1" ip -d -j link show "$2" | jq -r ".[0].linkinfo.info_data.$3"
+}
+
+# ---- tunnels ----
+
+# tunnel_underlay: namespaces left and right joined by veth a0 <-> b0,
+# 10.0.0.1/24 and 10.0.0.2/24.
+tunnel_underlay() {
+	veth_pair left right
+	in_ns left ip addr add 10.0.0.1/24 dev a0
+	in_ns right ip addr add 10.0.0.2/24 dev b0
+}
+
+# tunnel_counter NS DEV COUNTER: one of DEV's statistics in NS.
+tunnel_counter() {
+	local count
+	ns_sysfs "$1"
+	read -r count <"$NS_SYSFS/class/net/$2/statistics/$3"
+	echo "$count"
+}
+
+# expect_counter NS DEV COUNTER VALUE: the counter must be VALUE.
+expect_counter() {
+	local got
+	got=$(tunnel_counter "$1" "$2" "$3")
+	[ "$got" = "$4" ] || fail "$1 $2 $3 is $got, expected $4"
+}
+
+# no_ip_tunnel_module: with rvnet, ip_tunnel.ko must never have been
+# loaded by what ran (rvnet does not use it).
+no_ip_tunnel_module() {
+	if [ "${RVNET_IMPL:-rust}" = rust ]; then
+		[ ! -e /sys/module/ip_tunnel ] || fail "ip_tunnel is loaded"
+		pass "ip_tunnel not loaded"
+	fi
 }
 
 # ---- TEQL ----

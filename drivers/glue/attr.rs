@@ -35,6 +35,8 @@ impl Policy {
     pub const U32: Policy = Policy::with(b::NLA_U32, 0);
     /// An `s32` attribute.
     pub const S32: Policy = Policy::with(b::NLA_S32, 0);
+    /// A flag attribute (no payload).
+    pub const FLAG: Policy = Policy::with(b::NLA_FLAG, 0);
     /// A nested attribute.
     pub const NESTED: Policy = Policy::with(b::NLA_NESTED, 0);
     /// A `u64` attribute.

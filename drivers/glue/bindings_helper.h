@@ -17,5 +17,7 @@
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 #include <net/rtnetlink.h>
+#include <linux/if_tunnel.h>
+#include <net/ip_tunnels.h>
 #include <net/sch_generic.h>
 #include "helpers.h"

@@ -1637,6 +1637,444 @@ void rvnet_l3s_attach(struct net_device *lower, bool on)
 	}
 }
 
+/* IPv4 tunnels: the built-in primitives (ip_tunnel_core.c, route, ICMP,
+ * tunnel4) rvnet_tunnel uses; ip_tunnel.ko's functions are not called. */
+#include <net/ip_tunnels.h>
+#include <net/dst_metadata.h>
+#include <net/dst_cache.h>
+#include <net/gro_cells.h>
+#include <net/inet_ecn.h>
+#include <net/icmp.h>
+#include <net/xfrm.h>
+#include <net/ip6_route.h>
+#include <net/addrconf.h>
+#include <linux/icmpv6.h>
+
+struct rvnet_tunnel_cells {
+	struct dst_cache dst_cache;
+	struct gro_cells gro_cells;
+};
+
+struct rvnet_tunnel_cells *rvnet_tunnel_cells_new(struct net_device *dev)
+{
+	struct rvnet_tunnel_cells *c = kzalloc(sizeof(*c), GFP_KERNEL);
+
+	if (!c)
+		return NULL;
+	if (dst_cache_init(&c->dst_cache, GFP_KERNEL))
+		goto free;
+	if (gro_cells_init(&c->gro_cells, dev)) {
+		dst_cache_destroy(&c->dst_cache);
+		goto free;
+	}
+	return c;
+free:
+	kfree(c);
+	return NULL;
+}
+
+void rvnet_tunnel_cells_free(struct rvnet_tunnel_cells *c)
+{
+	gro_cells_destroy(&c->gro_cells);
+	dst_cache_destroy(&c->dst_cache);
+	kfree(c);
+}
+
+struct rtable *rvnet_tunnel_cache_get(struct rvnet_tunnel_cells *c, __be32 *saddr)
+{
+	return dst_cache_get_ip4(&c->dst_cache, saddr);
+}
+
+void rvnet_tunnel_cache_set(struct rvnet_tunnel_cells *c, struct rtable *rt, __be32 saddr)
+{
+	dst_cache_set_ip4(&c->dst_cache, &rt->dst, saddr);
+}
+
+void rvnet_tunnel_cache_reset(struct rvnet_tunnel_cells *c)
+{
+	dst_cache_reset(&c->dst_cache);
+}
+
+int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+				void __user *data, int cmd)
+{
+	struct ip_tunnel_parm_kern kp = {};
+	struct ip_tunnel_parm p;
+	int err;
+
+	if (copy_from_user(&p, data, sizeof(p)))
+		return -EFAULT;
+	strscpy(kp.name, p.name);
+	kp.link = p.link;
+	ip_tunnel_flags_from_be16(kp.i_flags, p.i_flags);
+	ip_tunnel_flags_from_be16(kp.o_flags, p.o_flags);
+	kp.i_key = p.i_key;
+	kp.o_key = p.o_key;
+	memcpy(&kp.iph, &p.iph, min(sizeof(kp.iph), sizeof(p.iph)));
+	err = dev->netdev_ops->ndo_tunnel_ctl(dev, &kp, cmd);
+	if (err)
+		return err;
+	if (!ip_tunnel_flags_is_be16_compat(kp.i_flags) ||
+	    !ip_tunnel_flags_is_be16_compat(kp.o_flags))
+		return -EFAULT;
+	memset(&p, 0, sizeof(p));
+	strscpy(p.name, kp.name);
+	p.link = kp.link;
+	p.i_flags = ip_tunnel_flags_to_be16(kp.i_flags);
+	p.o_flags = ip_tunnel_flags_to_be16(kp.o_flags);
+	p.i_key = kp.i_key;
+	p.o_key = kp.o_key;
+	memcpy(&p.iph, &kp.iph, min(sizeof(p.iph), sizeof(kp.iph)));
+	return copy_to_user(data, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
+bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
+				 struct rvnet_tunnel_parm *p)
+{
+	if (!ip_tunnel_flags_is_be16_compat(kp->i_flags) ||
+	    !ip_tunnel_flags_is_be16_compat(kp->o_flags))
+		return false;
+	memcpy(p->name, kp->name, IFNAMSIZ);
+	p->link = kp->link;
+	p->i_flags = ip_tunnel_flags_to_be16(kp->i_flags);
+	p->o_flags = ip_tunnel_flags_to_be16(kp->o_flags);
+	p->i_key = kp->i_key;
+	p->o_key = kp->o_key;
+	p->version = kp->iph.version;
+	p->ihl = kp->iph.ihl;
+	p->tos = kp->iph.tos;
+	p->ttl = kp->iph.ttl;
+	p->protocol = kp->iph.protocol;
+	p->frag_off = kp->iph.frag_off;
+	p->saddr = kp->iph.saddr;
+	p->daddr = kp->iph.daddr;
+	return true;
+}
+
+void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,
+			       struct ip_tunnel_parm_kern *kp)
+{
+	memset(kp, 0, sizeof(*kp));
+	memcpy(kp->name, p->name, IFNAMSIZ);
+	kp->link = p->link;
+	ip_tunnel_flags_from_be16(kp->i_flags, p->i_flags);
+	ip_tunnel_flags_from_be16(kp->o_flags, p->o_flags);
+	kp->i_key = p->i_key;
+	kp->o_key = p->o_key;
+	kp->iph.version = p->version;
+	kp->iph.ihl = p->ihl;
+	kp->iph.tos = p->tos;
+	kp->iph.ttl = p->ttl;
+	kp->iph.protocol = p->protocol;
+	kp->iph.frag_off = p->frag_off;
+	kp->iph.saddr = p->saddr;
+	kp->iph.daddr = p->daddr;
+}
+
+bool rvnet_ns_capable_net_admin(struct net *net)
+{
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
+bool rvnet_net_has_fallback_tunnels(const struct net *net)
+{
+	return net_has_fallback_tunnels(net);
+}
+
+bool rvnet_dev_valid_name(const char *name)
+{
+	return dev_valid_name(name);
+}
+
+bool rvnet_tunnel_xmit_prepare(struct sk_buff *skb, u8 ipproto, int gso_type)
+{
+	if (!pskb_inet_may_pull(skb))
+		return false;
+	if (iptunnel_handle_offloads(skb, gso_type))
+		return false;
+	skb_set_inner_ipproto(skb, ipproto);
+	memset(&(IPCB(skb)->opt), 0, sizeof(IPCB(skb)->opt));
+	return true;
+}
+
+void rvnet_tunnel_inner(struct sk_buff *skb, struct net_device *dev,
+			struct rvnet_tunnel_inner *in)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb_inner_network_header(skb);
+	__be16 proto = skb_protocol(skb, true);
+
+	memset(in, 0, sizeof(*in));
+	in->protocol = ntohs(proto);
+	if (proto == htons(ETH_P_IP)) {
+		in->tos = iph->tos;
+		in->ttl = iph->ttl;
+		in->df = !!(iph->frag_off & htons(IP_DF));
+		in->daddr = iph->daddr;
+	} else if (proto == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h = (const struct ipv6hdr *)iph;
+
+		in->tos = ipv6_get_dsfield(ip6h);
+		in->ttl = ip6h->hop_limit;
+	}
+	in->has_dst = !!skb_dst(skb);
+	in->gso = skb_is_gso(skb);
+	in->len = skb->len;
+	in->mtu = skb_valid_dst(skb) ? dst_mtu(skb_dst(skb)) : dev->mtu;
+	in->hash = skb_get_hash(skb);
+}
+
+__be32 rvnet_tunnel_nexthop(struct sk_buff *skb, __be32 daddr)
+{
+	return rt_nexthop(skb_rtable(skb), daddr);
+}
+
+int rvnet_tunnel_nexthop6(struct sk_buff *skb, __be32 *daddr)
+{
+	const struct in6_addr *addr6;
+	struct neighbour *neigh;
+	int addr_type, ret = 0;
+
+	neigh = dst_neigh_lookup(skb_dst(skb), &ipv6_hdr(skb)->daddr);
+	if (!neigh)
+		return -1;
+	addr6 = (const struct in6_addr *)&neigh->primary_key;
+	addr_type = ipv6_addr_type(addr6);
+	if (addr_type == IPV6_ADDR_ANY) {
+		addr6 = &ipv6_hdr(skb)->daddr;
+		addr_type = ipv6_addr_type(addr6);
+	}
+	if ((addr_type & IPV6_ADDR_COMPATv4) == 0)
+		ret = 1;
+	else
+		*daddr = addr6->s6_addr32[3];
+	neigh_release(neigh);
+	return ret;
+}
+
+struct rtable *rvnet_tunnel_route(struct net *net, int proto, __be32 daddr, __be32 *saddr,
+				  __be32 key, u8 tos, int oif, u32 mark, u32 hash)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	ip_tunnel_init_flow(&fl4, proto, daddr, *saddr, key, tos, net, oif, mark, hash, 0);
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	*saddr = fl4.saddr;
+	return rt;
+}
+
+struct net_device *rvnet_rt_dev(struct rtable *rt)
+{
+	return rt->dst.dev;
+}
+
+u32 rvnet_rt_mtu(struct rtable *rt)
+{
+	return dst_mtu(&rt->dst);
+}
+
+u8 rvnet_rt_hoplimit(struct rtable *rt)
+{
+	return ip4_dst_hoplimit(&rt->dst);
+}
+
+u32 rvnet_rt_headroom(struct rtable *rt)
+{
+	return LL_RESERVED_SPACE(rt->dst.dev) + rt->dst.header_len;
+}
+
+void rvnet_rt_put(struct rtable *rt)
+{
+	ip_rt_put(rt);
+}
+
+void rvnet_tunnel_update_pmtu(struct sk_buff *skb, u32 mtu)
+{
+	if (skb_valid_dst(skb))
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+}
+
+void rvnet_tunnel_update_pmtu6(struct sk_buff *skb, u32 mtu, bool unicast_dst)
+{
+	struct rt6_info *rt6 = skb_valid_dst(skb) ? dst_rt6_info(skb_dst(skb)) : NULL;
+
+	if (rt6 && mtu < dst_mtu(skb_dst(skb)) && mtu >= IPV6_MIN_MTU &&
+	    (unicast_dst || rt6->rt6i_dst.plen == 128)) {
+		rt6->rt6i_flags |= RTF_MODIFIED;
+		dst_metric_set(skb_dst(skb), RTAX_MTU, mtu);
+	}
+}
+
+void rvnet_icmp_frag_needed(struct sk_buff *skb, u32 mtu)
+{
+	icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+}
+
+void rvnet_icmpv6_too_big(struct sk_buff *skb, u32 mtu)
+{
+	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+}
+
+void rvnet_dst_link_failure(struct sk_buff *skb)
+{
+	dst_link_failure(skb);
+}
+
+bool rvnet_skb_cow_head(struct sk_buff *skb, u32 headroom)
+{
+	return skb_cow_head(skb, headroom) == 0;
+}
+
+void rvnet_netdev_set_needed_headroom(struct net_device *dev, u32 headroom)
+{
+	WRITE_ONCE(dev->needed_headroom, headroom);
+}
+
+u32 rvnet_netdev_needed_headroom(const struct net_device *dev)
+{
+	return READ_ONCE(dev->needed_headroom);
+}
+
+u32 rvnet_netdev_lower_headroom(const struct net_device *dev)
+{
+	return dev->hard_header_len + dev->needed_headroom;
+}
+
+void rvnet_iptunnel_xmit(struct rtable *rt, struct sk_buff *skb, __be32 src, __be32 dst,
+			 u8 proto, u8 tos, u8 ttl, bool df, bool xnet)
+{
+	iptunnel_xmit(NULL, rt, skb, src, dst, proto, tos, ttl, df ? htons(IP_DF) : 0, xnet, 0);
+}
+
+void rvnet_dev_stats_inc(struct net_device *dev, enum rvnet_dev_stat which)
+{
+	switch (which) {
+	case RVNET_TX_ERRORS: DEV_STATS_INC(dev, tx_errors); break;
+	case RVNET_TX_DROPPED: DEV_STATS_INC(dev, tx_dropped); break;
+	case RVNET_TX_CARRIER_ERRORS: DEV_STATS_INC(dev, tx_carrier_errors); break;
+	case RVNET_TX_FIFO_ERRORS: DEV_STATS_INC(dev, tx_fifo_errors); break;
+	case RVNET_COLLISIONS: DEV_STATS_INC(dev, collisions); break;
+	case RVNET_RX_ERRORS: DEV_STATS_INC(dev, rx_errors); break;
+	case RVNET_RX_FRAME_ERRORS: DEV_STATS_INC(dev, rx_frame_errors); break;
+	case RVNET_RX_LENGTH_ERRORS: DEV_STATS_INC(dev, rx_length_errors); break;
+	}
+}
+
+void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp)
+{
+	/* On receive the outer header is the network header; in an error
+	 * handler skb->data is the offending (our own) header. */
+	const struct iphdr *iph = icmp ? (const struct iphdr *)skb->data : ip_hdr(skb);
+
+	o->saddr = iph->saddr;
+	o->daddr = iph->daddr;
+	o->tos = iph->tos;
+	o->protocol = iph->protocol;
+	if (icmp) {
+		o->icmp_type = icmp_hdr(skb)->type;
+		o->icmp_code = icmp_hdr(skb)->code;
+	}
+	o->ifindex = skb->dev->ifindex;
+	o->net = dev_net(skb->dev);
+}
+
+int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
+		      struct metadata_dst **md)
+{
+	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
+
+	*md = NULL;
+	if (iptunnel_pull_header(skb, 0, inner_proto, false))
+		return -EINVAL;
+	if (collect_md) {
+		*md = ip_tun_rx_dst(skb, flags, 0, 0);
+		if (!*md)
+			return -ENOMEM;
+	}
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, 0);
+	if (!pskb_inet_may_pull(skb))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int rvnet_tunnel_inner_dsfield(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return ip_hdr(skb)->tos;
+	if (skb->protocol == htons(ETH_P_IPV6))
+		return ipv6_get_dsfield(ipv6_hdr(skb));
+	return -1;
+}
+
+void rvnet_tunnel_inner_ecn(struct sk_buff *skb, bool ce)
+{
+	if (ce)
+		INET_ECN_set_ce(skb);
+	else
+		INET_ECN_set_ect1(skb);
+}
+
+void rvnet_tunnel_log_non_ect(__be32 saddr, u8 tos)
+{
+	net_info_ratelimited("non-ECT from %pI4 with TOS=%#x\n", &saddr, tos);
+}
+
+void rvnet_tunnel_deliver(struct sk_buff *skb, struct net_device *dev,
+			  struct rvnet_tunnel_cells *c, struct metadata_dst *md, bool xnet)
+{
+	dev_sw_netstats_rx_add(dev, skb->len);
+	skb_scrub_packet(skb, xnet);
+	skb->dev = dev;
+	if (md)
+		skb_dst_set(skb, (struct dst_entry *)md);
+	gro_cells_receive(&c->gro_cells, skb);
+}
+
+void rvnet_tunnel_drop(struct sk_buff *skb, struct metadata_dst *md)
+{
+	if (md)
+		dst_release((struct dst_entry *)md);
+	kfree_skb(skb);
+}
+
+void rvnet_ipv4_update_pmtu(struct sk_buff *skb, struct net *net, u32 mtu, int oif, u8 proto)
+{
+	ipv4_update_pmtu(skb, net, mtu, oif, proto);
+}
+
+void rvnet_ipv4_redirect(struct sk_buff *skb, struct net *net, int oif, u8 proto)
+{
+	ipv4_redirect(skb, net, oif, proto);
+}
+
+void rvnet_netdev_set_tunnel_addrs(struct net_device *dev, __be32 local, __be32 remote)
+{
+	__dev_addr_set(dev, &local, 4);
+	memcpy(dev->broadcast, &remote, 4);
+}
+
+void rvnet_netdev_state_change(struct net_device *dev)
+{
+	netdev_state_change(dev);
+}
+
+void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type)
+{
+	dev->header_ops = &ip_tunnel_header_ops;
+	dev->type = type;
+	dev->flags = IFF_NOARP;
+	dev->addr_len = 4;
+	dev->lltx = true;
+	netif_keep_dst(dev);
+	dev->features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA |
+			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
+	dev->hw_features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA |
+			    NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
+}
+
 /* Qdiscs and direct transmit (sch_teql). */
 
 void *rvnet_qdisc_priv(struct Qdisc *sch)

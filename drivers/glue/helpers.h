@@ -337,3 +337,107 @@ void rvnet_raw_spin_unlock_irqrestore(struct raw_spinlock *lock, unsigned long f
 void rvnet_raw_spin_assert_held(struct raw_spinlock *lock);
 
 #endif
+
+/* IPv4 tunnels (rvnet_tunnel): tunnel4 handlers, the per-tunnel route
+ * cache and GRO cells, the SIOC*TUNNEL ioctls, and the datapath primitives
+ * of ip_tunnel_core.c that ip_tunnel.c's rewrite calls. */
+struct xfrm_tunnel;
+struct ip_tunnel_parm_kern;
+struct ifreq;
+struct rtable;
+struct metadata_dst;
+struct rvnet_tunnel_cells;
+struct xfrm_tunnel *rvnet_tunnel4_register(int (*rcv)(struct sk_buff *),
+					   int (*err)(struct sk_buff *, u32),
+					   int priority, unsigned short family, int *ret);
+void rvnet_tunnel4_deregister(struct xfrm_tunnel *h, unsigned short family);
+bool rvnet_tunnel_log_ecn_error(void);
+struct rvnet_tunnel_cells *rvnet_tunnel_cells_new(struct net_device *dev);
+void rvnet_tunnel_cells_free(struct rvnet_tunnel_cells *c);
+struct rtable *rvnet_tunnel_cache_get(struct rvnet_tunnel_cells *c, __be32 *saddr);
+void rvnet_tunnel_cache_set(struct rvnet_tunnel_cells *c, struct rtable *rt, __be32 saddr);
+void rvnet_tunnel_cache_reset(struct rvnet_tunnel_cells *c);
+
+/* struct ip_tunnel_parm (the ioctls' argument), flat, GRE flags as be16. */
+struct rvnet_tunnel_parm {
+	char name[IFNAMSIZ];
+	int link;
+	__be16 i_flags, o_flags;
+	__be32 i_key, o_key;
+	u8 version, ihl, tos, ttl, protocol;
+	__be16 frag_off;
+	__be32 saddr, daddr;
+};
+int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+				void __user *data, int cmd);
+bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
+				 struct rvnet_tunnel_parm *p);
+void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,
+			       struct ip_tunnel_parm_kern *kp);
+bool rvnet_ns_capable_net_admin(struct net *net);
+bool rvnet_net_has_fallback_tunnels(const struct net *net);
+bool rvnet_dev_valid_name(const char *name);
+
+/* What transmit reads of the inner packet. */
+struct rvnet_tunnel_inner {
+	u16 protocol;		/* host order */
+	u8 tos, ttl;		/* IPv4 TOS/TTL, IPv6 traffic class/hop limit */
+	bool df;
+	bool has_dst;
+	bool gso;
+	__be32 daddr;		/* IPv4 */
+	u32 len;
+	u32 mtu;		/* the inner route's MTU, or the device's */
+	u32 hash;
+};
+bool rvnet_tunnel_xmit_prepare(struct sk_buff *skb, u8 ipproto, int gso_type);
+void rvnet_tunnel_inner(struct sk_buff *skb, struct net_device *dev,
+			struct rvnet_tunnel_inner *in);
+__be32 rvnet_tunnel_nexthop(struct sk_buff *skb, __be32 daddr);
+int rvnet_tunnel_nexthop6(struct sk_buff *skb, __be32 *daddr);
+struct rtable *rvnet_tunnel_route(struct net *net, int proto, __be32 daddr, __be32 *saddr,
+				  __be32 key, u8 tos, int oif, u32 mark, u32 hash);
+struct net_device *rvnet_rt_dev(struct rtable *rt);
+u32 rvnet_rt_mtu(struct rtable *rt);
+u8 rvnet_rt_hoplimit(struct rtable *rt);
+u32 rvnet_rt_headroom(struct rtable *rt);
+void rvnet_rt_put(struct rtable *rt);
+void rvnet_tunnel_update_pmtu(struct sk_buff *skb, u32 mtu);
+void rvnet_tunnel_update_pmtu6(struct sk_buff *skb, u32 mtu, bool unicast_dst);
+void rvnet_icmp_frag_needed(struct sk_buff *skb, u32 mtu);
+void rvnet_icmpv6_too_big(struct sk_buff *skb, u32 mtu);
+void rvnet_dst_link_failure(struct sk_buff *skb);
+bool rvnet_skb_cow_head(struct sk_buff *skb, u32 headroom);
+void rvnet_netdev_set_needed_headroom(struct net_device *dev, u32 headroom);
+u32 rvnet_netdev_needed_headroom(const struct net_device *dev);
+u32 rvnet_netdev_lower_headroom(const struct net_device *dev);
+void rvnet_iptunnel_xmit(struct rtable *rt, struct sk_buff *skb, __be32 src, __be32 dst,
+			 u8 proto, u8 tos, u8 ttl, bool df, bool xnet);
+enum rvnet_dev_stat {
+	RVNET_TX_ERRORS, RVNET_TX_DROPPED, RVNET_TX_CARRIER_ERRORS, RVNET_TX_FIFO_ERRORS,
+	RVNET_COLLISIONS, RVNET_RX_ERRORS, RVNET_RX_FRAME_ERRORS, RVNET_RX_LENGTH_ERRORS,
+};
+void rvnet_dev_stats_inc(struct net_device *dev, enum rvnet_dev_stat which);
+
+/* Receive and ICMP errors: the outer header and where the packet came in. */
+struct rvnet_tunnel_outer {
+	__be32 saddr, daddr;
+	u8 tos, protocol;
+	u8 icmp_type, icmp_code;	/* error handler only */
+	int ifindex;
+	struct net *net;
+};
+void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
+int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
+		      struct metadata_dst **md);
+int rvnet_tunnel_inner_dsfield(struct sk_buff *skb);
+void rvnet_tunnel_inner_ecn(struct sk_buff *skb, bool ce);
+void rvnet_tunnel_log_non_ect(__be32 saddr, u8 tos);
+void rvnet_tunnel_deliver(struct sk_buff *skb, struct net_device *dev,
+			  struct rvnet_tunnel_cells *c, struct metadata_dst *md, bool xnet);
+void rvnet_tunnel_drop(struct sk_buff *skb, struct metadata_dst *md);
+void rvnet_ipv4_update_pmtu(struct sk_buff *skb, struct net *net, u32 mtu, int oif, u8 proto);
+void rvnet_ipv4_redirect(struct sk_buff *skb, struct net *net, int oif, u8 proto);
+void rvnet_netdev_set_tunnel_addrs(struct net_device *dev, __be32 local, __be32 remote);
+void rvnet_netdev_state_change(struct net_device *dev);
+void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type);

@@ -17,9 +17,11 @@ use super::bindings as b;
 use super::bridge::{FdbDump, FdbRecord, FdbRequest, PortRequest};
 use super::netdev::{LinkStats, Net, NetDevice, NetDeviceRef, UnregisterQueue};
 use super::skb::SkBuff;
+use super::tunnel::TunnelParm;
 use crate::rvnet_core::ether::MacAddr;
 use crate::rvnet_core::vlan::VLAN_HLEN;
 use core::marker::PhantomData;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::{
     code::{EINVAL, EOPNOTSUPP},
@@ -53,6 +55,12 @@ pub trait DeviceOps: Sized + 'static {
     /// Sets up a freshly allocated device (after the glue installed its
     /// ops tables).
     fn setup(dev: &NetDevice);
+
+    /// `ndo_get_iflink` when it is not [`Self::lower`]'s index (a tunnel's
+    /// `link`, 0 for none).
+    fn iflink(_dev: Dev<'_, Self>) -> i32 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// The device this one sits on, if any: gives `ip link`'s `@lower`
     /// (`ndo_get_iflink`), the link namespace, and the link settings and
@@ -131,6 +139,17 @@ pub trait DeviceOps: Sized + 'static {
     fn work(_dev: Dev<'_, Self>, _events: u64) {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
+
+    /// Whether the devices get the glue's ethtool ops (driver name and
+    /// version, link settings of the lower); without them the core
+    /// answers as for a driver with none (the kind as the driver, the
+    /// kernel release as its version, no link settings), as for tunnels.
+    const OWN_ETHTOOL_OPS: bool = true;
+
+    /// Whether opening a device checks its address as an Ethernet one
+    /// (`ndo_validate_addr = eth_validate_addr`); kinds without link-layer
+    /// addresses of that form (tunnels) say no.
+    const VALIDATE_ETHER_ADDR: bool = true;
 
     /// `ndo_add_slave`: `ip link set PORT master DEV`.
     fn add_slave(_dev: Dev<'_, Self>, _port: &NetDevice, _extack: &ExtAck) -> Result {
@@ -220,6 +239,12 @@ pub trait DeviceOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// `ndo_tunnel_ctl` (with `ndo_siocdevprivate` copying the argument in
+    /// and out): `ip tunnel add|change|del|show` on a device of the kind.
+    fn tunnel_ctl(_dev: Dev<'_, Self>, _parm: &mut TunnelParm, _cmd: u32) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// ethtool's link settings of a device without a lower (with one, the
     /// lower's are reported): speed in Mb/s and duplex, as ethtool's
     /// `SPEED_*` and `DUPLEX_*` codes.
@@ -245,6 +270,23 @@ pub trait LinkOps: DeviceOps {
 
     /// Applies `ip link set ... type KIND ...`.
     fn changelink(_dev: Dev<'_, Self>, _data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Applies `ip link set ... type KIND ...` seeing the generic link
+    /// attributes too (`tb`); replaces [`Self::changelink`].
+    fn changelink_full(
+        _dev: Dev<'_, Self>,
+        _tb: Option<Attrs<'_>>,
+        _data: Option<Attrs<'_>>,
+        _extack: &ExtAck,
+    ) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The namespace the device's underlay lives in, when it is not the
+    /// lower's (`rtnl_link_ops->get_link_net`; tunnels report theirs).
+    fn link_net<'a>(_dev: Dev<'a, Self>) -> &'a Net {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
@@ -448,6 +490,12 @@ impl<'a, T: LinkOps> NewLink<'a, T> {
         Attrs::from_raw(self.params.data, T::POLICY.len() as u32 - 1)
     }
 
+    /// The namespace `IFLA_LINK_NETNSID` named, if given.
+    pub fn explicit_link_net(&self) -> Option<&'a Net> {
+        // SAFETY: The core keeps the namespace alive during newlink.
+        (!self.params.link_net.is_null()).then(|| unsafe { Net::from_raw(self.params.link_net) })
+    }
+
     /// The namespace in which `IFLA_LINK` is looked up.
     pub fn link_net(&self) -> &'a Net {
         let net = if self.params.link_net.is_null() {
@@ -494,6 +542,7 @@ fn drop_state<T: DeviceOps>(area: &mut PrivArea<T>) {
 /// A registered link kind; unregistering it deletes all its devices.
 pub struct LinkRegistration<T: LinkOps> {
     ops: KBox<Opaque<b::rtnl_link_ops>>,
+    handle: Option<&'static KindHandle<T>>,
     _p: PhantomData<T>,
 }
 
@@ -516,7 +565,7 @@ impl<T: LinkOps> LinkRegistration<T> {
             o.policy = Policy::table_ptr(T::POLICY);
             o.validate = Some(validate_callback::<T>);
             o.newlink = Some(newlink_callback::<T>);
-            if T::HAS_CHANGELINK {
+            if T::HAS_CHANGELINK || T::HAS_CHANGELINK_FULL {
                 o.changelink = Some(changelink_callback::<T>);
             }
             o.dellink = Some(dellink_callback::<T>);
@@ -541,6 +590,7 @@ impl<T: LinkOps> LinkRegistration<T> {
         super::to_result(unsafe { b::rtnl_link_register(ops.get()) })?;
         Ok(LinkRegistration {
             ops,
+            handle: None,
             _p: PhantomData,
         })
     }
@@ -552,58 +602,142 @@ impl<T: LinkOps> LinkRegistration<T> {
     /// (bonding's `max_bonds`): [`LinkOps::newlink`] runs without
     /// attributes. Takes RTNL.
     pub fn create_in_init_net(&self, name: &CStr) -> Result {
-        let queues = if T::NUM_QUEUES == 0 { 1 } else { T::NUM_QUEUES };
-        // SAFETY: Allocates a device with our private area and setup.
-        let dev = unsafe {
-            b::alloc_netdev_mqs(
-                core::mem::size_of::<PrivArea<T>>() as c_int,
-                name.as_char_ptr(),
-                b::rvnet_net_name_unknown,
-                Some(setup_callback::<T>),
-                queues,
-                queues,
-            )
-        };
-        if dev.is_null() {
-            return Err(kernel::error::code::ENOMEM);
-        }
-        // SAFETY: All-zero rtnl_newlink_params describe a link without
-        // attributes; only the namespace is set, to `init_net`, which
-        // lives forever.
-        let mut params: b::rtnl_newlink_params = unsafe { core::mem::zeroed() };
-        params.src_net = core::ptr::addr_of_mut!(b::init_net);
-        // SAFETY: `dev` is new and ours; the registration outlives it (it
-        // deletes every device of the kind when dropped).
+        // SAFETY: `init_net` lives forever.
+        let net = unsafe { Net::from_raw(core::ptr::addr_of_mut!(b::init_net)) };
+        // SAFETY: The ops are registered and outlive every device of the
+        // kind (unregistering deletes them).
         unsafe {
-            b::rvnet_dev_net_set(dev, params.src_net);
-            (*dev).rtnl_link_ops = self.ops.get();
+            create_device::<T>(self.ops.get(), net, name, true, |l| {
+                T::newlink(l, &ExtAck::none())
+            })
+        }
+    }
+
+    /// Makes the kind's ops reachable through `handle` (for code that
+    /// creates devices without the registration at hand, such as a
+    /// namespace's fallback device) until the registration is dropped.
+    pub fn publish(&mut self, handle: &'static KindHandle<T>) {
+        handle.ops.store(self.ops.get(), Ordering::Release);
+        self.handle = Some(handle);
+    }
+}
+
+/// Where a registered kind's ops can be found by code that creates its
+/// devices outside rtnl's newlink (`static`, one per kind).
+pub struct KindHandle<T: LinkOps> {
+    ops: AtomicPtr<b::rtnl_link_ops>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: Only an atomic pointer to the ops table.
+unsafe impl<T: LinkOps> Sync for KindHandle<T> {}
+
+impl<T: LinkOps> KindHandle<T> {
+    /// An unpublished handle.
+    pub const fn new() -> Self {
+        KindHandle {
+            ops: AtomicPtr::new(core::ptr::null_mut()),
+            _p: PhantomData,
+        }
+    }
+
+    /// Creates a device of the kind in `net` named after `name` (which may
+    /// hold a `%d`), filled in and registered by `f`. Takes RTNL unless
+    /// `rtnl_held`.
+    pub fn create(
+        &self,
+        net: &Net,
+        name: &CStr,
+        rtnl_held: bool,
+        f: impl FnOnce(NewLink<'_, T>) -> Result,
+    ) -> Result {
+        let ops = self.ops.load(Ordering::Acquire);
+        if ops.is_null() {
+            return Err(kernel::error::code::ENODEV);
+        }
+        // SAFETY: Published ops stay registered until the registration is
+        // dropped, which unpublishes them first.
+        unsafe { create_device::<T>(ops, net, name, !rtnl_held, f) }
+    }
+}
+
+impl<T: LinkOps> Default for KindHandle<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Allocates a device of kind `T` in `net` and lets `f` register it; frees
+/// or unregisters it if `f` fails.
+///
+/// # Safety
+///
+/// `ops` must be kind `T`'s registered ops; without `lock`, the caller
+/// holds RTNL.
+unsafe fn create_device<T: LinkOps>(
+    ops: *mut b::rtnl_link_ops,
+    net: &Net,
+    name: &CStr,
+    lock: bool,
+    f: impl FnOnce(NewLink<'_, T>) -> Result,
+) -> Result {
+    let queues = if T::NUM_QUEUES == 0 { 1 } else { T::NUM_QUEUES };
+    // SAFETY: Allocates a device with our private area and setup.
+    let dev = unsafe {
+        b::alloc_netdev_mqs(
+            core::mem::size_of::<PrivArea<T>>() as c_int,
+            name.as_char_ptr(),
+            b::rvnet_net_name_unknown,
+            Some(setup_callback::<T>),
+            queues,
+            queues,
+        )
+    };
+    if dev.is_null() {
+        return Err(kernel::error::code::ENOMEM);
+    }
+    // SAFETY: All-zero rtnl_newlink_params describe a link without
+    // attributes; only the namespace is set, which the caller keeps alive.
+    let mut params: b::rtnl_newlink_params = unsafe { core::mem::zeroed() };
+    params.src_net = net.as_raw();
+    // SAFETY: `dev` is new and ours; the ops outlive it (see the safety
+    // section).
+    unsafe {
+        b::rvnet_dev_net_set(dev, params.src_net);
+        (*dev).rtnl_link_ops = ops;
+        if lock {
             b::rtnl_lock();
         }
-        let link = NewLink::<T> {
-            // SAFETY: `dev` is valid until freed below or registered.
-            dev: unsafe { NetDevice::from_raw(dev) },
-            params: &params,
-            _p: PhantomData,
-        };
-        let ret = T::newlink(link, &ExtAck::none());
-        // SAFETY: We hold RTNL. A device that did not get registered is
-        // still ours to free.
-        unsafe {
-            if ret.is_err() {
-                if (*dev).reg_state == b::NETREG_UNINITIALIZED as u8 {
-                    b::free_netdev(dev);
-                } else {
-                    b::unregister_netdevice_queue(dev, core::ptr::null_mut());
-                }
+    }
+    let link = NewLink::<T> {
+        // SAFETY: `dev` is valid until freed below or registered.
+        dev: unsafe { NetDevice::from_raw(dev) },
+        params: &params,
+        _p: PhantomData,
+    };
+    let ret = f(link);
+    // SAFETY: We hold RTNL. A device that did not get registered is still
+    // ours to free.
+    unsafe {
+        if ret.is_err() {
+            if (*dev).reg_state == b::NETREG_UNINITIALIZED as u8 {
+                b::free_netdev(dev);
+            } else {
+                b::unregister_netdevice_queue(dev, core::ptr::null_mut());
             }
+        }
+        if lock {
             b::rtnl_unlock();
         }
-        ret
     }
+    ret
 }
 
 impl<T: LinkOps> Drop for LinkRegistration<T> {
     fn drop(&mut self) {
+        if let Some(h) = self.handle {
+            h.ops.store(core::ptr::null_mut(), Ordering::Release);
+        }
         // SAFETY: Registered in `new`. This deletes every device of the
         // kind, so no device outlives the ops tables.
         unsafe { b::rtnl_link_unregister(self.ops.get()) }
@@ -629,7 +763,9 @@ impl<T: LinkOps> Adapter<T> {
             o.ndo_stop = Some(ndo_stop::<T>);
         }
         o.ndo_start_xmit = Some(ndo_start_xmit::<T>);
-        o.ndo_validate_addr = Some(b::eth_validate_addr);
+        if T::VALIDATE_ETHER_ADDR {
+            o.ndo_validate_addr = Some(b::eth_validate_addr);
+        }
         if T::HAS_CHANGE_MTU {
             o.ndo_change_mtu = Some(ndo_change_mtu::<T>);
         }
@@ -652,6 +788,10 @@ impl<T: LinkOps> Adapter<T> {
             o.ndo_get_stats64 = Some(ndo_get_stats64::<T>);
         }
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
+        if T::HAS_TUNNEL_CTL {
+            o.ndo_siocdevprivate = Some(b::rvnet_tunnel_siocdevprivate);
+            o.ndo_tunnel_ctl = Some(ndo_tunnel_ctl::<T>);
+        }
         if T::HAS_ADD_SLAVE {
             o.ndo_add_slave = Some(ndo_add_slave::<T>);
         }
@@ -750,7 +890,9 @@ unsafe extern "C" fn setup_callback<T: LinkOps>(dev: *mut b::net_device) {
     // SAFETY: As above; nobody else sees the device yet.
     unsafe {
         (*dev).netdev_ops = &Adapter::<T>::NETDEV_OPS;
-        (*dev).ethtool_ops = &Adapter::<T>::ETHTOOL_OPS;
+        if T::OWN_ETHTOOL_OPS {
+            (*dev).ethtool_ops = &Adapter::<T>::ETHTOOL_OPS;
+        }
         (*dev).needs_free_netdev = true;
         (*dev).priv_destructor = Some(destructor_callback::<T>);
     }
@@ -808,15 +950,21 @@ unsafe extern "C" fn newlink_callback<T: LinkOps>(
 /// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn changelink_callback<T: LinkOps>(
     dev: *mut b::net_device,
-    _tb: *mut *mut b::nlattr,
+    tb: *mut *mut b::nlattr,
     data: *mut *mut b::nlattr,
     extack: *mut b::netlink_ext_ack,
 ) -> c_int {
     let data = Attrs::from_raw(data, T::POLICY.len() as u32 - 1);
+    let extack = ExtAck::from_raw(extack);
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
-            errno(T::changelink(d, data, &ExtAck::from_raw(extack)))
+            if T::HAS_CHANGELINK_FULL {
+                let tb = Attrs::from_raw(tb, b::__IFLA_MAX - 1);
+                errno(T::changelink_full(d, tb, data, &extack))
+            } else {
+                errno(T::changelink(d, data, &extack))
+            }
         })
     }
 }
@@ -860,6 +1008,9 @@ unsafe extern "C" fn get_link_net_callback<T: LinkOps>(dev: *const b::net_device
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, b::rvnet_dev_net(dev), |d| {
+            if T::HAS_LINK_NET {
+                return T::link_net(d).as_raw();
+            }
             T::lower(d).map_or(b::rvnet_dev_net(dev), |l| l.net().as_raw())
         })
     }
@@ -872,9 +1023,36 @@ unsafe extern "C" fn ndo_get_iflink<T: DeviceOps>(dev: *const b::net_device) -> 
     // SAFETY: See the note above the callbacks.
     unsafe {
         with_dev::<T, _>(dev, (*dev).ifindex, |d| {
+            if T::HAS_IFLINK {
+                return T::iflink(d);
+            }
             T::lower(d).map_or(d.ifindex(), |l| l.ifindex())
         })
     }
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_tunnel_ctl<T: DeviceOps>(
+    dev: *mut b::net_device,
+    kp: *mut b::ip_tunnel_parm_kern,
+    cmd: c_int,
+) -> c_int {
+    // SAFETY: The core (or our siocdevprivate) passes a valid parameter
+    // block, under RTNL.
+    let Some(mut parm) = (unsafe { TunnelParm::from_kern(kp) }) else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: See the note above the callbacks.
+    let r = unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            errno(T::tunnel_ctl(d, &mut parm, cmd as u32))
+        })
+    };
+    // SAFETY: As above; the caller copies it back out.
+    unsafe { parm.write_kern(kp) };
+    r
 }
 
 /// # Safety

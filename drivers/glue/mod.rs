@@ -28,6 +28,7 @@ pub mod raw_lock;
 pub mod rcu;
 pub mod skb;
 pub mod timer;
+pub mod tunnel;
 pub mod vlan_header;
 
 /// Turns a kernel return value (0 or a negative errno) into a [`Result`].

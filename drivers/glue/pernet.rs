@@ -4,7 +4,7 @@
 //! `net_generic` storage).
 
 use super::bindings as b;
-use super::netdev::Net;
+use super::netdev::{Net, UnregisterQueue};
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::Result;
 use kernel::ffi::{c_int, c_uint};
@@ -38,8 +38,25 @@ pub trait PernetOps: Send + Sync + Sized + 'static {
     /// Builds the state for a new namespace.
     fn init(net: &Net) -> Result<Self>;
 
+    /// Runs once the state is in place (it may create devices that use
+    /// it); an error undoes the state and fails the namespace.
+    fn after_init(&self, _net: &Net) -> Result {
+        Ok(())
+    }
+
     /// Tears the state down as the namespace goes away.
     fn exit(self, net: &Net);
+
+    /// Whether this is a device's state (`register_pernet_device`: set up
+    /// after and torn down before the namespace's devices are deleted).
+    const DEVICE: bool = false;
+
+    /// Whether [`Self::exit_rtnl`] is wanted.
+    const HAS_EXIT_RTNL: bool = false;
+
+    /// Under RTNL as the namespace goes away, before [`Self::exit`]: queues
+    /// the devices to delete with it (`exit_rtnl`).
+    fn exit_rtnl(&self, _net: &Net, _queue: &mut UnregisterQueue) {}
 
     /// The state of `net`, which must have been set up.
     fn of(net: &Net) -> &Self {
@@ -73,9 +90,18 @@ impl<P: PernetOps> PernetRegistration<P> {
             o.exit = Some(pernet_exit::<P>);
             o.id = P::ID.0.get();
             o.size = core::mem::size_of::<P>();
+            if P::HAS_EXIT_RTNL {
+                o.exit_rtnl = Some(pernet_exit_rtnl::<P>);
+            }
         }
         // SAFETY: `ops` stays valid (boxed) until `drop` unregisters it.
-        super::to_result(unsafe { b::register_pernet_subsys(ops.get()) })?;
+        super::to_result(unsafe {
+            if P::DEVICE {
+                b::register_pernet_device(ops.get())
+            } else {
+                b::register_pernet_subsys(ops.get())
+            }
+        })?;
         Ok(PernetRegistration {
             ops,
             _p: core::marker::PhantomData,
@@ -86,7 +112,13 @@ impl<P: PernetOps> PernetRegistration<P> {
 impl<P: PernetOps> Drop for PernetRegistration<P> {
     fn drop(&mut self) {
         // SAFETY: Registered in `new`.
-        unsafe { b::unregister_pernet_subsys(self.ops.get()) }
+        unsafe {
+            if P::DEVICE {
+                b::unregister_pernet_device(self.ops.get())
+            } else {
+                b::unregister_pernet_subsys(self.ops.get())
+            }
+        }
     }
 }
 
@@ -99,13 +131,18 @@ unsafe extern "C" fn pernet_init<P: PernetOps>(net: *mut b::net) -> c_int {
     let n = unsafe { Net::from_raw(net) };
     match P::init(n) {
         Ok(state) => {
+            // SAFETY: `net` is live and the id assigned.
+            let slot = unsafe { b::rvnet_net_generic(net, *P::ID.0.get()) }.cast::<P>();
             // SAFETY: The slot is ours, sized and aligned for a `P`.
-            unsafe {
-                b::rvnet_net_generic(net, *P::ID.0.get())
-                    .cast::<P>()
-                    .write(state)
-            };
-            0
+            unsafe { slot.write(state) };
+            match P::of(n).after_init(n) {
+                Ok(()) => 0,
+                Err(e) => {
+                    // SAFETY: Written just above; read out once.
+                    unsafe { slot.read() }.exit(n);
+                    e.to_errno()
+                }
+            }
         }
         Err(e) => e.to_errno(),
     }
@@ -119,4 +156,15 @@ unsafe extern "C" fn pernet_exit<P: PernetOps>(net: *mut b::net) {
     let state = unsafe { b::rvnet_net_generic(net, *P::ID.0.get()).cast::<P>().read() };
     // SAFETY: See the function's safety section.
     state.exit(unsafe { Net::from_raw(net) })
+}
+
+/// # Safety
+///
+/// Called by the namespace core, under RTNL, on a namespace `pernet_init`
+/// succeeded on, with the list of devices to delete.
+unsafe extern "C" fn pernet_exit_rtnl<P: PernetOps>(net: *mut b::net, kill: *mut b::list_head) {
+    // SAFETY: See the function's safety section.
+    let n = unsafe { Net::from_raw(net) };
+    let mut queue = UnregisterQueue(kill);
+    P::of(n).exit_rtnl(n, &mut queue)
 }

@@ -1,0 +1,856 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! IPv4 tunnels: the kernel facilities rvnet's rewrite of
+//! `net/ipv4/ip_tunnel.c` stands on, none of them from `ip_tunnel.ko`:
+//!
+//! - [`Tunnel4Handler`]: a receive and ICMP error handler for an IP
+//!   protocol in tunnel4's chains (`xfrm4_tunnel_register`);
+//! - [`TunnelCells`]: a tunnel's route cache (`dst_cache`) and GRO cells;
+//! - [`TunnelParm`]: the argument of the `SIOC*TUNNEL` ioctls (see
+//!   `LinkOps::tunnel_ctl`);
+//! - [`TxPacket`], [`Route`], [`RxPacket`]: the datapath primitives of
+//!   `ip_tunnel_core.c`, routing and ICMP.
+//!
+//! Addresses and keys are host order here; the glue converts.
+
+use super::bindings as b;
+use super::netdev::{Net, NetDevice};
+use super::skb::SkBuff;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use kernel::error::{
+    code::{EMSGSIZE, ENOMEM},
+    Result,
+};
+use kernel::ffi::c_int;
+use kernel::str::CStrExt as _;
+
+/// `AF_INET`: the tunnel4 chain of a protocol's IPv4 payloads.
+pub const AF_INET: u16 = 2;
+
+/// What a tunnel4 receive handler did with a packet.
+pub enum RcvVerdict {
+    /// Taken (delivered or dropped).
+    Taken,
+    /// Not ours: the next handler (or an ICMP port unreachable) gets it.
+    NotOurs(SkBuff),
+}
+
+/// A receive and error handler in tunnel4's chain of one IP protocol.
+pub trait Tunnel4Handler: 'static {
+    /// A packet of the protocol arrived (its outer header pulled into the
+    /// network header) in namespace `net`.
+    fn rcv(skb: RxPacket, net: &Net) -> RcvVerdict;
+    /// An ICMP error about a packet of the protocol we sent.
+    fn err(skb: &IcmpError<'_>, info: u32) -> Result;
+}
+
+/// A handler registered in tunnel4's chain; deregistered on drop.
+pub struct Tunnel4Registration<H: Tunnel4Handler> {
+    raw: NonNull<b::xfrm_tunnel>,
+    family: u16,
+    _p: PhantomData<H>,
+}
+
+// SAFETY: The registration is only the handle to deregister it.
+unsafe impl<H: Tunnel4Handler> Send for Tunnel4Registration<H> {}
+// SAFETY: As above.
+unsafe impl<H: Tunnel4Handler> Sync for Tunnel4Registration<H> {}
+
+impl<H: Tunnel4Handler> Tunnel4Registration<H> {
+    /// Registers `H` at `priority` in the chain of `family` (-EEXIST if
+    /// that priority is taken, as by ipip.ko).
+    pub fn new(priority: i32, family: u16) -> Result<Self> {
+        let mut ret: c_int = 0;
+        // SAFETY: The callbacks are valid for as long as the module is.
+        let raw = unsafe {
+            b::rvnet_tunnel4_register(
+                Some(rcv_callback::<H>),
+                Some(err_callback::<H>),
+                priority,
+                family,
+                &mut ret,
+            )
+        };
+        match NonNull::new(raw) {
+            Some(raw) => Ok(Tunnel4Registration {
+                raw,
+                family,
+                _p: PhantomData,
+            }),
+            None => Err(kernel::error::Error::from_errno(ret)),
+        }
+    }
+}
+
+impl<H: Tunnel4Handler> Drop for Tunnel4Registration<H> {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `new`; deregistering waits for readers.
+        unsafe { b::rvnet_tunnel4_deregister(self.raw.as_ptr(), self.family) }
+    }
+}
+
+/// # Safety
+///
+/// Called by tunnel4 with an skb it hands over.
+unsafe extern "C" fn rcv_callback<H: Tunnel4Handler>(skb: *mut b::sk_buff) -> c_int {
+    // SAFETY: tunnel4 passes a valid skb, ours unless we return -1.
+    let Some(skb) = (unsafe { SkBuff::from_raw(skb) }) else {
+        return 0;
+    };
+    let mut outer = b::rvnet_tunnel_outer::default();
+    // SAFETY: The skb is valid; its network header is the outer header.
+    unsafe { b::rvnet_tunnel_outer(skb.as_raw(), &mut outer, false) };
+    // SAFETY: The receiving device's namespace outlives the call.
+    let net = unsafe { Net::from_raw(outer.net) };
+    match H::rcv(RxPacket { skb, outer }, net) {
+        RcvVerdict::Taken => 0,
+        RcvVerdict::NotOurs(skb) => {
+            // Handed back to tunnel4, which still owns it.
+            skb.into_raw();
+            -1
+        }
+    }
+}
+
+/// # Safety
+///
+/// Called by tunnel4's ICMP error path with the offending packet.
+unsafe extern "C" fn err_callback<H: Tunnel4Handler>(skb: *mut b::sk_buff, info: u32) -> c_int {
+    let mut outer = b::rvnet_tunnel_outer::default();
+    // SAFETY: The skb is valid for the call; `data` is our own header.
+    unsafe { b::rvnet_tunnel_outer(skb, &mut outer, true) };
+    let e = IcmpError {
+        skb,
+        outer,
+        _p: PhantomData,
+    };
+    match H::err(&e, info) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The outer IPv4 header of a received packet (or of our packet an ICMP
+/// error quotes).
+pub struct Outer<'a>(&'a b::rvnet_tunnel_outer);
+
+impl Outer<'_> {
+    /// Source address.
+    pub fn saddr(&self) -> u32 {
+        u32::from_be(self.0.saddr)
+    }
+    /// Destination address.
+    pub fn daddr(&self) -> u32 {
+        u32::from_be(self.0.daddr)
+    }
+    /// TOS.
+    pub fn tos(&self) -> u8 {
+        self.0.tos
+    }
+    /// IP protocol.
+    pub fn protocol(&self) -> u8 {
+        self.0.protocol
+    }
+    /// The device it came in on.
+    pub fn ifindex(&self) -> i32 {
+        self.0.ifindex
+    }
+    /// That device's namespace.
+    pub fn net(&self) -> &Net {
+        // SAFETY: The device's namespace outlives the packet's handling.
+        unsafe { Net::from_raw(self.0.net) }
+    }
+}
+
+/// A received tunnel packet, outer header still in front.
+pub struct RxPacket {
+    skb: SkBuff,
+    outer: b::rvnet_tunnel_outer,
+}
+
+impl RxPacket {
+    /// The outer header.
+    pub fn outer(&self) -> Outer<'_> {
+        Outer(&self.outer)
+    }
+
+    /// Gives the packet back (not ours).
+    pub fn into_skb(self) -> SkBuff {
+        self.skb
+    }
+
+    /// Pulls the outer header off (`iptunnel_pull_header()`), the inner
+    /// protocol being `inner_proto` (host order), and with `collect_md`
+    /// attaches the outer header as metadata. On error the packet is
+    /// dropped.
+    pub fn decapsulate(
+        self,
+        inner_proto: u16,
+        collect_md: bool,
+    ) -> core::result::Result<Decapsulated, PullError> {
+        let mut md = core::ptr::null_mut();
+        let skb = self.skb;
+        // SAFETY: We own the skb.
+        let ret =
+            unsafe { b::rvnet_tunnel_pull(skb.as_raw(), inner_proto.to_be(), collect_md, &mut md) };
+        let d = Decapsulated {
+            skb: Some(skb),
+            md,
+            outer: self.outer,
+        };
+        match ret {
+            0 => Ok(d),
+            r if r == EMSGSIZE.to_errno() => Err(PullError::Truncated),
+            _ => Err(PullError::Malformed),
+        }
+    }
+}
+
+/// Why decapsulation dropped a packet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PullError {
+    /// The outer header could not be pulled, or no metadata allocated.
+    Malformed,
+    /// The inner packet is shorter than its header (rx_length_errors).
+    Truncated,
+}
+
+/// A decapsulated packet, about to be delivered on a tunnel device; it
+/// is dropped (with its metadata) if not delivered.
+pub struct Decapsulated {
+    skb: Option<SkBuff>,
+    md: *mut b::metadata_dst,
+    outer: b::rvnet_tunnel_outer,
+}
+
+impl Decapsulated {
+    /// The outer header it came in.
+    pub fn outer(&self) -> Outer<'_> {
+        Outer(&self.outer)
+    }
+
+    /// The inner packet's DS field, if it is IPv4 or IPv6.
+    pub fn inner_dsfield(&self) -> Option<u8> {
+        let skb = self.skb.as_ref()?;
+        // SAFETY: We own the skb; its network header is the inner one.
+        let ds = unsafe { b::rvnet_tunnel_inner_dsfield(skb.as_raw()) };
+        u8::try_from(ds).ok()
+    }
+
+    /// Marks the inner packet CE (`ce`) or ECT(1).
+    pub fn set_inner_ecn(&mut self, ce: bool) {
+        if let Some(skb) = &self.skb {
+            // SAFETY: We own the skb.
+            unsafe { b::rvnet_tunnel_inner_ecn(skb.as_raw(), ce) }
+        }
+    }
+
+    /// Counts it on `dev`, scrubs it (`xnet`: crossing namespaces) and
+    /// hands it to `dev`'s GRO cells.
+    pub fn deliver(mut self, dev: &NetDevice, cells: &TunnelCells, xnet: bool) {
+        let md = core::mem::take(&mut self.md);
+        if let Some(skb) = self.skb.take() {
+            // SAFETY: We hand over the skb and the metadata; the cells
+            // belong to `dev`.
+            unsafe {
+                b::rvnet_tunnel_deliver(skb.into_raw(), dev.as_raw(), cells.raw.as_ptr(), md, xnet)
+            }
+        }
+    }
+}
+
+impl Drop for Decapsulated {
+    fn drop(&mut self) {
+        if let Some(skb) = self.skb.take() {
+            // SAFETY: We own both.
+            unsafe { b::rvnet_tunnel_drop(skb.into_raw(), self.md) }
+        }
+    }
+}
+
+/// Logs an ECN violation as `ip_tunnel_rcv()` does (rate limited).
+pub fn log_non_ect(saddr: u32, tos: u8) {
+    // SAFETY: Plain values.
+    unsafe { b::rvnet_tunnel_log_non_ect(saddr.to_be(), tos) }
+}
+
+/// An ICMP error about one of our packets.
+pub struct IcmpError<'a> {
+    skb: *mut b::sk_buff,
+    outer: b::rvnet_tunnel_outer,
+    _p: PhantomData<&'a b::sk_buff>,
+}
+
+impl IcmpError<'_> {
+    /// Our outer header, as quoted.
+    pub fn outer(&self) -> Outer<'_> {
+        Outer(&self.outer)
+    }
+    /// The ICMP type.
+    pub fn icmp_type(&self) -> u8 {
+        self.outer.icmp_type
+    }
+    /// The ICMP code.
+    pub fn icmp_code(&self) -> u8 {
+        self.outer.icmp_code
+    }
+    /// `ipv4_update_pmtu()` for our packets on `link`.
+    pub fn update_pmtu(&self, mtu: u32, link: i32) {
+        // SAFETY: The skb is valid for the handler's call.
+        unsafe {
+            b::rvnet_ipv4_update_pmtu(self.skb, self.outer.net, mtu, link, self.outer.protocol)
+        }
+    }
+    /// `ipv4_redirect()` for our packets on `link`.
+    pub fn redirect(&self, link: i32) {
+        // SAFETY: As above.
+        unsafe { b::rvnet_ipv4_redirect(self.skb, self.outer.net, link, self.outer.protocol) }
+    }
+}
+
+/// A tunnel's route cache and GRO cells (`dst_cache`, `gro_cells`).
+pub struct TunnelCells {
+    raw: NonNull<b::rvnet_tunnel_cells>,
+}
+
+// SAFETY: dst_cache is per-CPU and gro_cells per-CPU; both are made for
+// concurrent use.
+unsafe impl Send for TunnelCells {}
+// SAFETY: As above.
+unsafe impl Sync for TunnelCells {}
+
+impl TunnelCells {
+    /// Sets them up for `dev` (not yet registered).
+    pub fn new(dev: &NetDevice) -> Result<TunnelCells> {
+        // SAFETY: `dev` is valid.
+        let raw = unsafe { b::rvnet_tunnel_cells_new(dev.as_raw()) };
+        NonNull::new(raw)
+            .map(|raw| TunnelCells { raw })
+            .ok_or(ENOMEM)
+    }
+
+    /// Forgets the cached route.
+    pub fn reset_route(&self) {
+        // SAFETY: Valid until drop.
+        unsafe { b::rvnet_tunnel_cache_reset(self.raw.as_ptr()) }
+    }
+}
+
+impl Drop for TunnelCells {
+    fn drop(&mut self) {
+        // SAFETY: Dropped with the device (its destructor), after its
+        // NAPI instances stopped.
+        unsafe { b::rvnet_tunnel_cells_free(self.raw.as_ptr()) }
+    }
+}
+
+/// A tunnel's link namespace (`t->net`), kept without a reference: the
+/// tunnel is deleted when that namespace goes away (its table's
+/// `exit_rtnl`), so the namespace outlives it.
+pub struct LinkNet(*mut b::net);
+
+// SAFETY: A namespace pointer, valid for the tunnel's life (see above).
+unsafe impl Send for LinkNet {}
+// SAFETY: As above.
+unsafe impl Sync for LinkNet {}
+
+impl LinkNet {
+    /// Remembers `net`, which must outlive the tunnel (see the type).
+    pub fn new(net: &Net) -> LinkNet {
+        LinkNet(net.as_raw())
+    }
+    /// The namespace.
+    pub fn get(&self) -> &Net {
+        // SAFETY: See the type's documentation.
+        unsafe { Net::from_raw(self.0) }
+    }
+}
+
+/// The `SIOC*TUNNEL` commands.
+pub mod cmd {
+    use super::b;
+    /// `ip tunnel show`.
+    pub const GET: u32 = b::SIOCGETTUNNEL;
+    /// `ip tunnel add`.
+    pub const ADD: u32 = b::SIOCADDTUNNEL;
+    /// `ip tunnel del`.
+    pub const DEL: u32 = b::SIOCDELTUNNEL;
+    /// `ip tunnel change`.
+    pub const CHG: u32 = b::SIOCCHGTUNNEL;
+}
+
+/// The argument of the `SIOC*TUNNEL` ioctls (`struct ip_tunnel_parm`),
+/// host order; GRE flags as the be16 bits.
+#[derive(Clone, Copy, Default)]
+pub struct TunnelParm {
+    /// The device name (NUL-padded).
+    pub name: [u8; 16],
+    /// Underlay ifindex.
+    pub link: i32,
+    /// Receive GRE flags.
+    pub i_flags: u16,
+    /// Transmit GRE flags.
+    pub o_flags: u16,
+    /// Receive key.
+    pub i_key: u32,
+    /// Transmit key.
+    pub o_key: u32,
+    /// IP version of the template.
+    pub version: u8,
+    /// Header length of the template.
+    pub ihl: u8,
+    /// TOS.
+    pub tos: u8,
+    /// TTL.
+    pub ttl: u8,
+    /// Protocol.
+    pub protocol: u8,
+    /// `frag_off`.
+    pub frag_off: u16,
+    /// Local address.
+    pub saddr: u32,
+    /// Remote address.
+    pub daddr: u32,
+}
+
+impl TunnelParm {
+    /// Reads the kernel's parameter block; `None` if its flags do not fit
+    /// in 16 bits.
+    ///
+    /// # Safety
+    ///
+    /// `kp` must be valid.
+    pub(crate) unsafe fn from_kern(kp: *const b::ip_tunnel_parm_kern) -> Option<TunnelParm> {
+        let mut p = b::rvnet_tunnel_parm::default();
+        // SAFETY: See the function's safety section.
+        if !unsafe { b::rvnet_tunnel_parm_from_kern(kp, &mut p) } {
+            return None;
+        }
+        let mut name = [0u8; 16];
+        for (d, s) in name.iter_mut().zip(p.name.iter()) {
+            *d = *s;
+        }
+        Some(TunnelParm {
+            name,
+            link: p.link,
+            i_flags: u16::from_be(p.i_flags),
+            o_flags: u16::from_be(p.o_flags),
+            i_key: u32::from_be(p.i_key),
+            o_key: u32::from_be(p.o_key),
+            version: p.version,
+            ihl: p.ihl,
+            tos: p.tos,
+            ttl: p.ttl,
+            protocol: p.protocol,
+            frag_off: u16::from_be(p.frag_off),
+            saddr: u32::from_be(p.saddr),
+            daddr: u32::from_be(p.daddr),
+        })
+    }
+
+    /// Writes it back into the kernel's parameter block.
+    ///
+    /// # Safety
+    ///
+    /// `kp` must be valid and writable.
+    pub(crate) unsafe fn write_kern(self, kp: *mut b::ip_tunnel_parm_kern) {
+        let mut p = b::rvnet_tunnel_parm::default();
+        for (d, s) in p.name.iter_mut().zip(self.name.iter()) {
+            *d = *s;
+        }
+        p.link = self.link;
+        p.i_flags = self.i_flags.to_be();
+        p.o_flags = self.o_flags.to_be();
+        p.i_key = self.i_key.to_be();
+        p.o_key = self.o_key.to_be();
+        p.version = self.version;
+        p.ihl = self.ihl;
+        p.tos = self.tos;
+        p.ttl = self.ttl;
+        p.protocol = self.protocol;
+        p.frag_off = self.frag_off.to_be();
+        p.saddr = self.saddr.to_be();
+        p.daddr = self.daddr.to_be();
+        // SAFETY: See the function's safety section.
+        unsafe { b::rvnet_tunnel_parm_to_kern(&p, kp) }
+    }
+
+    /// The name as a C string, if it has one (an empty name is none).
+    pub fn name(&self) -> Option<&kernel::ffi::CStr> {
+        if self.name[0] == 0 {
+            return None;
+        }
+        kernel::ffi::CStr::from_bytes_until_nul(&self.name).ok()
+    }
+
+    /// Whether the name is one a device may have (`dev_valid_name()`).
+    pub fn name_valid(&self) -> bool {
+        match self.name() {
+            // SAFETY: A NUL-terminated string.
+            Some(n) => unsafe { b::rvnet_dev_valid_name(n.as_char_ptr()) },
+            None => false,
+        }
+    }
+}
+
+/// Whether the caller has `CAP_NET_ADMIN` over `net`'s user namespace.
+pub fn ns_capable_net_admin(net: &Net) -> bool {
+    // SAFETY: `net` is valid.
+    unsafe { b::rvnet_ns_capable_net_admin(net.as_raw()) }
+}
+
+/// Whether `net` gets fallback tunnel devices
+/// (`net.core.fb_tunnels_only_for_init_net`).
+pub fn net_has_fallback_tunnels(net: &Net) -> bool {
+    // SAFETY: `net` is valid.
+    unsafe { b::rvnet_net_has_fallback_tunnels(net.as_raw()) }
+}
+
+/// Per-device error counters (`DEV_STATS_INC`).
+#[derive(Clone, Copy)]
+pub enum DevStat {
+    /// `tx_errors`.
+    TxErrors,
+    /// `tx_dropped`.
+    TxDropped,
+    /// `tx_carrier_errors`.
+    TxCarrierErrors,
+    /// `tx_fifo_errors`.
+    TxFifoErrors,
+    /// `collisions`.
+    Collisions,
+    /// `rx_errors`.
+    RxErrors,
+    /// `rx_frame_errors`.
+    RxFrameErrors,
+    /// `rx_length_errors`.
+    RxLengthErrors,
+}
+
+/// IPv4 tunnel devices' setup and fields.
+impl NetDevice {
+    /// Increments one of the device's error counters.
+    pub fn count(&self, stat: DevStat) {
+        let which = match stat {
+            DevStat::TxErrors => b::RVNET_TX_ERRORS,
+            DevStat::TxDropped => b::RVNET_TX_DROPPED,
+            DevStat::TxCarrierErrors => b::RVNET_TX_CARRIER_ERRORS,
+            DevStat::TxFifoErrors => b::RVNET_TX_FIFO_ERRORS,
+            DevStat::Collisions => b::RVNET_COLLISIONS,
+            DevStat::RxErrors => b::RVNET_RX_ERRORS,
+            DevStat::RxFrameErrors => b::RVNET_RX_FRAME_ERRORS,
+            DevStat::RxLengthErrors => b::RVNET_RX_LENGTH_ERRORS,
+        };
+        // SAFETY: The device is valid; the counters are atomic.
+        unsafe { b::rvnet_dev_stats_inc(self.as_raw(), which) }
+    }
+
+    /// Sets a new device up as an IPv4 tunnel of link type `link_type`
+    /// (`ip_tunnel_header_ops`, NOARP, 4-byte addresses, lltx, the tunnel
+    /// features).
+    pub fn setup_ip_tunnel(&self, link_type: u16) {
+        // SAFETY: A device being set up, ours alone.
+        unsafe { b::rvnet_netdev_setup_ip_tunnel(self.as_raw(), link_type) }
+    }
+
+    /// Sets the device's address and broadcast address to the tunnel's
+    /// endpoints.
+    pub fn set_tunnel_addrs(&self, local: u32, remote: u32) {
+        // SAFETY: The device is valid; callers hold RTNL.
+        unsafe { b::rvnet_netdev_set_tunnel_addrs(self.as_raw(), local.to_be(), remote.to_be()) }
+    }
+
+    /// `needed_headroom`.
+    pub fn needed_headroom(&self) -> u32 {
+        // SAFETY: The device is valid.
+        unsafe { b::rvnet_netdev_needed_headroom(self.as_raw()) }
+    }
+
+    /// Sets `needed_headroom`.
+    pub fn set_needed_headroom(&self, headroom: u32) {
+        // SAFETY: The device is valid; a racy update is what C does too.
+        unsafe { b::rvnet_netdev_set_needed_headroom(self.as_raw(), headroom) }
+    }
+
+    /// What a device on top of this one reserves for it
+    /// (`hard_header_len + needed_headroom`).
+    pub fn lower_headroom(&self) -> u32 {
+        // SAFETY: The device is valid.
+        unsafe { b::rvnet_netdev_lower_headroom(self.as_raw()) }
+    }
+
+    /// Sends `NETDEV_CHANGE` listeners a state change
+    /// (`netdev_state_change()`).
+    pub fn state_change(&self) {
+        // SAFETY: The device is valid; callers hold RTNL.
+        unsafe { b::rvnet_netdev_state_change(self.as_raw()) }
+    }
+
+    /// Sets or clears flags without notifications (setup and parameter
+    /// changes, as `ip_tunnel_bind_dev()` sets `IFF_POINTOPOINT`).
+    pub fn set_raw_flags(&self, set: u32, clear: u32) {
+        // SAFETY: The device is valid; callers hold RTNL.
+        unsafe { (*self.as_raw()).flags = ((*self.as_raw()).flags & !clear) | set }
+    }
+}
+
+/// A route to a tunnel's remote end (`struct rtable`), released on drop.
+pub struct Route(NonNull<b::rtable>);
+
+/// The flow a tunnel routes its outer packets with (`ip_tunnel_init_flow()`).
+pub struct Flow {
+    /// Outer protocol.
+    pub proto: u8,
+    /// Destination.
+    pub daddr: u32,
+    /// Source (0: any).
+    pub saddr: u32,
+    /// GRE key.
+    pub key: u32,
+    /// TOS (DSCP bits).
+    pub tos: u8,
+    /// Output interface.
+    pub oif: i32,
+    /// Firewall mark.
+    pub mark: u32,
+    /// Flow hash.
+    pub hash: u32,
+}
+
+impl Route {
+    /// Looks the route up in `net` (`ip_route_output_key()`); on success
+    /// also returns the source address chosen.
+    pub fn output(net: &Net, f: &Flow) -> Option<(Route, u32)> {
+        let mut saddr = f.saddr.to_be();
+        // SAFETY: `net` is valid.
+        let rt = unsafe {
+            b::rvnet_tunnel_route(
+                net.as_raw(),
+                c_int::from(f.proto),
+                f.daddr.to_be(),
+                &mut saddr,
+                f.key.to_be(),
+                f.tos,
+                f.oif,
+                f.mark,
+                f.hash,
+            )
+        };
+        NonNull::new(rt).map(|rt| (Route(rt), u32::from_be(saddr)))
+    }
+
+    /// The cached route of `cells`, with its source address.
+    pub fn cached(cells: &TunnelCells) -> Option<(Route, u32)> {
+        let mut saddr = 0;
+        // SAFETY: The cells are valid; the cache hands out a reference.
+        let rt = unsafe { b::rvnet_tunnel_cache_get(cells.raw.as_ptr(), &mut saddr) };
+        NonNull::new(rt).map(|rt| (Route(rt), u32::from_be(saddr)))
+    }
+
+    /// Caches this route in `cells`.
+    pub fn cache_in(&self, cells: &TunnelCells, saddr: u32) {
+        // SAFETY: Both valid; the cache takes its own reference.
+        unsafe { b::rvnet_tunnel_cache_set(cells.raw.as_ptr(), self.0.as_ptr(), saddr.to_be()) }
+    }
+
+    /// The device it goes out of.
+    pub fn device(&self) -> &NetDevice {
+        // SAFETY: The route holds its device.
+        unsafe { NetDevice::from_raw(b::rvnet_rt_dev(self.0.as_ptr())) }
+    }
+
+    /// Its MTU.
+    pub fn mtu(&self) -> u32 {
+        // SAFETY: Valid route.
+        unsafe { b::rvnet_rt_mtu(self.0.as_ptr()) }
+    }
+
+    /// Its hop limit.
+    pub fn hoplimit(&self) -> u8 {
+        // SAFETY: Valid route.
+        unsafe { b::rvnet_rt_hoplimit(self.0.as_ptr()) }
+    }
+
+    /// The headroom its device and transforms need.
+    pub fn headroom(&self) -> u32 {
+        // SAFETY: Valid route.
+        unsafe { b::rvnet_rt_headroom(self.0.as_ptr()) }
+    }
+}
+
+impl Drop for Route {
+    fn drop(&mut self) {
+        // SAFETY: We hold one reference.
+        unsafe { b::rvnet_rt_put(self.0.as_ptr()) }
+    }
+}
+
+/// What transmit reads of the packet to encapsulate.
+#[derive(Clone, Copy)]
+pub struct InnerInfo {
+    /// `skb->protocol` (host order).
+    pub protocol: u16,
+    /// IPv4 TOS or IPv6 traffic class.
+    pub tos: u8,
+    /// IPv4 TTL or IPv6 hop limit.
+    pub ttl: u8,
+    /// IPv4 DF.
+    pub df: bool,
+    /// Whether it has a route.
+    pub has_dst: bool,
+    /// Whether it is GSO.
+    pub gso: bool,
+    /// IPv4 destination.
+    pub daddr: u32,
+    /// Length.
+    pub len: u32,
+    /// The inner route's MTU, or the device's.
+    pub mtu: u32,
+    /// Flow hash.
+    pub hash: u32,
+}
+
+/// A packet being encapsulated by a tunnel's transmit.
+pub struct TxPacket {
+    skb: SkBuff,
+}
+
+impl TxPacket {
+    /// Prepares `skb` for encapsulation in protocol `ipproto` with GSO type
+    /// `gso_type` (`pskb_inet_may_pull`, `iptunnel_handle_offloads`);
+    /// `Err` gives it back to be dropped.
+    pub fn new(skb: SkBuff, ipproto: u8, gso_type: i32) -> core::result::Result<TxPacket, SkBuff> {
+        // SAFETY: We own the skb.
+        if unsafe { b::rvnet_tunnel_xmit_prepare(skb.as_raw(), ipproto, gso_type) } {
+            Ok(TxPacket { skb })
+        } else {
+            Err(skb)
+        }
+    }
+
+    /// The inner packet's fields, `dev` being the tunnel.
+    pub fn inner(&self, dev: &NetDevice) -> InnerInfo {
+        let mut i = b::rvnet_tunnel_inner::default();
+        // SAFETY: We own the skb; `dev` is valid.
+        unsafe { b::rvnet_tunnel_inner(self.skb.as_raw(), dev.as_raw(), &mut i) };
+        InnerInfo {
+            protocol: i.protocol,
+            tos: i.tos,
+            ttl: i.ttl,
+            df: i.df,
+            has_dst: i.has_dst,
+            gso: i.gso,
+            daddr: u32::from_be(i.daddr),
+            len: i.len,
+            mtu: i.mtu,
+            hash: i.hash,
+        }
+    }
+
+    /// The next hop of an IPv4 payload towards `daddr` (`rt_nexthop()`);
+    /// the packet must have a route.
+    pub fn ipv4_nexthop(&self, daddr: u32) -> u32 {
+        // SAFETY: We own the skb; callers checked it has a route.
+        u32::from_be(unsafe { b::rvnet_tunnel_nexthop(self.skb.as_raw(), daddr.to_be()) })
+    }
+
+    /// The IPv4 address in an IPv6 payload's IPv4-compatible next hop:
+    /// `Ok(addr)`, `Err(true)` (not IPv4-compatible: report a link
+    /// failure), `Err(false)` (no neighbour).
+    pub fn ipv6_nexthop(&self) -> core::result::Result<u32, bool> {
+        let mut daddr = 0;
+        // SAFETY: We own the skb; callers checked it has a route.
+        match unsafe { b::rvnet_tunnel_nexthop6(self.skb.as_raw(), &mut daddr) } {
+            0 => Ok(u32::from_be(daddr)),
+            1 => Err(true),
+            _ => Err(false),
+        }
+    }
+
+    /// Updates the inner route's PMTU (`skb_dst_update_pmtu_no_confirm`).
+    pub fn update_pmtu(&self, mtu: u32) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_tunnel_update_pmtu(self.skb.as_raw(), mtu) }
+    }
+
+    /// Lowers an IPv6 payload's route MTU as `tnl_update_pmtu()` does
+    /// (`unicast_dst`: the tunnel's destination is a unicast address).
+    pub fn update_pmtu6(&self, mtu: u32, unicast_dst: bool) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_tunnel_update_pmtu6(self.skb.as_raw(), mtu, unicast_dst) }
+    }
+
+    /// Answers with ICMP fragmentation needed (MTU `mtu`).
+    pub fn icmp_frag_needed(&self, mtu: u32) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_icmp_frag_needed(self.skb.as_raw(), mtu) }
+    }
+
+    /// Answers with ICMPv6 packet too big (MTU `mtu`).
+    pub fn icmpv6_too_big(&self, mtu: u32) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_icmpv6_too_big(self.skb.as_raw(), mtu) }
+    }
+
+    /// Reports a link failure to the sender (`dst_link_failure()`).
+    pub fn link_failure(&self) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_dst_link_failure(self.skb.as_raw()) }
+    }
+
+    /// Makes `headroom` bytes of writable headroom; `Err` gives the skb
+    /// back to be dropped.
+    pub fn reserve(self, headroom: u32) -> core::result::Result<TxPacket, SkBuff> {
+        // SAFETY: We own the skb.
+        if unsafe { b::rvnet_skb_cow_head(self.skb.as_raw(), headroom) } {
+            Ok(self)
+        } else {
+            Err(self.skb)
+        }
+    }
+
+    /// Sends it in an outer IPv4 header over `rt` (`iptunnel_xmit()`,
+    /// which counts it on the tunnel).
+    #[allow(clippy::too_many_arguments)]
+    pub fn send(
+        self,
+        rt: Route,
+        src: u32,
+        dst: u32,
+        proto: u8,
+        tos: u8,
+        ttl: u8,
+        df: bool,
+        xnet: bool,
+    ) {
+        let rt_raw = rt.0.as_ptr();
+        core::mem::forget(rt);
+        // SAFETY: `iptunnel_xmit` takes over the skb and the route's
+        // reference.
+        unsafe {
+            b::rvnet_iptunnel_xmit(
+                rt_raw,
+                self.skb.into_raw(),
+                src.to_be(),
+                dst.to_be(),
+                proto,
+                tos,
+                ttl,
+                df,
+                xnet,
+            )
+        }
+    }
+
+    /// Gives the skb back (to be dropped).
+    pub fn into_skb(self) -> SkBuff {
+        self.skb
+    }
+}
+
+/// The `log_ecn_error` module parameter (0644, as ipip.ko's).
+pub fn log_ecn_error() -> bool {
+    // SAFETY: Reads a module parameter.
+    unsafe { b::rvnet_tunnel_log_ecn_error() }
+}

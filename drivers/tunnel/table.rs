@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The per-namespace tunnel table (`struct ip_tunnel_net` of
+//! `ip_tunnel.c`): every tunnel whose link namespace it is, the collect_md
+//! tunnel and the fallback device. Readers (receive) see it under RCU;
+//! writers (RTNL) replace it whole.
+
+use crate::glue::link::{Dev, DevRef, KindHandle, LinkOps};
+use crate::glue::netdev::{Net, UnregisterQueue};
+use crate::glue::pernet::{PernetId, PernetOps};
+use crate::glue::rcu::{RcuBox, RcuSection};
+use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
+use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
+use crate::rvnet_core::tunnel::mtu::{self, Underlay};
+use crate::rvnet_core::tunnel::{ErrState, Parms, DSCP_MASK};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
+use kernel::prelude::*;
+
+/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip (later gre,
+/// gretap, erspan). Each has its own tables and fallback device per
+/// namespace.
+pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
+    /// Its devices' link type (`dev->type`), which the tables match on.
+    const LINK_TYPE: u16;
+    /// The id of its per-namespace state.
+    const NET_ID: &'static PernetId;
+    /// Its fallback device's name (`tunl0`).
+    const FALLBACK_NAME: &'static CStr;
+    /// Where its ops are published, to create fallback devices and `ip
+    /// tunnel add`'s.
+    const HANDLE: &'static KindHandle<Self>;
+
+    /// The bytes its header adds after the outer IPv4 header (`t->hlen`).
+    fn hlen(_cfg: &Config) -> u32 {
+        0
+    }
+
+    /// Creates a namespace's fallback device (`ip_tunnel_init_net()`).
+    fn create_fallback(net: &Net) -> Result;
+}
+
+/// A tunnel's configuration, replaced whole on changes.
+#[derive(Clone, Copy)]
+pub(crate) struct Config {
+    /// The parameters.
+    pub(crate) parms: Parms,
+    /// Routing mark of the outer packets.
+    pub(crate) fwmark: u32,
+    /// `IFLA_IPTUN_ENCAP_TYPE`, `_FLAGS`, `_SPORT`, `_DPORT` (type 0 only:
+    /// the test kernel has no FOU).
+    pub(crate) encap: [u16; 4],
+    /// The name the ioctls report (`parms.name`, set at registration).
+    pub(crate) name: [u8; 16],
+}
+
+/// A tunnel device's state (`struct ip_tunnel`).
+pub(crate) struct Tunnel {
+    /// The namespace its outer packets live in (`t->net`).
+    pub(crate) net: LinkNet,
+    /// Its configuration.
+    pub(crate) cfg: RcuBox<Config>,
+    /// `external`: metadata-based.
+    pub(crate) collect_md: bool,
+    /// Route cache and GRO cells.
+    pub(crate) cells: TunnelCells,
+    /// ICMP errors seen (`err_count`).
+    pub(crate) err_count: AtomicU32,
+    /// When the last came (`err_time`, ms).
+    pub(crate) err_time: AtomicU64,
+}
+
+impl Tunnel {
+    /// A new tunnel's state.
+    pub(crate) fn new(
+        net: &Net,
+        cfg: Config,
+        collect_md: bool,
+        cells: TunnelCells,
+    ) -> Result<KBox<Tunnel>> {
+        Ok(KBox::new(
+            Tunnel {
+                net: LinkNet::new(net),
+                cfg: RcuBox::new(KBox::new(cfg, GFP_KERNEL)?),
+                collect_md,
+                cells,
+                err_count: AtomicU32::new(0),
+                err_time: AtomicU64::new(0),
+            },
+            GFP_KERNEL,
+        )?)
+    }
+
+    /// The configuration, under RTNL (no concurrent writer).
+    pub(crate) fn config(&self) -> Config {
+        self.cfg.read(|c| *c)
+    }
+
+    /// The ICMP error state.
+    pub(crate) fn errors(&self) -> ErrState {
+        ErrState {
+            count: self.err_count.load(Ordering::Relaxed),
+            time: self.err_time.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Stores the ICMP error state (racy, as C's `WRITE_ONCE`s).
+    pub(crate) fn set_errors(&self, s: ErrState) {
+        self.err_count.store(s.count, Ordering::Relaxed);
+        self.err_time.store(s.time, Ordering::Relaxed);
+    }
+}
+
+/// One tunnel in a table.
+pub(crate) struct Entry<K: TunnelKind> {
+    parms: Parms,
+    dev: DevRef<K>,
+}
+
+impl<K: TunnelKind> lookup::Entry for Entry<K> {
+    fn parms(&self) -> &Parms {
+        &self.parms
+    }
+    fn is_up(&self) -> bool {
+        self.dev.device().is_up()
+    }
+    fn dev_type(&self) -> u16 {
+        self.dev.device().link_type()
+    }
+}
+
+impl<K: TunnelKind> Entry<K> {
+    /// The tunnel's device.
+    pub(crate) fn dev(&self) -> Option<Dev<'_, K>> {
+        self.dev.get()
+    }
+}
+
+/// A namespace's tunnels of kind `K`.
+pub(crate) struct Table<K: TunnelKind> {
+    /// Newest first.
+    entries: KVec<Entry<K>>,
+    collect_md: Option<DevRef<K>>,
+    fallback: Option<DevRef<K>>,
+}
+
+fn clone_ref<K: TunnelKind>(r: &DevRef<K>) -> Result<DevRef<K>> {
+    DevRef::new(r.get().ok_or(EINVAL)?)
+}
+
+impl<K: TunnelKind> Table<K> {
+    fn empty() -> Table<K> {
+        Table {
+            entries: KVec::new(),
+            collect_md: None,
+            fallback: None,
+        }
+    }
+
+    /// A copy, with `first` in front.
+    fn try_clone(&self, first: Option<Entry<K>>) -> Result<Table<K>> {
+        let mut entries = KVec::with_capacity(self.entries.len() + 1, GFP_KERNEL)?;
+        if let Some(e) = first {
+            entries.push(e, GFP_KERNEL)?;
+        }
+        for e in self.entries.iter() {
+            entries.push(
+                Entry {
+                    parms: e.parms,
+                    dev: clone_ref(&e.dev)?,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        Ok(Table {
+            entries,
+            collect_md: self.collect_md.as_ref().map(clone_ref).transpose()?,
+            fallback: self.fallback.as_ref().map(clone_ref).transpose()?,
+        })
+    }
+
+    /// `ip_tunnel_lookup()`: the tunnel receiving a packet.
+    pub(crate) fn lookup(
+        &self,
+        link: i32,
+        key: PacketKey,
+        remote: u32,
+        local: u32,
+    ) -> Option<Dev<'_, K>> {
+        if let Some(e) = lookup::lookup(&self.entries, link, key, remote, local) {
+            return e.dev();
+        }
+        [&self.collect_md, &self.fallback]
+            .into_iter()
+            .flatten()
+            .find(|r| r.device().is_up())
+            .and_then(|r| r.get())
+    }
+
+    /// `ip_tunnel_find()`.
+    pub(crate) fn find(&self, p: &Parms) -> Option<Dev<'_, K>> {
+        lookup::find(&self.entries, p, K::LINK_TYPE).and_then(Entry::dev)
+    }
+
+    /// Whether a collect_md tunnel exists.
+    pub(crate) fn has_collect_md(&self) -> bool {
+        self.collect_md.is_some()
+    }
+
+    /// Whether `dev` is the fallback device.
+    pub(crate) fn is_fallback(&self, dev: &crate::glue::netdev::NetDevice) -> bool {
+        self.fallback
+            .as_ref()
+            .is_some_and(|f| f.device().ptr_eq(dev))
+    }
+}
+
+/// A namespace's tunnel state of kind `K` (`struct ip_tunnel_net`).
+pub(crate) struct TunnelNet<K: TunnelKind> {
+    table: RcuBox<Table<K>>,
+}
+
+impl<K: TunnelKind> PernetOps for TunnelNet<K> {
+    const ID: &'static PernetId = K::NET_ID;
+    const DEVICE: bool = true;
+    const HAS_EXIT_RTNL: bool = true;
+
+    fn init(_net: &Net) -> Result<Self> {
+        Ok(TunnelNet {
+            table: RcuBox::new(KBox::new(Table::empty(), GFP_KERNEL)?),
+        })
+    }
+
+    fn after_init(&self, net: &Net) -> Result {
+        if !net_has_fallback_tunnels(net) {
+            return Ok(());
+        }
+        K::create_fallback(net)
+    }
+
+    fn exit(self, _net: &Net) {}
+
+    fn exit_rtnl(&self, net: &Net, queue: &mut UnregisterQueue) {
+        // `ip_tunnel_delete_net()`: the namespace's tunnels, and those
+        // elsewhere whose outer packets live here.
+        net.for_each_device(|d| {
+            if Dev::<K>::of(d).is_some() {
+                d.unregister(Some(queue));
+            }
+        });
+        self.table.read(|t| {
+            for e in t.entries.iter() {
+                let d = e.dev.device();
+                if !core::ptr::eq(d.net().as_raw(), net.as_raw()) {
+                    d.unregister(Some(queue));
+                }
+            }
+        });
+    }
+}
+
+impl<K: TunnelKind> TunnelNet<K> {
+    /// The table, in a read-side section.
+    pub(crate) fn table<'a, S: RcuSection>(&'a self, ctx: &'a S) -> &'a Table<K> {
+        self.table.get(ctx)
+    }
+
+    /// Reads the table under RTNL.
+    pub(crate) fn with_table<R>(&self, f: impl FnOnce(&Table<K>) -> R) -> R {
+        self.table.read(f)
+    }
+
+    fn update(&self, first: Option<Entry<K>>, f: impl FnOnce(&mut Table<K>) -> Result) -> Result {
+        let mut next = self.table.read(|t| t.try_clone(first))?;
+        f(&mut next)?;
+        self.table.replace(KBox::new(next, GFP_KERNEL)?);
+        Ok(())
+    }
+
+    /// `ip_tunnel_add()`: newest first.
+    pub(crate) fn add(&self, dev: Dev<'_, K>, fallback: bool) -> Result {
+        let parms = dev.state().config().parms;
+        let entry = Entry {
+            parms,
+            dev: DevRef::new(dev)?,
+        };
+        self.update(Some(entry), |t| {
+            if dev.state().collect_md {
+                t.collect_md = Some(DevRef::new(dev)?);
+            }
+            if fallback {
+                t.fallback = Some(DevRef::new(dev)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// `ip_tunnel_del()` (and, from `ndo_uninit`, forgetting the fallback).
+    pub(crate) fn remove(&self, dev: &crate::glue::netdev::NetDevice, uninit: bool) -> Result {
+        self.update(None, |t| {
+            t.entries.retain(|e| !e.dev.device().ptr_eq(dev));
+            if t.collect_md
+                .as_ref()
+                .is_some_and(|c| c.device().ptr_eq(dev))
+            {
+                t.collect_md = None;
+            }
+            if uninit && t.is_fallback(dev) {
+                t.fallback = None;
+            }
+            Ok(())
+        })
+    }
+
+    /// The tunnel state of `net`.
+    pub(crate) fn of_net(net: &Net) -> &TunnelNet<K> {
+        TunnelNet::<K>::of(net)
+    }
+}
+
+/// `ip_tunnel_bind_dev()`: the tunnel's MTU after choosing its underlay
+/// (the route to the remote end, else the `link` device), setting its
+/// `needed_headroom` and, with a remote, `IFF_POINTOPOINT`.
+pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
+    let t = dev.state();
+    let c = t.config();
+    let p = c.parms;
+    let net = t.net.get();
+    let mut underlay = None;
+    if p.daddr != 0 {
+        let flow = Flow {
+            proto: p.protocol,
+            daddr: p.daddr,
+            saddr: p.saddr,
+            key: p.o_key,
+            tos: p.tos & DSCP_MASK,
+            oif: p.link,
+            mark: c.fwmark,
+            hash: 0,
+        };
+        if let Some((rt, _)) = Route::output(net, &flow) {
+            let d = rt.device();
+            underlay = Some(Underlay {
+                mtu: d.mtu(),
+                headroom: d.lower_headroom(),
+            });
+        }
+        dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        t.cells.reset_route();
+    }
+    if underlay.is_none() && p.link != 0 {
+        underlay = net.device_by_index(p.link).map(|d| Underlay {
+            mtu: d.mtu(),
+            headroom: d.lower_headroom(),
+        });
+    }
+    let (mtu, headroom) = mtu::bind(underlay, K::hlen(&c), 0);
+    dev.set_needed_headroom(headroom);
+    mtu
+}

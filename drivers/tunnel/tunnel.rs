@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko without ip_tunnel.ko
+//! (`net/ipv4/ipip.c`, `net/ipv4/ip_tunnel.c`).
+//!
+//! `ip link add NAME type ipip [local A] [remote A] [ttl N|inherit]
+//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]`,
+//! `ip link set ... type ipip ...`, `ip tunnel add|change|del|show`, and
+//! the fallback device `tunl0` of each namespace.
+//!
+//! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
+//! per-namespace tables, fallback devices and parameter updates),
+//! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
+//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`), `ipip.rs`
+//! (`ipip.c`: the tunnel4 handler and ICMP errors). The decisions are the
+//! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
+//! built-in tunnel primitives.
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../src/lib.rs"]
+mod rvnet_core;
+
+#[allow(dead_code, unreachable_pub, unused_imports)]
+#[path = "../glue/mod.rs"]
+mod glue;
+
+mod ipip;
+mod iptunnel;
+mod netlink;
+mod rcv;
+mod table;
+mod xmit;
+
+use glue::link::LinkRegistration;
+use glue::pernet::PernetRegistration;
+use glue::tunnel::{Tunnel4Registration, AF_INET};
+use kernel::prelude::*;
+
+module! {
+    type: RvnetTunnel,
+    name: "rvnet_tunnel",
+    authors: ["rvnet developers"],
+    description: "rvnet IPv4 tunnels (ipip)",
+    license: "GPL",
+    alias: ["rtnl-link-ipip", "netdev-tunl0"],
+}
+
+struct RvnetTunnel {
+    // Fields drop in declaration order: the receive handler first, then
+    // the namespaces' tables (whose exit deletes every tunnel, fallback
+    // devices included, as ipip.ko's pernet exit), then the kind.
+    _rcv: Tunnel4Registration<ipip::IpipHandler>,
+    _nets: PernetRegistration<ipip::IpipNet>,
+    _link: LinkRegistration<ipip::IpipKind>,
+}
+
+impl kernel::Module for RvnetTunnel {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let mut link = LinkRegistration::<ipip::IpipKind>::new()?;
+        link.publish(&ipip::IPIP_KIND);
+        let nets = PernetRegistration::new()?;
+        // ipip.ko's priority in the chain of IPv4-in-IPv4.
+        let rcv = Tunnel4Registration::new(1, AF_INET)?;
+        Ok(RvnetTunnel {
+            _rcv: rcv,
+            _nets: nets,
+            _link: link,
+        })
+    }
+}
+
+#[kunit_tests(rvnet_tunnel_core)]
+mod tests {
+    use crate::glue::tunnel::TunnelParm;
+    use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
+    use crate::rvnet_core::tunnel::{mtu, Parms};
+    use kernel::prelude::*;
+
+    struct T(Parms, bool);
+
+    impl Entry for T {
+        fn parms(&self) -> &Parms {
+            &self.0
+        }
+        fn is_up(&self) -> bool {
+            self.1
+        }
+        fn dev_type(&self) -> u16 {
+            768
+        }
+    }
+
+    fn tunnel(saddr: u32, daddr: u32, link: i32) -> T {
+        T(
+            Parms {
+                saddr,
+                daddr,
+                link,
+                ..Parms::default()
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn lookup_order_in_a_kernel_vector() -> Result {
+        let mut v = KVec::new();
+        // Newest first: tunl0's wildcard, then (local, *), (*, remote),
+        // (local, remote).
+        v.push(tunnel(0x0a00_0001, 0x0a00_0002, 0), GFP_KERNEL)?;
+        v.push(tunnel(0, 0x0a00_0002, 0), GFP_KERNEL)?;
+        v.push(tunnel(0x0a00_0001, 0, 0), GFP_KERNEL)?;
+        v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
+        let find = |remote, local| {
+            lookup::lookup(&v, 0, PacketKey::None, remote, local).map(|t| (t.0.saddr, t.0.daddr))
+        };
+        assert_eq!(
+            find(0x0a00_0002, 0x0a00_0001),
+            Some((0x0a00_0001, 0x0a00_0002))
+        );
+        assert_eq!(find(0x0a00_0002, 0x0a00_0009), Some((0, 0x0a00_0002)));
+        assert_eq!(find(0x0a00_0009, 0x0a00_0001), Some((0x0a00_0001, 0)));
+        assert_eq!(find(0x0a00_0009, 0x0a00_0009), Some((0, 0)));
+        Ok(())
+    }
+
+    #[test]
+    fn ecn_and_mtu_rules() {
+        assert_eq!(ecn::decapsulate(ecn::CE, Some(ecn::NOT_ECT)), Decap::Drop);
+        assert_eq!(ecn::encapsulate(0, Some(ecn::CE)), ecn::ECT_0);
+        assert_eq!(mtu::bind(None, 0, 0), (1480, 116));
+    }
+
+    #[test]
+    fn ioctl_name() {
+        let mut p = TunnelParm::default();
+        assert!(p.name().is_none());
+        p.name[..5].copy_from_slice(b"tun1\0");
+        assert_eq!(p.name().map(|n| n.to_bytes()), Some(&b"tun1"[..]));
+    }
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Transmit: `ipip_tunnel_xmit()` and `ip_tunnel_xmit()` with
+//! `tnl_update_pmtu()`. The decisions (destination, TOS, TTL, DF, path
+//! MTU, ECN, error window) are the core crate's.
+
+use crate::glue::link::{Dev, TxContext};
+use crate::glue::skb::SkBuff;
+use crate::glue::timer::now_ms;
+use crate::glue::tunnel::{DevStat, Flow, InnerInfo, Route, TxPacket};
+use crate::ipip::IpipKind;
+use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
+use crate::rvnet_core::tunnel::{
+    ecn, is_multicast, outer_df, outer_tos, outer_ttl, Inner, DSCP_MASK, IPPROTO_IPIP,
+};
+use crate::table::TunnelKind;
+
+/// `ETH_P_IP`.
+const ETH_P_IP: u16 = 0x0800;
+/// `ETH_P_IPV6`.
+const ETH_P_IPV6: u16 = 0x86dd;
+/// `SKB_GSO_IPXIP4`.
+const SKB_GSO_IPXIP4: i32 = 1 << 8;
+
+/// The inner packet as the core crate sees it.
+fn inner_of(i: &InnerInfo) -> Inner {
+    match i.protocol {
+        ETH_P_IP => Inner::Ipv4 {
+            tos: i.tos,
+            ttl: i.ttl,
+            df: i.df,
+        },
+        ETH_P_IPV6 => Inner::Ipv6 {
+            dsfield: i.tos,
+            hop_limit: i.ttl,
+        },
+        _ => Inner::Other,
+    }
+}
+
+/// Drops `skb`, counting `stat` (and `tx_errors` for the error kinds).
+fn drop_counted<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, stat: Option<DevStat>) {
+    if let Some(s) = stat {
+        dev.count(s);
+    }
+    dev.count(DevStat::TxErrors);
+    drop(skb);
+}
+
+/// `ipip_tunnel_xmit()`: IPv4 payloads only, of the tunnel's protocol.
+pub(crate) fn ipip_xmit(dev: Dev<'_, IpipKind>, skb: SkBuff, ctx: &TxContext) {
+    let t = dev.state();
+    let cfg = t.cfg.get(ctx);
+    if skb.protocol() != ETH_P_IP || (cfg.parms.protocol != IPPROTO_IPIP && cfg.parms.protocol != 0)
+    {
+        return drop_counted(dev, skb, None);
+    }
+    let pkt = match TxPacket::new(skb, IPPROTO_IPIP, SKB_GSO_IPXIP4) {
+        Ok(p) => p,
+        Err(skb) => return drop_counted(dev, skb, None),
+    };
+    if t.collect_md {
+        // `ip_md_tunnel_xmit()` needs the skb's tunnel metadata, which
+        // nothing in this kernel sets (no LWTUNNEL, BPF, tunnel_key or
+        // OVS): it counts the packet as an error.
+        return drop_counted(dev, pkt.into_skb(), None);
+    }
+    tunnel_xmit(dev, pkt, IPPROTO_IPIP, ctx)
+}
+
+/// `ip_tunnel_xmit()`.
+fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx: &TxContext) {
+    let t = dev.state();
+    let cfg = t.cfg.get(ctx);
+    let p = cfg.parms;
+    let info = pkt.inner(&dev);
+    let inner = inner_of(&info);
+    let mut connected = p.daddr != 0;
+    let mut dst = p.daddr;
+    if dst == 0 {
+        // NBMA: the route's next hop.
+        if !info.has_dst {
+            return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxFifoErrors));
+        }
+        match info.protocol {
+            ETH_P_IP => dst = pkt.ipv4_nexthop(info.daddr),
+            ETH_P_IPV6 => match pkt.ipv6_nexthop() {
+                Ok(a) => dst = a,
+                Err(report) => {
+                    if report {
+                        pkt.link_failure();
+                    }
+                    return drop_counted(dev, pkt.into_skb(), None);
+                }
+            },
+            _ => return drop_counted(dev, pkt.into_skb(), None),
+        }
+        connected = false;
+    }
+    let (tos, per_packet) = outer_tos(p.tos, inner);
+    if per_packet {
+        connected = false;
+    }
+    let flow = Flow {
+        proto: protocol,
+        daddr: dst,
+        saddr: p.saddr,
+        key: p.o_key,
+        tos: tos & DSCP_MASK,
+        oif: p.link,
+        mark: cfg.fwmark,
+        hash: info.hash,
+    };
+    let cached = if connected {
+        Route::cached(&t.cells)
+    } else {
+        None
+    };
+    let (rt, saddr) = match cached {
+        Some(r) => r,
+        None => match Route::output(t.net.get(), &flow) {
+            Some((rt, saddr)) => {
+                if connected {
+                    rt.cache_in(&t.cells, saddr);
+                }
+                (rt, saddr)
+            }
+            None => {
+                return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxCarrierErrors));
+            }
+        },
+    };
+    if rt.device().ptr_eq(&dev) {
+        drop(rt);
+        return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
+    }
+    let df = outer_df(p.df, false, inner);
+    let hlen = K::hlen(cfg);
+    if update_pmtu(&pkt, &rt, df, hlen, &info, p.daddr).is_err() {
+        drop(rt);
+        return drop_counted(dev, pkt.into_skb(), None);
+    }
+    let (errs, fail) = t.errors().on_xmit(now_ms());
+    if errs != t.errors() {
+        t.set_errors(errs);
+    }
+    if fail {
+        pkt.link_failure();
+    }
+    let tos = ecn::encapsulate(tos, inner.dsfield());
+    let ttl = outer_ttl(p.ttl, inner, rt.hoplimit());
+    let headroom = rt.headroom() + IPV4_HLEN + hlen;
+    let pkt = match pkt.reserve(headroom) {
+        Ok(p) => p,
+        Err(skb) => {
+            drop(rt);
+            dev.count(DevStat::TxDropped);
+            drop(skb);
+            return;
+        }
+    };
+    if let Some(h) = mtu::grown_headroom(dev.needed_headroom(), headroom) {
+        dev.set_needed_headroom(h);
+    }
+    let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
+    pkt.send(rt, saddr, dst, protocol, tos, ttl, df, xnet);
+}
+
+/// `tnl_update_pmtu()`: lowers the inner route's MTU and answers packets
+/// that cannot pass (ICMP fragmentation needed, ICMPv6 packet too big).
+fn update_pmtu(
+    pkt: &TxPacket,
+    rt: &Route,
+    df: bool,
+    hlen: u32,
+    info: &InnerInfo,
+    daddr: u32,
+) -> Result<(), ()> {
+    let pkt_size = info.len.saturating_sub(hlen);
+    let mtu = mtu::path_mtu(df, rt.mtu(), hlen, 0, info.mtu);
+    pkt.update_pmtu(mtu);
+    match info.protocol {
+        ETH_P_IP if !info.gso && info.df && mtu < pkt_size => {
+            pkt.icmp_frag_needed(mtu);
+            Err(())
+        }
+        ETH_P_IPV6 => {
+            pkt.update_pmtu6(mtu, daddr != 0 && !is_multicast(daddr));
+            if !info.gso && mtu >= IPV6_MIN_MTU && mtu < pkt_size {
+                pkt.icmpv6_too_big(mtu);
+                return Err(());
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
