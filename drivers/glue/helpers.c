@@ -1771,11 +1771,6 @@ void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,
 	kp->iph.daddr = p->daddr;
 }
 
-bool rvnet_ns_capable_net_admin(struct net *net)
-{
-	return ns_capable(net->user_ns, CAP_NET_ADMIN);
-}
-
 bool rvnet_net_has_fallback_tunnels(const struct net *net)
 {
 	return net_has_fallback_tunnels(net);

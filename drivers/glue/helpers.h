@@ -374,7 +374,6 @@ bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
 				 struct rvnet_tunnel_parm *p);
 void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,
 			       struct ip_tunnel_parm_kern *kp);
-bool rvnet_ns_capable_net_admin(struct net *net);
 bool rvnet_net_has_fallback_tunnels(const struct net *net);
 bool rvnet_dev_valid_name(const char *name);
 

@@ -494,11 +494,6 @@ impl TunnelParm {
     }
 }
 
-/// Whether the caller has `CAP_NET_ADMIN` over `net`'s user namespace.
-pub fn ns_capable_net_admin(net: &Net) -> bool {
-    // SAFETY: `net` is valid.
-    unsafe { b::rvnet_ns_capable_net_admin(net.as_raw()) }
-}
 
 /// Whether `net` gets fallback tunnel devices
 /// (`net.core.fb_tunnels_only_for_init_net`).

@@ -9,7 +9,7 @@
 use crate::glue::bindings::{IFF_BROADCAST, IFF_POINTOPOINT};
 use crate::glue::link::{Dev, DevRef, NewLink};
 use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
-use crate::glue::tunnel::{cmd, ns_capable_net_admin, TunnelCells, TunnelParm};
+use crate::glue::tunnel::{cmd, TunnelCells, TunnelParm};
 use crate::rvnet_core::tunnel::mtu::{self, MIN_MTU};
 use crate::rvnet_core::tunnel::{ioctl_normalize, p2p_flags, Parms, IP_DF};
 use crate::table::{bind_dev, Config, Tunnel, TunnelKind, TunnelNet};
@@ -241,7 +241,7 @@ pub(crate) fn tunnel_ctl<K: TunnelKind>(
             Ok(())
         }
         cmd::ADD | cmd::CHG => {
-            if !ns_capable_net_admin(net) {
+            if !net.capable_net_admin() {
                 return Err(EPERM);
             }
             let mut p = parms_from_ioctl(parm);
@@ -276,7 +276,7 @@ pub(crate) fn tunnel_ctl<K: TunnelKind>(
             }
         }
         cmd::DEL => {
-            if !ns_capable_net_admin(net) {
+            if !net.capable_net_admin() {
                 return Err(EPERM);
             }
             if !fallback {
