@@ -649,3 +649,7 @@ teql_resolve() {
 	done
 	fail "10.0.0.2 not resolved on each of $*: $(ip neigh show 10.0.0.2)"
 }
+
+# median: the median of the numbers on standard input, one a line
+# (benchmarks).
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

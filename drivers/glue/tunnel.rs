@@ -494,7 +494,6 @@ impl TunnelParm {
     }
 }
 
-
 /// Whether `net` gets fallback tunnel devices
 /// (`net.core.fb_tunnels_only_for_init_net`).
 pub fn net_has_fallback_tunnels(net: &Net) -> bool {

@@ -14,6 +14,7 @@
 # bonding.ko's notifier takes every master/slave device for its own, so the
 # two modules are never loaded at the same time.
 set -euo pipefail
+. "$RVNET_TESTS/lib.sh"
 trials=${1:-5}
 pkts=${2:-200000}
 rvnet_ko=/rvnet/extra/modules/rvnet_bond.ko
@@ -102,8 +103,6 @@ failover() {
 	sed -n 's/^\[\([0-9.]*\)\] .*bytes from.*/\1/p' /tmp/fo.txt |
 		awk 'NR > 1 && $1 - prev > gap { gap = $1 - prev } { prev = $1 } END { printf "%.0f\n", gap * 1000 }'
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 modprobe pktgen
 declare -A xor rr fo

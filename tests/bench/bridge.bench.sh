@@ -15,6 +15,7 @@
 # The two modules both register the "bridge" kind, so they are never
 # loaded at the same time.
 set -euo pipefail
+. "$RVNET_TESTS/lib.sh"
 trials=${1:-5}
 pkts=${2:-200000}
 rvnet_ko=/rvnet/extra/modules/rvnet_bridge.ko
@@ -108,8 +109,6 @@ measure() {
 	unload "$1"
 	echo "$x $f $l $a"
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 modprobe pktgen
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \

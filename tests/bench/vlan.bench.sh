@@ -5,6 +5,7 @@
 #   datapath: pktgen through a VLAN device over veth (packets per second);
 #   control path: create then delete 4094 VLANs on one lower (seconds).
 set -euo pipefail
+. "$RVNET_TESTS/lib.sh"
 trials=${1:-5}
 pkts=${2:-200000}
 rvnet_ko=/rvnet/extra/modules/rvnet_vlan.ko
@@ -55,8 +56,6 @@ control() {
 	unload "$1"
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 modprobe pktgen
 declare -A dp ctl
