@@ -495,7 +495,10 @@ impl<T: QdiscOps> QdiscRing<T> {
             (*g.members.get(g.head)?, g.members.len())
         };
         for step in 0..len {
-            let member = {
+            // The start was looked up under the lock just above.
+            let member = if step == 0 {
+                start
+            } else {
                 let g = self.inner.lock();
                 let Some(at) = g.members.iter().position(|m| *m == start) else {
                     break;
