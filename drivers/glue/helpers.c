@@ -1044,26 +1044,36 @@ int rvnet_bridge_setlink_parse(struct nlmsghdr *nlh, struct nlattr **tb, int max
 	 NETIF_F_GSO | NETIF_F_TSO | NETIF_F_LRO | \
 	 NETIF_F_TSO_ECN | NETIF_F_TSO6 | NETIF_F_GRO | NETIF_F_RXCSUM | \
 	 NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_FILTER)
-#define RVNET_MACVLAN_STATE_MASK \
+/* The link state bits an upper of a shared lower takes from it. */
+#define RVNET_UPPER_STATE_MASK \
 	((1 << __LINK_STATE_NOCARRIER) | (1 << __LINK_STATE_DORMANT))
 
-/* The device half of macvlan_init(): link state, features and layout from
- * the lower. */
-void rvnet_macvlan_init_features(struct net_device *dev, struct net_device *lower)
+/* What macvlan_init() and ipvlan_init() share: link state, features (those
+ * of `allowed` the lower has, plus `always_on`; `vlan_always_on` for the
+ * VLAN features) and header layout from the lower. */
+static void rvnet_upper_init_features(struct net_device *dev, struct net_device *lower,
+				      netdev_features_t allowed,
+				      netdev_features_t always_on,
+				      netdev_features_t vlan_always_on)
 {
-	dev->state = (dev->state & ~RVNET_MACVLAN_STATE_MASK) |
-		     (lower->state & RVNET_MACVLAN_STATE_MASK);
-	dev->features = lower->features & RVNET_MACVLAN_FEATURES;
-	dev->features |= RVNET_MACVLAN_ALWAYS_ON;
-	dev->hw_features |= NETIF_F_LRO;
-	dev->vlan_features = lower->vlan_features & RVNET_MACVLAN_FEATURES;
-	dev->vlan_features |= RVNET_MACVLAN_ALWAYS_ON;
+	dev->state = (dev->state & ~RVNET_UPPER_STATE_MASK) |
+		     (lower->state & RVNET_UPPER_STATE_MASK);
+	dev->features = (lower->features & allowed) | always_on;
+	dev->vlan_features = (lower->vlan_features & allowed) | vlan_always_on;
 	dev->hw_enc_features |= dev->features;
 	dev->lltx = true;
 	netif_inherit_tso_max(dev, lower);
 	dev->hard_header_len = lower->hard_header_len;
 	dev->needed_headroom = lower->needed_headroom;
 	dev->needed_tailroom = lower->needed_tailroom;
+}
+
+/* The device half of macvlan_init(). */
+void rvnet_macvlan_init_features(struct net_device *dev, struct net_device *lower)
+{
+	dev->hw_features |= NETIF_F_LRO;
+	rvnet_upper_init_features(dev, lower, RVNET_MACVLAN_FEATURES,
+				  RVNET_MACVLAN_ALWAYS_ON, RVNET_MACVLAN_ALWAYS_ON);
 }
 
 /* macvlan_fix_features(), with set_features = MACVLAN_FEATURES. */
@@ -1259,24 +1269,11 @@ MODULE_IMPORT_NS("NETDEV_INTERNAL");
 	 NETIF_F_GSO | NETIF_F_ALL_TSO | NETIF_F_GSO_ROBUST | \
 	 NETIF_F_GRO | NETIF_F_RXCSUM | \
 	 NETIF_F_HW_VLAN_CTAG_FILTER | NETIF_F_HW_VLAN_STAG_FILTER)
-#define RVNET_IPVLAN_STATE_MASK \
-	((1 << __LINK_STATE_NOCARRIER) | (1 << __LINK_STATE_DORMANT))
-
 /* The device half of ipvlan_init(). */
 void rvnet_ipvlan_init_features(struct net_device *dev, struct net_device *lower)
 {
-	dev->state = (dev->state & ~RVNET_IPVLAN_STATE_MASK) |
-		     (lower->state & RVNET_IPVLAN_STATE_MASK);
-	dev->features = lower->features & RVNET_IPVLAN_FEATURES;
-	dev->features |= RVNET_IPVLAN_ALWAYS_ON;
-	dev->vlan_features = lower->vlan_features & RVNET_IPVLAN_FEATURES;
-	dev->vlan_features |= RVNET_IPVLAN_ALWAYS_ON_OFLOADS;
-	dev->hw_enc_features |= dev->features;
-	dev->lltx = true;
-	netif_inherit_tso_max(dev, lower);
-	dev->hard_header_len = lower->hard_header_len;
-	dev->needed_headroom = lower->needed_headroom;
-	dev->needed_tailroom = lower->needed_tailroom;
+	rvnet_upper_init_features(dev, lower, RVNET_IPVLAN_FEATURES,
+				  RVNET_IPVLAN_ALWAYS_ON, RVNET_IPVLAN_ALWAYS_ON_OFLOADS);
 }
 
 /* ipvlan_fix_features(), with sfeatures = IPVLAN_FEATURES. */
