@@ -423,7 +423,9 @@ struct rvnet_tunnel_outer {
 	__be32 saddr, daddr;
 	u8 tos, protocol;
 	u8 icmp_type, icmp_code;	/* error handler only */
+	u8 icmp_length;			/* RFC 4884 length (error handler) */
 	int ifindex;
+	int sifindex;			/* the L3 slave's, on an L3 master */
 	struct net *net;
 };
 void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
@@ -440,3 +442,16 @@ void rvnet_ipv4_redirect(struct sk_buff *skb, struct net *net, int oif, u8 proto
 void rvnet_netdev_set_tunnel_addrs(struct net_device *dev, __be32 local, __be32 remote);
 void rvnet_netdev_state_change(struct net_device *dev);
 void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type);
+
+/* sit: IPv6 in IPv4 (IPv6 addresses as 16 bytes). */
+void rvnet_netdev_set_isatap(struct net_device *dev);
+void rvnet_tunnel_rx_ipv6_addrs(struct sk_buff *skb, u8 *saddr, u8 *daddr);
+void rvnet_skb_set_ndisc_nodetype(struct sk_buff *skb, u8 nodetype);
+bool rvnet_ipv6_chk_prefix(const u8 *addr, struct net_device *dev);
+bool rvnet_ipv6_chk_custom_prefix(const u8 *addr, unsigned int len, struct net_device *dev);
+void rvnet_tunnel_tx_ipv6_daddr(struct sk_buff *skb, u8 *daddr);
+bool rvnet_tunnel_neigh6(struct sk_buff *skb, u8 *addr);
+void rvnet_sit_log_spoofed(bool source, __be32 saddr, const u8 *saddr6, __be32 daddr,
+			   const u8 *daddr6);
+bool rvnet_rt_unicast_or_local(struct rtable *rt);
+bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 data_len);

@@ -13,9 +13,7 @@ use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
-use crate::glue::tunnel::{
-    cmd, DevStat, IcmpError, PullError, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm,
-};
+use crate::glue::tunnel::{cmd, IcmpError, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm};
 use crate::iptunnel::{self, Creation};
 use crate::netlink::{ipip_fill_info, ipip_info_size, ipip_request, ipip_validate, IPIP_POLICY};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
@@ -203,14 +201,7 @@ impl Tunnel4Handler for IpipHandler {
                 drop(pkt.into_skb());
                 return RcvVerdict::Taken;
             }
-            match pkt.decapsulate(ETH_P_IP, t.collect_md) {
-                Ok(d) => crate::rcv::tunnel_rcv(dev, d),
-                Err(PullError::Truncated) => {
-                    dev.count(DevStat::RxLengthErrors);
-                    dev.count(DevStat::RxErrors);
-                }
-                Err(PullError::Malformed) => {}
-            }
+            crate::rcv::decapsulate_rcv(dev, pkt, ETH_P_IP);
             RcvVerdict::Taken
         })
     }

@@ -4,9 +4,23 @@
 //! (RFC 6040), counters, scrubbing and GRO.
 
 use crate::glue::link::Dev;
-use crate::glue::tunnel::{log_ecn_error, log_non_ect, Decapsulated, DevStat};
+use crate::glue::tunnel::{log_ecn_error, log_non_ect, Decapsulated, DevStat, PullError, RxPacket};
 use crate::rvnet_core::tunnel::ecn::{self, Decap};
 use crate::table::TunnelKind;
+
+/// Pulls the outer header off a packet for `dev` (its inner protocol
+/// `inner_proto`), then delivers it as [`tunnel_rcv`]; an inner packet
+/// shorter than its header counts as `rx_length_errors`.
+pub(crate) fn decapsulate_rcv<K: TunnelKind>(dev: Dev<'_, K>, pkt: RxPacket, inner_proto: u16) {
+    match pkt.decapsulate(inner_proto, dev.state().collect_md) {
+        Ok(d) => tunnel_rcv(dev, d),
+        Err(PullError::Truncated) => {
+            dev.count(DevStat::RxLengthErrors);
+            dev.count(DevStat::RxErrors);
+        }
+        Err(PullError::Malformed) => {}
+    }
+}
 
 /// Delivers a decapsulated packet on `dev`, or drops it as `ip_tunnel_rcv()`
 /// does.

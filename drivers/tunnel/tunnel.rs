@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko without ip_tunnel.ko
-//! (`net/ipv4/ipip.c`, `net/ipv4/ip_tunnel.c`).
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko and sit.ko without
+//! ip_tunnel.ko (`net/ipv4/ipip.c`, `net/ipv6/sit.c`,
+//! `net/ipv4/ip_tunnel.c`).
 //!
-//! `ip link add NAME type ipip [local A] [remote A] [ttl N|inherit]
-//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]`,
-//! `ip link set ... type ipip ...`, `ip tunnel add|change|del|show`, and
-//! the fallback device `tunl0` of each namespace.
+//! `ip link add NAME type ipip|sit [local A] [remote A] [ttl N|inherit]
+//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]
+//! [isatap]`, `ip link set ... type ipip|sit ...`, `ip tunnel
+//! add|change|del|show`, and the fallback devices `tunl0` and `sit0` of
+//! each namespace.
 //!
 //! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
 //! per-namespace tables, fallback devices and parameter updates),
 //! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
-//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`), `ipip.rs`
-//! (`ipip.c`: the tunnel4 handler and ICMP errors). The decisions are the
+//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`, sit's
+//! transmit), `ipip.rs` (`ipip.c`: the tunnel4 handler and ICMP errors),
+//! `sit.rs` (`sit.c`: the kind, its handlers and ioctls). The decisions are the
 //! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
 //! built-in tunnel primitives.
 
@@ -28,30 +31,36 @@ mod ipip;
 mod iptunnel;
 mod netlink;
 mod rcv;
+mod sit;
 mod table;
 mod xmit;
 
 use glue::link::LinkRegistration;
 use glue::pernet::PernetRegistration;
-use glue::tunnel::{Tunnel4Registration, AF_INET};
+use glue::tunnel::{Tunnel4Registration, AF_INET, AF_INET6};
 use kernel::prelude::*;
 
 module! {
     type: RvnetTunnel,
     name: "rvnet_tunnel",
     authors: ["rvnet developers"],
-    description: "rvnet IPv4 tunnels (ipip)",
+    description: "rvnet IPv4 tunnels (ipip, sit)",
     license: "GPL",
-    alias: ["rtnl-link-ipip", "netdev-tunl0"],
+    alias: ["rtnl-link-ipip", "netdev-tunl0", "rtnl-link-sit", "netdev-sit0"],
 }
 
 struct RvnetTunnel {
-    // Fields drop in declaration order: the receive handler first, then
-    // the namespaces' tables (whose exit deletes every tunnel, fallback
-    // devices included, as ipip.ko's pernet exit), then the kind.
+    // Fields drop in declaration order, per kind: the receive handlers
+    // first, then the namespaces' tables (whose exit deletes every tunnel,
+    // fallback devices included, as ipip.ko's and sit.ko's pernet exits),
+    // then the kind.
     _rcv: Tunnel4Registration<ipip::IpipHandler>,
     _nets: PernetRegistration<ipip::IpipNet>,
     _link: LinkRegistration<ipip::IpipKind>,
+    _sit_rcv6: Tunnel4Registration<sit::SitHandler>,
+    _sit_rcv4: Tunnel4Registration<sit::SitIpipHandler>,
+    _sit_nets: PernetRegistration<sit::SitNet>,
+    _sit_link: LinkRegistration<sit::SitKind>,
 }
 
 impl kernel::Module for RvnetTunnel {
@@ -61,10 +70,20 @@ impl kernel::Module for RvnetTunnel {
         let nets = PernetRegistration::new()?;
         // ipip.ko's priority in the chain of IPv4-in-IPv4.
         let rcv = Tunnel4Registration::new(1, AF_INET)?;
+        let mut sit_link = LinkRegistration::<sit::SitKind>::new()?;
+        sit_link.publish(&sit::SIT_KIND);
+        let sit_nets = PernetRegistration::new()?;
+        // sit.ko's priorities: first for IPv6 in IPv4, after ipip for IPv4.
+        let sit_rcv6 = Tunnel4Registration::new(1, AF_INET6)?;
+        let sit_rcv4 = Tunnel4Registration::new(2, AF_INET)?;
         Ok(RvnetTunnel {
             _rcv: rcv,
             _nets: nets,
             _link: link,
+            _sit_rcv6: sit_rcv6,
+            _sit_rcv4: sit_rcv4,
+            _sit_nets: sit_nets,
+            _sit_link: sit_link,
         })
     }
 }

@@ -308,7 +308,9 @@ pub fn check_spoofing(
     dev: &impl DeviceAddrs,
 ) -> Spoofing {
     if isatap {
-        return if is_isatap(&a.saddr6) && low32(&a.saddr6) == a.saddr && dev.has_prefix_of(&a.saddr6)
+        return if is_isatap(&a.saddr6)
+            && low32(&a.saddr6) == a.saddr
+            && dev.has_prefix_of(&a.saddr6)
         {
             Spoofing::AcceptIsatapHost
         } else {
@@ -520,15 +522,27 @@ mod tests {
             xmit_destination(0, false, &plain, || Some(v6("::10.0.0.3"))),
             Some(C)
         );
-        assert_eq!(xmit_destination(0, false, &plain, || Some(v6("fe80::1"))), None);
+        assert_eq!(
+            xmit_destination(0, false, &plain, || Some(v6("fe80::1"))),
+            None
+        );
         assert_eq!(xmit_destination(0, false, &plain, none), None);
         // A `::` next hop (on-link route) means the destination itself.
         let compat = v6("::10.0.0.2");
-        assert_eq!(xmit_destination(0, false, &compat, || Some([0; 16])), Some(B));
+        assert_eq!(
+            xmit_destination(0, false, &compat, || Some([0; 16])),
+            Some(B)
+        );
         // ISATAP: the next hop's embedded address, even over a remote.
         let isatap_hop = v6("fe80::5efe:a00:3");
-        assert_eq!(xmit_destination(A, true, &plain, || Some(isatap_hop)), Some(C));
-        assert_eq!(xmit_destination(A, true, &plain, || Some(v6("fe80::1"))), None);
+        assert_eq!(
+            xmit_destination(A, true, &plain, || Some(isatap_hop)),
+            Some(C)
+        );
+        assert_eq!(
+            xmit_destination(A, true, &plain, || Some(v6("fe80::1"))),
+            None
+        );
     }
 
     #[test]
@@ -581,13 +595,19 @@ mod tests {
         assert_eq!(check_spoofing(&src, false, false, &dev), Spoofing::Source);
         assert_eq!(check_spoofing(&src, false, true, &dev), Spoofing::Accept);
         let dst = rx("2001:db8::1", "2002:a00:9::1");
-        assert_eq!(check_spoofing(&dst, false, false, &dev), Spoofing::Destination);
+        assert_eq!(
+            check_spoofing(&dst, false, false, &dev),
+            Spoofing::Destination
+        );
         // Destination NATed to one of the device's /48s: accepted.
         let natted = RxAddrs {
             daddr: C,
             ..rx("2001:db8::1", "2002:a00:1:1::5")
         };
-        assert_eq!(check_spoofing(&natted, false, false, &dev), Spoofing::Accept);
+        assert_eq!(
+            check_spoofing(&natted, false, false, &dev),
+            Spoofing::Accept
+        );
         let isatap_dev = Dev(std::vec![v6("2001:db8:1::5efe:a00:1")], 64);
         let from_host = rx("2001:db8:1::5efe:a00:2", "2001:db8:1::1");
         assert_eq!(
@@ -627,7 +647,10 @@ mod tests {
         let prio = |p: &Parms| (usize::from(p.daddr != 0) << 1) | usize::from(p.saddr != 0);
         let chain = |pr: usize| table.iter().filter(move |e| prio(&e.p) == pr);
         let ok = |e: &&T| (e.p.link == 0 || e.p.link == ifindex) && e.up;
-        if let Some(e) = chain(3).filter(ok).find(|e| e.p.saddr == local && e.p.daddr == remote) {
+        if let Some(e) = chain(3)
+            .filter(ok)
+            .find(|e| e.p.saddr == local && e.p.daddr == remote)
+        {
             return Some(e.id);
         }
         if let Some(e) = chain(2).filter(ok).find(|e| e.p.daddr == remote) {
