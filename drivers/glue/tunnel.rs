@@ -432,6 +432,8 @@ pub mod cmd {
     pub const DEL: u32 = b::SIOCDELTUNNEL;
     /// `ip tunnel change`.
     pub const CHG: u32 = b::SIOCCHGTUNNEL;
+    /// sit's potential router list (`ip tunnel show` of an ISATAP tunnel).
+    pub const GET_PRL: u32 = b::SIOCGETPRL;
 }
 
 /// The argument of the `SIOC*TUNNEL` ioctls (`struct ip_tunnel_parm`),

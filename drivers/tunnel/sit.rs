@@ -153,8 +153,17 @@ fn update(dev: Dev<'_, SitKind>, mut p: Parms, fwmark: u32) -> Result {
 }
 
 /// `ipip6_tunnel_ctl()`: show and delete as the IPv4 tunnels; add and
-/// change with sit's checks and errnos.
+/// change with sit's checks and errnos. Asked for the potential router
+/// list (`SIOCGETPRL`), whether the device has one: all but sit0 do
+/// (always empty: adding to it is not supported).
 fn tunnel_ctl(dev: Dev<'_, SitKind>, parm: &mut TunnelParm, command: u32) -> Result {
+    if command == cmd::GET_PRL {
+        return if iptunnel::is_fallback(dev) {
+            Err(EINVAL)
+        } else {
+            Ok(())
+        };
+    }
     if command != cmd::ADD && command != cmd::CHG {
         return iptunnel::tunnel_ctl(dev, parm, command);
     }
@@ -228,6 +237,7 @@ impl DeviceOps for SitKind {
     const DRIVER_VERSION: &'static CStr = c"";
     const VALIDATE_ETHER_ADDR: bool = false;
     const OWN_ETHTOOL_OPS: bool = false;
+    const TUNNEL_PRL: bool = true;
 
     fn setup(dev: &NetDevice) {
         dev.setup_ip_tunnel(Self::LINK_TYPE);
