@@ -667,6 +667,26 @@ teql_resolve() {
 	fail "10.0.0.2 not resolved on each of $*: $(ip neigh show 10.0.0.2)"
 }
 
+# pktgen_run DEV COUNT DST_MAC [SETTING...]: pktgen (loaded) sends COUNT
+# 60-byte UDP packets to 192.0.2.2 at DST_MAC out of DEV, with the extra
+# pktgen SETTINGs; prints "PPS SECONDS" of the run (benchmarks).
+pktgen_run() {
+	local dev=$1 count=$2 mac=$3 s pps usec
+	shift 3
+	pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $dev"
+	for s in "count $count" "clone_skb 0" "pkt_size 60" "delay 0" "dst 192.0.2.2" \
+		"dst_mac $mac" "$@"; do
+		pg "$dev" "$s"
+	done
+	pg pgctrl start
+	pps=$(sed -n 's/.* \([0-9]*\)pps .*/\1/p' "/proc/net/pktgen/$dev")
+	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' "/proc/net/pktgen/$dev")
+	pg kpktgend_0 rem_device_all
+	awk -v p="$pps" -v u="$usec" 'BEGIN { printf "%d %.3f\n", p, u / 1e6 }'
+}
+
 # median: the median of the numbers on standard input, one a line
 # (benchmarks).
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
