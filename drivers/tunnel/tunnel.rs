@@ -93,7 +93,7 @@ mod tests {
     use crate::glue::tunnel::TunnelParm;
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
-    use crate::rvnet_core::tunnel::{mtu, Parms};
+    use crate::rvnet_core::tunnel::{mtu, sit, Parms};
     use kernel::prelude::*;
 
     struct T(Parms, bool);
@@ -141,6 +141,27 @@ mod tests {
         assert_eq!(find(0x0a00_0002, 0x0a00_0009), Some((0, 0x0a00_0002)));
         assert_eq!(find(0x0a00_0009, 0x0a00_0001), Some((0x0a00_0001, 0)));
         assert_eq!(find(0x0a00_0009, 0x0a00_0009), Some((0, 0)));
+        Ok(())
+    }
+
+    #[test]
+    fn sit_lookup_and_6to4_in_a_kernel_vector() -> Result {
+        let mut v = KVec::new();
+        // Newest first: a tunnel bound to link 7, then sit0's wildcard.
+        v.push(tunnel(0x0a00_0001, 0x0a00_0002, 7), GFP_KERNEL)?;
+        v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
+        let find = |ifindex| {
+            sit::lookup(&v, ifindex, 0, 0x0a00_0002, 0x0a00_0001).map(|t| (t.0.saddr, t.0.link))
+        };
+        assert_eq!(find(7), Some((0x0a00_0001, 7)));
+        // Another link: sit0 takes it.
+        assert_eq!(find(3), Some((0, 0)));
+        let mut daddr = [0u8; 16];
+        daddr[..6].copy_from_slice(&[0x20, 0x02, 10, 0, 0, 2]);
+        assert_eq!(
+            sit::xmit_destination(0, false, &daddr, || None),
+            Some(0x0a00_0002)
+        );
         Ok(())
     }
 
