@@ -2,7 +2,7 @@
 # sit (IPv6 in IPv4), as sit.ko: sit0 in every namespace (NBMA to
 # IPv4-compatible next hops, the fallback for unmatched packets), a
 # point-to-point tunnel carrying ping6 with proto 41 on the wire, IPv4
-# through sit, 6to4 (NBMA to the address in 2002::/16) with the spoofing
+# through sit, path MTU, error counters, 6to4 (NBMA to the address in 2002::/16) with the spoofing
 # check on the 6to4 source, what `ip -d -j link` and `ip tunnel show`
 # print, bad input refused with sit.ko's errnos, sit0's rules,
 # fb_tunnels_only_for_init_net, and removal of the module with tunnels
@@ -66,10 +66,39 @@ capture_tunnel right b0 "ip proto 4" "proto IPIP \(4\).*10\.0\.0\.1 > 10\.0\.0\.
 $R ip link del s1
 $R ip link add s1 type sit mode ip6ip local 10.0.0.2 remote 10.0.0.1
 $R ip addr add 192.168.1.2/30 dev s1
+$R ip -6 addr add 2001:db8:1::2/64 dev s1
 $R ip link set s1 up
 $L ping -c 1 -W 1 192.168.1.2 >/dev/null 2>&1 && fail "an ip6ip tunnel took IPv4"
 expect_counter right s1 rx_packets 0
 pass "point-to-point sit: ping6 and IPv4, proto 41/4 outside, TTL/TOS set or inherited"
+
+# A smaller underlay: oversized packets answered with packet too big
+# (1300 - 20), the inner route learning the MTU.
+$L ip link set a0 mtu 1300
+$R ip link set b0 mtu 1300
+out=$($L ping -6 -c 1 -W 1 -M do -s 1400 2001:db8:1::2 2>&1) && fail "an oversized ping6 passed: $out"
+$L ping -6 -c 1 -W 2 -M do -s 1200 2001:db8:1::2 >/dev/null || fail "a 1248-byte ping6 did not pass"
+$L ip -6 route get 2001:db8:1::2 | grep -q "mtu 1280" || fail "no PMTU 1280: $($L ip -6 route get 2001:db8:1::2)"
+$L ip link set a0 mtu 1500
+$R ip link set b0 mtu 1500
+pass "path MTU from the underlay: packet too big, route MTU 1280"
+
+# Error counters: no route to the remote (carrier), the remote routed
+# through the tunnel itself (collisions).
+$L ip link add s4 type sit local 10.0.0.1 remote 203.0.113.1
+$L ip -6 addr add 2001:db8:4::1/64 dev s4
+$L ip link set s4 up
+$L ping -6 -c 1 -W 1 2001:db8:4::2 >/dev/null 2>&1 || true
+expect_counter left s4 tx_carrier_errors 1
+expect_counter left s4 tx_errors 1
+$L ip link add s5 type sit local 10.0.0.1 remote 192.168.5.9
+$L ip addr add 192.168.5.1/24 dev s5
+$L ip -6 addr add 2001:db8:5::1/64 dev s5
+$L ip link set s5 up
+$L ping -6 -c 1 -W 1 2001:db8:5::2 >/dev/null 2>&1 || true
+expect_counter left s5 collisions 1
+expect_counter left s5 tx_errors 1
+pass "no route: tx_carrier_errors; route through itself: collisions"
 
 # 6to4: NBMA to the address 2002:V4ADDR::/48 embeds; a source that does
 # not embed the outer source is spoofed (rx_errors, logged).
@@ -137,7 +166,7 @@ $L ip link show sit1 2>/dev/null && fail "sit1 not deleted"
 # (rvnet_tunnel brings tunl0 along; sit.ko does not.)
 shown=$($L ip tunnel show | grep -v "^tunl0:" | sort)
 echo "$shown"
-[ "$(md5sum <<<"$shown")" = "9c38ac8d90a70d98af8a606255f1fc38  -" ] || fail "ip tunnel show differs from sit.ko's"
+[ "$(md5sum <<<"$shown")" = "1710ae2d4e842ae09a9b40c418a2e893  -" ] || fail "ip tunnel show differs from sit.ko's"
 echo "st1: $($L ip -d -j link show st1 | jq -c '.[0] | [.mtu, .min_mtu, .max_mtu, .flags]')"
 [ "$($L ip -d -j link show st1 | jq -c '.[0] | [.min_mtu, .max_mtu]')" = "[1280,65555]" ] || fail "st1's MTU range"
 pass "ip tunnel add/change/del/show as sit.ko"
