@@ -36,6 +36,21 @@ expect_fail() {
 	echo "ok: '$*' refused: $out"
 }
 
+# The privilege scenarios' user: nobody, root only of a user namespace of
+# its own (unshare -Ur).
+# unprivileged CMD...: CMD as that user, in the initial network namespace,
+# over whose devices it has no capability.
+unprivileged() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user --map-root-user "$@"
+}
+
+# container SCRIPT: bash -c SCRIPT (lib.sh sourced) as that user in a
+# network namespace its user namespace owns (unshare -Urn), with that
+# namespace's sysfs: an unprivileged container.
+container() {
+	unprivileged --net --mount bash -c "mount -t sysfs sysfs /sys && . \"\$RVNET_TESTS/lib.sh\" && $1"
+}
+
 # in_ns NS CMD...: runs CMD in network namespace NS. `ip` and `bridge` are
 # given the namespace (-n): entering it first through `ip netns exec`, which
 # also remounts /sys for the command, costs a process more (a fifth of a
