@@ -1,8 +1,9 @@
 #!/bin/bash
 # Privileges across namespaces: a container (an unprivileged user as root
 # of its own user and network namespaces) has its own tunl0 and runs ipip
-# tunnels through netlink and the tunnel ioctls as root does; the initial
-# namespace's tunnels are out of its reach, ioctls included.
+# tunnels through netlink and the tunnel ioctls as root does, and so with
+# sit0 and sit tunnels; the initial namespace's tunnels are out of its
+# reach, ioctls included.
 . "$RVNET_TESTS/lib.sh"
 modprobe "$IPIP_MODULE"
 container '
@@ -27,3 +28,26 @@ expect_fail "Operation not permitted" unprivileged ip link set t9 type ipip ttl 
 unprivileged ip tunnel show t9 | grep -q "remote 10.0.9.2" || fail "ip tunnel show t9 unprivileged"
 ip link show t8 >/dev/null 2>&1 && fail "t8 exists"
 pass "the initial namespace's tunnels out of its reach"
+
+# sit, likewise.
+modprobe "$SIT_MODULE"
+container '
+	ip link show sit0 >/dev/null || fail "no sit0 in the container"
+	ip link add s1 type sit local 10.0.0.1 remote 10.0.0.2
+	ip link set s1 type sit local 10.0.0.1 remote 10.0.0.2 ttl 9
+	ip tunnel add s2 mode sit remote 10.0.0.3 local 10.0.0.1
+	ip tunnel change s2 mode sit remote 10.0.0.4 local 10.0.0.1
+	ip tunnel show s2 | grep -q "remote 10.0.0.4" || fail "s2: $(ip tunnel show s2)"
+	ip tunnel del s2
+	ip link del s1
+	true
+'
+pass "sit tunnels in a container"
+
+ip link add s9 type sit local 10.0.9.1 remote 10.0.9.2
+expect_fail "Operation not permitted" unprivileged ip tunnel add s8 mode sit remote 10.0.8.2
+expect_fail "Operation not permitted" unprivileged ip tunnel change s9 mode sit remote 10.0.8.2 local 10.0.9.1
+expect_fail "Operation not permitted" unprivileged ip tunnel del s9
+expect_fail "Operation not permitted" unprivileged ip link set s9 type sit ttl 3
+ip link show s8 >/dev/null 2>&1 && fail "s8 exists"
+pass "the initial namespace's sit tunnels out of its reach"
