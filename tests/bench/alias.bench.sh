@@ -32,10 +32,12 @@ lower() {
 	ip link set b0 up
 }
 
-# macvlans N [MODE]: macvlans m1..mN on a0, up.
+# macvlans N [MODE]: macvlans m1..mN on a0, up, and 2 s for what their
+# creation deferred (link events, table resizes) to run before measuring.
 macvlans() {
 	seq 1 "$1" | sed "s/.*/link add link a0 name m& up type macvlan mode ${2:-vepa}/" >/tmp/add
 	ip -batch /tmp/add
+	sleep 2
 }
 
 xmit() {
