@@ -5,7 +5,7 @@
 # KDIR=/path/to/a/rust-enabled/kernel builds against another kernel tree.
 
 SHELL := /bin/bash
-LLVM ?= -19
+LLVM ?= $(shell . scripts/env.sh && echo $$LLVM_SUFFIX)
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export LIBCLANG_PATH ?= /usr/lib/llvm$(LLVM)/lib
 

@@ -10,7 +10,9 @@ KERNEL_DEB_VERSION=7.3.4-1~bpo13+1
 KERNEL_SRC=$RVNET_CACHE/linux-$KERNEL_DEB_VERSION/linux-source-$KERNEL_SERIES
 KERNEL_TARBALL=$RVNET_CACHE/linux-source-$KERNEL_SERIES-$KERNEL_DEB_VERSION/usr/src/linux-source-$KERNEL_SERIES.tar.xz
 RUST_LIB_SRC=$RVNET_CACHE/rust-src-$RUST_SRC_DEB_VERSION/usr/src/rustc-$RUST_VERSION/library
-LLVM_SUFFIX=-19
+# Clang of rustc's LLVM major (rustc 1.95: LLVM 22), so that the kernel can
+# inline C helpers into Rust code (CONFIG_RUST_INLINE_HELPERS).
+LLVM_SUFFIX=-22
 export LIBCLANG_PATH=/usr/lib/llvm${LLVM_SUFFIX}/lib
 export PATH=$HOME/.cargo/bin:$PATH
 export RUST_LIB_SRC
@@ -21,7 +23,7 @@ kernel_build_dir() {
 	local frags="$RVNET_TOP/kernel/rvnet.config"
 	[ "$1" = debug ] && frags="$frags $RVNET_TOP/kernel/debug.config"
 	local hash
-	hash=$(cat $frags | sha256sum | cut -c1-12)
+	hash=$( (echo "LLVM$LLVM_SUFFIX"; cat $frags) | sha256sum | cut -c1-12)
 	echo "$RVNET_CACHE/kbuild-$KERNEL_DEB_VERSION-$1-$hash"
 }
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-apt_packages=(clang-19 lld-19 llvm-19 libclang-19-dev qemu-system-x86
+apt_packages=(clang-22 lld-22 llvm-22 libclang-22-dev qemu-system-x86
 	busybox-static bc flex bison libelf-dev libssl-dev cpio make gcc
 	tcpdump ethtool iputils-ping iproute2 jq gawk kmod coreutils grep sed
 	procps python3 rsync)
