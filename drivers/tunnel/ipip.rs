@@ -14,7 +14,7 @@ use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{
-    cmd, DevStat, IcmpError, PullError, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm,
+    cmd, IcmpError, MdKey, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm,
 };
 use crate::iptunnel::{self, Creation};
 use crate::netlink::{ipip_fill_info, ipip_info_size, ipip_request, ipip_validate, IPIP_POLICY};
@@ -58,7 +58,11 @@ fn changelink(dev: Dev<'_, IpipKind>, tb: Option<Attrs<'_>>, data: Option<Attrs<
         return Err(EPERM);
     }
     let old = t.config();
-    let r = ipip_request(data, old.fwmark, Creation::Netlink { mtu_given: false })?;
+    let how = Creation::Netlink {
+        mtu_given: false,
+        addr_given: false,
+    };
+    let r = ipip_request(data, old.fwmark, how)?;
     if r.encap_given {
         let mut cfg = old;
         cfg.encap = r.req.encap;
@@ -152,7 +156,11 @@ impl LinkOps for IpipKind {
 
     fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
         let mtu_given = link.tb().is_some_and(|tb| tb.get(IFLA_MTU).is_some());
-        let r = ipip_request(link.data(), 0, Creation::Netlink { mtu_given })?;
+        let how = Creation::Netlink {
+            mtu_given,
+            addr_given: false,
+        };
+        let r = ipip_request(link.data(), 0, how)?;
         let dev_net = link.device().net();
         let net = link.explicit_link_net().unwrap_or(dev_net);
         iptunnel::create(link, net, &r.req)
@@ -203,13 +211,10 @@ impl Tunnel4Handler for IpipHandler {
                 drop(pkt.into_skb());
                 return RcvVerdict::Taken;
             }
-            match pkt.decapsulate(ETH_P_IP, t.collect_md) {
-                Ok(d) => crate::rcv::tunnel_rcv(dev, d),
-                Err(PullError::Truncated) => {
-                    dev.count(DevStat::RxLengthErrors);
-                    dev.count(DevStat::RxErrors);
-                }
-                Err(PullError::Malformed) => {}
+            let md = t.collect_md.then_some(MdKey::default());
+            // A packet that cannot be pulled is dropped.
+            if let Ok(d) = pkt.decapsulate(0, ETH_P_IP, false, md) {
+                crate::rcv::tunnel_rcv(dev, d, None);
             }
             RcvVerdict::Taken
         })

@@ -17,9 +17,8 @@ use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::prelude::*;
 
-/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip (later gre,
-/// gretap, erspan). Each has its own tables and fallback device per
-/// namespace.
+/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, gre, gretap.
+/// Each has its own tables and fallback device per namespace.
 pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Its devices' link type (`dev->type`), which the tables match on.
     const LINK_TYPE: u16;
@@ -30,6 +29,10 @@ pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Where its ops are published, to create fallback devices and `ip
     /// tunnel add`'s.
     const HANDLE: &'static KindHandle<Self>;
+
+    /// The Ethernet header its devices carry (gretap: `ETH_HLEN`; 0 for
+    /// the `ARPHRD_ETHER`-less kinds), which the MTU rules subtract.
+    const ETH_HLEN: u32 = 0;
 
     /// The bytes its header adds after the outer IPv4 header (`t->hlen`).
     fn hlen(_cfg: &Config) -> u32 {
@@ -52,6 +55,8 @@ pub(crate) struct Config {
     pub(crate) encap: [u16; 4],
     /// The name the ioctls report (`parms.name`, set at registration).
     pub(crate) name: [u8; 16],
+    /// `ignore-df`: the inner packet's DF is not copied (gre).
+    pub(crate) ignore_df: bool,
 }
 
 /// A tunnel device's state (`struct ip_tunnel`).
@@ -68,6 +73,10 @@ pub(crate) struct Tunnel {
     pub(crate) err_count: AtomicU32,
     /// When the last came (`err_time`, ms).
     pub(crate) err_time: AtomicU64,
+    /// The next GRE sequence number expected (`i_seqno`; 0: any).
+    pub(crate) i_seqno: AtomicU32,
+    /// The next GRE sequence number sent (`o_seqno`).
+    pub(crate) o_seqno: AtomicU32,
 }
 
 impl Tunnel {
@@ -86,6 +95,8 @@ impl Tunnel {
                 cells,
                 err_count: AtomicU32::new(0),
                 err_time: AtomicU64::new(0),
+                i_seqno: AtomicU32::new(0),
+                o_seqno: AtomicU32::new(0),
             },
             GFP_KERNEL,
         )?)
@@ -345,7 +356,9 @@ pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
                 headroom: d.lower_headroom(),
             });
         }
-        dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        if K::ETH_HLEN == 0 {
+            dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        }
         t.cells.reset_route();
     }
     if underlay.is_none() && p.link != 0 {
@@ -354,7 +367,7 @@ pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
             headroom: d.lower_headroom(),
         });
     }
-    let (mtu, headroom) = mtu::bind(underlay, K::hlen(&c), 0);
+    let (mtu, headroom) = mtu::bind(underlay, K::hlen(&c), K::ETH_HLEN);
     dev.set_needed_headroom(headroom);
     mtu
 }

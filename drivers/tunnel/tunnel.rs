@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko without ip_tunnel.ko
-//! (`net/ipv4/ipip.c`, `net/ipv4/ip_tunnel.c`).
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko and ip_gre.ko (gre,
+//! gretap) without ip_tunnel.ko (`net/ipv4/ipip.c`, `net/ipv4/ip_gre.c`,
+//! `net/ipv4/ip_tunnel.c`).
 //!
-//! `ip link add NAME type ipip [local A] [remote A] [ttl N|inherit]
-//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]`,
-//! `ip link set ... type ipip ...`, `ip tunnel add|change|del|show`, and
-//! the fallback device `tunl0` of each namespace.
+//! `ip link add NAME type ipip|gre|gretap [local A] [remote A] [ttl
+//! N|inherit] [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M]
+//! [external]` (gre, gretap: `[[i|o]key K] [[i|o]csum] [[i|o]seq]
+//! [ignore-df]`), `ip link set ...`, `ip tunnel add|change|del|show`
+//! (ipip, gre), and the fallback devices `tunl0`, `gre0` and `gretap0` of
+//! each namespace.
 //!
 //! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
 //! per-namespace tables, fallback devices and parameter updates),
 //! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
 //! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`), `ipip.rs`
-//! (`ipip.c`: the tunnel4 handler and ICMP errors). The decisions are the
+//! (`ipip.c`: the tunnel4 handler and ICMP errors), `gre.rs` and
+//! `gre_netlink.rs` (`ip_gre.c`: the kinds, their `IFLA_GRE_*`
+//! attributes, the handler in gre.ko's version 0 slot). The decisions are the
 //! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
 //! built-in tunnel primitives.
 
@@ -24,6 +29,8 @@ mod rvnet_core;
 #[path = "../glue/mod.rs"]
 mod glue;
 
+mod gre;
+mod gre_netlink;
 mod ipip;
 mod iptunnel;
 mod netlink;
@@ -33,38 +40,63 @@ mod xmit;
 
 use glue::link::LinkRegistration;
 use glue::pernet::PernetRegistration;
-use glue::tunnel::{Tunnel4Registration, AF_INET};
+use glue::tunnel::{GreRegistration, Tunnel4Registration, AF_INET};
 use kernel::prelude::*;
 
 module! {
     type: RvnetTunnel,
     name: "rvnet_tunnel",
     authors: ["rvnet developers"],
-    description: "rvnet IPv4 tunnels (ipip)",
+    description: "rvnet IPv4 tunnels (ipip, gre, gretap)",
     license: "GPL",
-    alias: ["rtnl-link-ipip", "netdev-tunl0"],
+    alias: [
+        "rtnl-link-ipip",
+        "netdev-tunl0",
+        "rtnl-link-gre",
+        "rtnl-link-gretap",
+        "netdev-gre0",
+        "netdev-gretap0",
+    ],
 }
 
 struct RvnetTunnel {
-    // Fields drop in declaration order: the receive handler first, then
+    // Fields drop in declaration order: the receive handlers first, then
     // the namespaces' tables (whose exit deletes every tunnel, fallback
-    // devices included, as ipip.ko's pernet exit), then the kind.
+    // devices included, as the C modules' pernet exits), then the kinds.
     _rcv: Tunnel4Registration<ipip::IpipHandler>,
+    _gre_rcv: GreRegistration<gre::IpGreHandler>,
     _nets: PernetRegistration<ipip::IpipNet>,
+    _gre_nets: PernetRegistration<gre::GreNet>,
+    _gretap_nets: PernetRegistration<gre::GreTapNet>,
     _link: LinkRegistration<ipip::IpipKind>,
+    _gre_link: LinkRegistration<gre::GreKind>,
+    _gretap_link: LinkRegistration<gre::GreTapKind>,
 }
 
 impl kernel::Module for RvnetTunnel {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let mut link = LinkRegistration::<ipip::IpipKind>::new()?;
         link.publish(&ipip::IPIP_KIND);
+        let mut gre_link = LinkRegistration::<gre::GreKind>::new()?;
+        gre_link.publish(&gre::GRE_KIND);
+        let mut gretap_link = LinkRegistration::<gre::GreTapKind>::new()?;
+        gretap_link.publish(&gre::GRETAP_KIND);
         let nets = PernetRegistration::new()?;
+        let gre_nets = PernetRegistration::new()?;
+        let gretap_nets = PernetRegistration::new()?;
         // ipip.ko's priority in the chain of IPv4-in-IPv4.
         let rcv = Tunnel4Registration::new(1, AF_INET)?;
+        // ip_gre.ko's slot: GRE version 0.
+        let gre_rcv = GreRegistration::new()?;
         Ok(RvnetTunnel {
             _rcv: rcv,
+            _gre_rcv: gre_rcv,
             _nets: nets,
+            _gre_nets: gre_nets,
+            _gretap_nets: gretap_nets,
             _link: link,
+            _gre_link: gre_link,
+            _gretap_link: gretap_link,
         })
     }
 }

@@ -303,17 +303,23 @@ pub const fn gso_allowed(o_flags: u16) -> bool {
     o_flags & SEQ == 0
 }
 
-/// What `ipgre_err()` does with an ICMP error about a tunnel packet, once
-/// `gre_err()` took fragmentation needed and redirects.
-pub fn err_counts(kind: u8, code: u8, daddr: u32, ttl: u8) -> bool {
+/// Whether `ipgre_err()` goes on with an ICMP error of `kind`/`code`
+/// about a tunnel packet (fragmentation needed and redirects were taken
+/// by `gre_err()` already).
+pub fn err_relevant(kind: u8, code: u8) -> bool {
     match kind {
-        icmp::DEST_UNREACH if code == icmp::SR_FAILED || code == icmp::PORT_UNREACH => {
-            return false
-        }
-        icmp::DEST_UNREACH | icmp::REDIRECT => {}
-        icmp::TIME_EXCEEDED if code == icmp::EXC_TTL => {}
-        _ => return false,
+        icmp::DEST_UNREACH => code != icmp::SR_FAILED && code != icmp::PORT_UNREACH,
+        icmp::REDIRECT => true,
+        icmp::TIME_EXCEEDED => code == icmp::EXC_TTL,
+        _ => false,
     }
+}
+
+/// Whether `ipgre_err()` counts a relevant error of `kind` on a tunnel
+/// with remote `daddr` and TTL `ttl` (link failures reported for a
+/// while): not on NBMA or multicast tunnels, nor TTL expiry with an
+/// inherited TTL.
+pub fn err_counts(kind: u8, daddr: u32, ttl: u8) -> bool {
     if daddr == 0 || is_multicast(daddr) {
         return false;
     }
@@ -429,13 +435,17 @@ mod tests {
 
     #[test]
     fn icmp_errors() {
-        assert!(err_counts(icmp::DEST_UNREACH, 1, 1, 0));
-        assert!(!err_counts(icmp::DEST_UNREACH, icmp::PORT_UNREACH, 1, 0));
-        assert!(!err_counts(icmp::DEST_UNREACH, 1, 0, 0), "NBMA");
-        assert!(!err_counts(icmp::DEST_UNREACH, 1, 0xe000_0001, 0));
-        assert!(!err_counts(icmp::TIME_EXCEEDED, 0, 1, 0));
-        assert!(err_counts(icmp::TIME_EXCEEDED, 0, 1, 64));
-        assert!(!err_counts(12, 0, 1, 64), "parameter problem");
+        assert!(err_relevant(icmp::DEST_UNREACH, 1));
+        assert!(!err_relevant(icmp::DEST_UNREACH, icmp::PORT_UNREACH));
+        assert!(!err_relevant(icmp::DEST_UNREACH, icmp::SR_FAILED));
+        assert!(err_relevant(icmp::TIME_EXCEEDED, icmp::EXC_TTL));
+        assert!(!err_relevant(icmp::TIME_EXCEEDED, 1));
+        assert!(!err_relevant(12, 0), "parameter problem");
+        assert!(err_counts(icmp::DEST_UNREACH, 1, 0));
+        assert!(!err_counts(icmp::DEST_UNREACH, 0, 0), "NBMA");
+        assert!(!err_counts(icmp::DEST_UNREACH, 0xe000_0001, 0));
+        assert!(!err_counts(icmp::TIME_EXCEEDED, 1, 0));
+        assert!(err_counts(icmp::TIME_EXCEEDED, 1, 64));
     }
 
     proptest! {
