@@ -9,10 +9,10 @@ case ${RVNET_IMPL:-rust} in
 rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ALIAS_MODULE=rvnet_alias ;;
 c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ALIAS_MODULE=macvlan ;;
 esac
-# The module that provides `type ipip` (and tunl0).
+# The modules that provide `type ipip` (and tunl0) and `type gre|gretap`.
 case ${RVNET_IMPL:-rust} in
-rust) IPIP_MODULE=rvnet_tunnel ;;
-c) IPIP_MODULE=ipip ;;
+rust) IPIP_MODULE=rvnet_tunnel GRE_MODULE=rvnet_tunnel ;;
+c) IPIP_MODULE=ipip GRE_MODULE=ip_gre ;;
 esac
 
 fail() {

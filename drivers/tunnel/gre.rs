@@ -19,8 +19,7 @@ use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{
-    cmd, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket, TunnelParm,
-    TxPacket,
+    cmd, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket, TunnelParm, TxPacket,
 };
 use crate::gre_netlink::{
     gre_fill_info, gre_info_size, gre_request, gre_validate, gretap_validate, GRE_POLICY,
@@ -120,7 +119,7 @@ fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxCon
     }
     let csum = p.o_flags & gre::CSUM != 0;
     let gso = if csum { SKB_GSO_GRE_CSUM } else { SKB_GSO_GRE };
-    let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso as i32) {
+    let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso) {
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
     };

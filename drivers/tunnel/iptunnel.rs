@@ -91,7 +91,15 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
     }
     let state = Tunnel::new(net, cfg, req.collect_md, TunnelCells::new(dev)?)?;
     let dev = link.register(state)?;
-    if K::ETH_HLEN != 0 && matches!(req.how, Creation::Netlink { addr_given: false, .. }) {
+    if K::ETH_HLEN != 0
+        && matches!(
+            req.how,
+            Creation::Netlink {
+                addr_given: false,
+                ..
+            }
+        )
+    {
         dev.set_random_mac();
     }
     let mtu = bind_dev(dev);

@@ -69,7 +69,12 @@ pub(crate) fn ipip_xmit(dev: Dev<'_, IpipKind>, skb: SkBuff, ctx: &TxContext) {
 }
 
 /// `ip_tunnel_xmit()`: `pkt` carries the kind's own header already.
-pub(crate) fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx: &TxContext) {
+pub(crate) fn tunnel_xmit<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    pkt: TxPacket,
+    protocol: u8,
+    ctx: &TxContext,
+) {
     let t = dev.state();
     let cfg = t.cfg.get(ctx);
     let p = cfg.parms;

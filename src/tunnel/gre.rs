@@ -350,10 +350,7 @@ mod tests {
         };
         let mut buf = [0xffu8; MAX_HLEN];
         assert_eq!(h.build(&mut buf), 16);
-        assert_eq!(
-            buf,
-            [0xb0, 0, 8, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 7]
-        );
+        assert_eq!(buf, [0xb0, 0, 8, 0, 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 7]);
         let short = Header {
             flags: KEY,
             proto: ETH_P_TEB,
