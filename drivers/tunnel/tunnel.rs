@@ -105,6 +105,7 @@ impl kernel::Module for RvnetTunnel {
 mod tests {
     use crate::glue::tunnel::TunnelParm;
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::gre::{self, Header, RxCheck};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
     use crate::rvnet_core::tunnel::{mtu, Parms};
     use kernel::prelude::*;
@@ -162,6 +163,30 @@ mod tests {
         assert_eq!(ecn::decapsulate(ecn::CE, Some(ecn::NOT_ECT)), Decap::Drop);
         assert_eq!(ecn::encapsulate(0, Some(ecn::CE)), ecn::ECT_0);
         assert_eq!(mtu::bind(None, 0, 0), (1480, 116));
+    }
+
+    #[test]
+    fn gre_header_and_checks() {
+        let h = Header {
+            flags: gre::KEY | gre::SEQ,
+            proto: 0x0800,
+            key: 42,
+            seq: 3,
+        };
+        let mut buf = [0u8; gre::MAX_HLEN];
+        let len = h.build(&mut buf);
+        assert_eq!(buf[..len], [0x30, 0, 8, 0, 0, 0, 0, 42, 0, 0, 0, 3]);
+        assert_eq!(Header::parse(&buf[..len]), Some((h, len)));
+        assert_eq!(
+            gre::rx_check(gre::SEQ, 4, gre::SEQ, 3),
+            RxCheck::BadSequence
+        );
+        let eth = Some(mtu::Underlay {
+            mtu: 1500,
+            headroom: 14,
+        });
+        assert_eq!(mtu::bind(eth, gre::hlen(h.flags), 0).0, 1468);
+        assert_eq!(mtu::bind(eth, gre::hlen(0), 14).0, 1462);
     }
 
     #[test]
