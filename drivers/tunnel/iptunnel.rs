@@ -85,7 +85,9 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
         name: [0; 16],
         ignore_df: req.ignore_df,
     };
-    dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
+    if K::ETH_HLEN == 0 {
+        dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
+    }
     if req.collect_md {
         dev.keep_dst();
     }
@@ -149,7 +151,9 @@ fn update<K: TunnelKind>(dev: Dev<'_, K>, p: &Parms, keep_mtu: bool, fwmark: u32
     cfg.parms.link = p.link;
     cfg.fwmark = fwmark;
     itn.remove(&dev, false)?;
-    dev.set_tunnel_addrs(p.saddr, p.daddr);
+    if K::ETH_HLEN == 0 {
+        dev.set_tunnel_addrs(p.saddr, p.daddr);
+    }
     t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
     itn.add(dev, false)?;
     if old.parms.link != p.link || old.fwmark != fwmark {
