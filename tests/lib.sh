@@ -523,6 +523,18 @@ expect_counter() {
 	[ "$got" = "$4" ] || fail "$1 $2 $3 is $got, expected $4"
 }
 
+# tunnels_shown NS FALLBACK...: `ip tunnel show` in NS, sorted, less the
+# fallback devices FALLBACK... of the kinds the test is not about: rvnet's
+# one module carries every IPv4 tunnel kind, so loading it for one kind
+# brings the others' fallback devices too (tunl0, gre0), which the C
+# module of the kind under test does not.
+tunnels_shown() {
+	local ns=$1 re
+	shift
+	re=$(printf '^%s:|' "$@")
+	in_ns "$ns" ip tunnel show | grep -Ev "${re%|}" | sort
+}
+
 # no_ip_tunnel_module: with rvnet, ip_tunnel.ko must never have been
 # loaded by what ran (rvnet does not use it).
 no_ip_tunnel_module() {

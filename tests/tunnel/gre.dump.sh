@@ -14,14 +14,14 @@ $L ip link add inh type gre remote 10.0.0.4 ttl inherit tos inherit nopmtudisc i
 $L ip link add nbma type gre local 10.0.0.1 key 5
 $L ip link add ext type gre external
 $L ip link add big mtu 9000 type gre remote 10.0.0.7 iseq ocsum
-$L ip link add tap type gretap local 10.0.0.1 remote 10.0.0.2 key 9 address 02:00:00:00:00:01
-$L ip link add tapext type gretap external address 02:00:00:00:00:02
+$L ip link add tap address 02:00:00:00:00:01 type gretap local 10.0.0.1 remote 10.0.0.2 key 9
+$L ip link add tapext address 02:00:00:00:00:02 type gretap external
 $L ip tunnel add ioc mode gre local 10.0.0.1 remote 10.0.0.8 ttl 3 key 7 csum
 $L ip link add moved type gre remote 10.0.0.9
 $L ip link set moved netns inner
 $L ip link set keyed type gre ttl 18 tos 0x10 fwmark 0x11 noiseq
 $L ip link set tap type gretap nokey
-for d in p2p keyed inh nbma ext tap gre0 gretap0; do $L ip link set "$d" up; done
+for d in p2p keyed inh nbma ext tap gre0; do $L ip link set "$d" up; done
 # Headroom grows with what transmit needed: send once through p2p.
 $L ip addr add 192.168.1.1/30 dev p2p
 $L ping -c 1 -W 1 192.168.1.2 >/dev/null 2>&1 || true
@@ -40,5 +40,5 @@ for d in p2p tap; do
 	$L ethtool -k $d
 done
 echo "== ip tunnel show"
-$L ip tunnel show | sort
+tunnels_shown left tunl0
 echo "---- END DUMP ----"

@@ -37,5 +37,5 @@ echo "== ethtool -i/-k p2p"
 $L ethtool -i p2p
 $L ethtool -k p2p
 echo "== ip tunnel show"
-$L ip tunnel show | sort
+tunnels_shown left gre0
 echo "---- END DUMP ----"
