@@ -30,7 +30,7 @@ modules: setup
 DEBUG_TREE := $(CURDIR)/target/debug-tree
 modules-debug: setup
 	@mkdir -p $(DEBUG_TREE)
-	@rsync -a --delete --exclude=/target --exclude=/.git --exclude='*.o' --exclude='*.ko' \
+	@rsync -a --delete --exclude=/target --exclude=/.git --exclude='*.o' --exclude='*.bc' --exclude='*.ko' \
 		--exclude='.*.cmd' --exclude='bindings_generated.rs*' ./ $(DEBUG_TREE)/
 	$(MAKE) -C $(shell scripts/build-kernel.sh debug) M=$(DEBUG_TREE) LLVM=$(LLVM) \
 		KCFLAGS=-Werror KRUSTFLAGS=-Dwarnings modules

@@ -23,7 +23,7 @@ set -euo pipefail
 # shellcheck disable=SC2054 # commas separate programs
 required=(bash coreutils findutils grep sed gawk diffutils procps kmod
 	iproute2 iputils-ping tcpdump ethtool jq
-	util-linux:nsenter,unshare,setsid,flock,taskset,dmesg,prlimit,chrt,lsns,mountpoint,getopt
+	util-linux:nsenter,unshare,setsid,setpriv,flock,taskset,dmesg,prlimit,chrt,lsns,mountpoint,getopt
 	mount:mount,umount)
 optional=(netsniff-ng:mausezahn)
 # Data files some of those programs read.

@@ -8,6 +8,7 @@ modprobe "$BOND_MODULE"
 modprobe "$BRIDGE_MODULE"
 modprobe sch_teql
 modprobe "$IPIP_MODULE"
+modprobe "$ALIAS_MODULE"
 echo "---- BEGIN KTAP ----"
 dmesg | sed -n '/rvnet: kunit start/,$p' | sed -n '/KTAP version/,$p'
 echo "---- END KTAP ----"
@@ -16,3 +17,4 @@ unload_bond
 unload_module "$BRIDGE_MODULE"
 unload_module "$TEQL_MODULE"
 unload_module "$IPIP_MODULE"
+unload_module "$ALIAS_MODULE"

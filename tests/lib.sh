@@ -36,6 +36,21 @@ expect_fail() {
 	echo "ok: '$*' refused: $out"
 }
 
+# The privilege scenarios' user: nobody, root only of a user namespace of
+# its own (unshare -Ur).
+# unprivileged CMD...: CMD as that user, in the initial network namespace,
+# over whose devices it has no capability.
+unprivileged() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups unshare --user --map-root-user "$@"
+}
+
+# container SCRIPT: bash -c SCRIPT (lib.sh sourced) as that user in a
+# network namespace its user namespace owns (unshare -Urn), with that
+# namespace's sysfs: an unprivileged container.
+container() {
+	unprivileged --net --mount bash -c "mount -t sysfs sysfs /sys && . \"\$RVNET_TESTS/lib.sh\" && $1"
+}
+
 # in_ns NS CMD...: runs CMD in network namespace NS. `ip` and `bridge` are
 # given the namespace (-n): entering it first through `ip netns exec`, which
 # also remounts /sys for the command, costs a process more (a fifth of a
@@ -660,6 +675,26 @@ teql_resolve() {
 		sleep 0.1
 	done
 	fail "10.0.0.2 not resolved on each of $*: $(ip neigh show 10.0.0.2)"
+}
+
+# pktgen_run DEV COUNT DST_MAC [SETTING...]: pktgen (loaded) sends COUNT
+# 60-byte UDP packets to 192.0.2.2 at DST_MAC out of DEV, with the extra
+# pktgen SETTINGs; prints "PPS SECONDS" of the run (benchmarks).
+pktgen_run() {
+	local dev=$1 count=$2 mac=$3 s pps usec
+	shift 3
+	pg() { echo "$2" >"/proc/net/pktgen/$1"; }
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $dev"
+	for s in "count $count" "clone_skb 0" "pkt_size 60" "delay 0" "dst 192.0.2.2" \
+		"dst_mac $mac" "$@"; do
+		pg "$dev" "$s"
+	done
+	pg pgctrl start
+	pps=$(sed -n 's/.* \([0-9]*\)pps .*/\1/p' "/proc/net/pktgen/$dev")
+	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' "/proc/net/pktgen/$dev")
+	pg kpktgend_0 rem_device_all
+	awk -v p="$pps" -v u="$usec" 'BEGIN { printf "%d %.3f\n", p, u / 1e6 }'
 }
 
 # median: the median of the numbers on standard input, one a line

@@ -85,3 +85,137 @@ impl kernel::Module for RvnetAlias {
         })
     }
 }
+
+#[kunit_tests(rvnet_alias_core)]
+mod tests {
+    use crate::glue::bindings as b;
+    use crate::rvnet_core::alias::ipvlan::{self, AddrKey, L3Frame, PortFlags, Tx};
+    use crate::rvnet_core::alias::macvlan::{self, Mode};
+    use crate::rvnet_core::alias::proc;
+    use crate::rvnet_core::ether::MacAddr;
+    use kernel::prelude::*;
+
+    #[test]
+    fn macvlan_modes_and_errnos_are_the_kernels() {
+        let kernel = [
+            b::MACVLAN_MODE_PRIVATE,
+            b::MACVLAN_MODE_VEPA,
+            b::MACVLAN_MODE_BRIDGE,
+            b::MACVLAN_MODE_PASSTHRU,
+            b::MACVLAN_MODE_SOURCE,
+        ];
+        for (mode, value) in Mode::ALL.into_iter().zip(kernel) {
+            assert_eq!(mode.value(), value);
+            assert_eq!(Mode::from_u32(value), Ok(mode));
+        }
+        assert!(Mode::from_u32(3).is_err());
+        let errno = |e: macvlan::Error| -e.errno();
+        assert_eq!(errno(macvlan::Error::AddressInUse), EADDRINUSE.to_errno());
+        assert_eq!(errno(macvlan::Error::LowerBusy), EBUSY.to_errno());
+        assert_eq!(
+            errno(macvlan::Error::PortSettingsNeedCapability),
+            EPERM.to_errno()
+        );
+        assert_eq!(errno(macvlan::Error::UnknownMode), EINVAL.to_errno());
+    }
+
+    /// An IPv4 header from `src` to `dst` and 8 bytes of payload, in a
+    /// kernel buffer.
+    fn ipv4(src: [u8; 4], dst: [u8; 4]) -> Result<KVec<u8>> {
+        let mut p = KVec::with_capacity(28, GFP_KERNEL)?;
+        p.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0], GFP_KERNEL)?;
+        p.extend_from_slice(&src, GFP_KERNEL)?;
+        p.extend_from_slice(&dst, GFP_KERNEL)?;
+        p.extend_from_slice(&[0; 8], GFP_KERNEL)?;
+        Ok(p)
+    }
+
+    #[test]
+    fn ipvlan_looks_up_by_the_right_address() -> Result {
+        let p = ipv4([192, 0, 2, 1], [192, 0, 2, 9])?;
+        let frame = L3Frame {
+            protocol: ipvlan::ETH_P_IP,
+            l3: &p,
+            skb_len: p.len(),
+            network_offset: 0,
+            gso_tcp: false,
+        };
+        assert_eq!(
+            ipvlan::lookup_key(&frame, true),
+            Some(AddrKey::V4([192, 0, 2, 9]))
+        );
+        assert_eq!(
+            ipvlan::lookup_key(&frame, false),
+            Some(AddrKey::V4([192, 0, 2, 1]))
+        );
+        // A total length beyond the buffer: no lookup.
+        let short = L3Frame {
+            skb_len: 20,
+            ..frame
+        };
+        assert_eq!(ipvlan::lookup_key(&short, true), None);
+        Ok(())
+    }
+
+    #[test]
+    fn ipvlan_transmit_decisions() {
+        let shared = MacAddr([2, 0, 0, 0, 0, 1]);
+        let other = MacAddr([2, 0, 0, 0, 0, 2]);
+        let group = MacAddr([0x33, 0x33, 0, 0, 0, 1]);
+        assert_eq!(ipvlan::xmit_l3(PortFlags::Bridge, true), Tx::Slave);
+        assert_eq!(ipvlan::xmit_l3(PortFlags::Private, true), Tx::Drop);
+        assert_eq!(ipvlan::xmit_l3(PortFlags::Vepa, true), Tx::Route);
+        assert_eq!(
+            ipvlan::xmit_l2(PortFlags::Bridge, shared, shared, false),
+            Tx::Master
+        );
+        assert_eq!(
+            ipvlan::xmit_l2(PortFlags::Bridge, group, shared, false),
+            Tx::Backlog
+        );
+        assert_eq!(
+            ipvlan::xmit_l2(PortFlags::Vepa, shared, shared, true),
+            Tx::Out
+        );
+        assert_eq!(
+            ipvlan::xmit_l2(PortFlags::Private, other, shared, true),
+            Tx::Out
+        );
+    }
+
+    /// A `core::fmt::Write` into a kernel vector.
+    struct Text(KVec<u8>);
+
+    impl core::fmt::Write for Text {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            self.0
+                .extend_from_slice(s.as_bytes(), GFP_KERNEL)
+                .map_err(|_| core::fmt::Error)
+        }
+    }
+
+    #[test]
+    fn proc_lines_in_a_kernel_buffer() -> Result {
+        let mut t = Text(KVec::new());
+        let mac = MacAddr([2, 0, 0, 0, 0, 0x0a]);
+        let sources = [MacAddr([2, 0, 0, 0, 0, 1]), MacAddr([2, 0, 0, 0, 0, 2])];
+        proc::write_macvlan(
+            &mut t,
+            "m0",
+            Mode::Source,
+            macvlan::Flags::NODST,
+            mac,
+            sources,
+        )
+        .map_err(|_| ENOMEM)?;
+        proc::write_ipvlan(&mut t, "i0", ipvlan::Mode::L3s, PortFlags::Vepa, mac)
+            .map_err(|_| ENOMEM)?;
+        assert_eq!(
+            &t.0[..],
+            b"m0 kind macvlan mode source flags nodst mac 02:00:00:00:00:0a \
+sources 02:00:00:00:00:01,02:00:00:00:00:02\n\
+i0 kind ipvlan mode l3s flags vepa mac 02:00:00:00:00:0a\n"
+        );
+        Ok(())
+    }
+}

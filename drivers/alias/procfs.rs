@@ -9,7 +9,7 @@ use crate::dev::{flags_of, mode_of, Port};
 use crate::glue::l3s;
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
-use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
+use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, ROOT_ONLY};
 use crate::glue::rcu::rcu_read;
 use crate::ipvlan_dev::IpvPort;
 use crate::rvnet_core::alias::macvlan::Mode;
@@ -61,6 +61,8 @@ pub(crate) fn add_port(port: &Port) -> Result {
 struct LowerFile;
 
 impl ShowDevice for LowerFile {
+    const MODE: u16 = ROOT_ONLY;
+
     fn show(w: &mut SeqWriter, lower: &NetDevice) -> fmt::Result {
         rcu_read(|ctx| {
             let Some(port) = Port::of_rcu(lower, ctx) else {
@@ -100,6 +102,8 @@ pub(crate) fn add_ipvlan_port(port: &IpvPort) -> Result {
 struct IpvlanLowerFile;
 
 impl ShowDevice for IpvlanLowerFile {
+    const MODE: u16 = ROOT_ONLY;
+
     fn show(w: &mut SeqWriter, lower: &NetDevice) -> fmt::Result {
         rcu_read(|ctx| {
             let Some(port) = IpvPort::of_rcu(lower, ctx) else {

@@ -6,7 +6,7 @@
 use crate::glue::link::Dev;
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
-use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
+use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, WORLD_READABLE};
 use crate::netlink::BondKind;
 use crate::options::MAX_ARP_TARGETS;
 use crate::rvnet_core::bond::proc::{write_bond, AdBondView, BondView, SlaveView};
@@ -48,6 +48,8 @@ pub(crate) fn add_device(bond: Dev<'_, BondKind>) -> Result {
 struct DeviceFile;
 
 impl ShowDevice for DeviceFile {
+    const MODE: u16 = WORLD_READABLE;
+
     fn show(w: &mut SeqWriter, dev: &NetDevice) -> fmt::Result {
         let Some(bond) = Dev::<BondKind>::of(dev) else {
             return Ok(());

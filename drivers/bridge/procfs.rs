@@ -7,7 +7,7 @@
 use crate::glue::link::Dev;
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
-use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice};
+use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, ROOT_ONLY};
 use crate::glue::rcu::rcu_read;
 use crate::glue::timer::{hz, jiffies};
 use crate::netlink::BridgeKind;
@@ -52,6 +52,8 @@ pub(crate) fn add_device(br: Dev<'_, BridgeKind>) -> Result {
 struct DeviceFile;
 
 impl ShowDevice for DeviceFile {
+    const MODE: u16 = ROOT_ONLY;
+
     fn show(w: &mut SeqWriter, dev: &NetDevice) -> fmt::Result {
         let Some(br) = Dev::<BridgeKind>::of(dev) else {
             return Ok(());

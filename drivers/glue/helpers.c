@@ -26,9 +26,25 @@
 #include <net/dst.h>
 #include <net/neighbour.h>
 #include <net/sch_generic.h>
+#include <linux/siphash.h>
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <linux/netfilter.h>
+#include <net/l3mdev.h>
 #include "helpers.h"
 /* net/8021q's private vlan_info and vlan_group (see Kbuild). */
 #include "vlan.h"
+
+/*
+ * Compiled to bitcode for the Rust objects (Kbuild, with
+ * CONFIG_RUST_INLINE_HELPERS), every wrapper is always_inline, as the
+ * kernel's own __rust_helper: LLVM would otherwise refuse to inline C into
+ * Rust over attribute differences that do not matter here (the kernel's
+ * rust/helpers/helpers.c lists them). helpers.o keeps ordinary functions.
+ */
+#ifdef RVNET_INLINE_HELPERS
+#pragma clang attribute push(__attribute__((always_inline)), apply_to = function)
+#endif
 
 const struct rvnet_feature_masks rvnet_features = {
 	.sg = NETIF_F_SG,
@@ -1253,10 +1269,6 @@ void rvnet_cond_resched(void)
  * ipvlan (drivers/net/ipvlan/): feature sets, layer-3 transmit, address
  * notifiers and the keys of its address table.
  */
-#include <linux/siphash.h>
-#include <net/addrconf.h>
-#include <net/ip6_route.h>
-
 MODULE_IMPORT_NS("NETDEV_INTERNAL");
 
 #define RVNET_IPVLAN_ALWAYS_ON_OFLOADS \
@@ -1527,9 +1539,6 @@ void rvnet_skb_reset_mac_header(struct sk_buff *skb)
  * device that owns its destination, which the module's steer function
  * (set once, at load) names.
  */
-#include <linux/netfilter.h>
-#include <net/l3mdev.h>
-
 static rvnet_l3s_steer_fn rvnet_l3s_steer;
 
 void rvnet_l3s_set_steer(rvnet_l3s_steer_fn steer)
@@ -2418,3 +2427,7 @@ void rvnet_raw_spin_assert_held(raw_spinlock_t *lock)
 {
 	lockdep_assert_held(lock);
 }
+
+#ifdef RVNET_INLINE_HELPERS
+#pragma clang attribute pop
+#endif

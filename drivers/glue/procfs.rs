@@ -11,8 +11,11 @@ use kernel::error::{code::ENOMEM, Result};
 use kernel::ffi::{c_int, c_void, CStr};
 use kernel::str::CStrExt as _;
 
-/// Mode of rvnet's `/proc` files: root-only, as 8021q's.
-const MODE: u16 = 0o600;
+/// Mode of a root-only `/proc` file (8021q's, and rvnet's own files).
+pub const ROOT_ONLY: u16 = 0o600;
+
+/// Mode of a world-readable `/proc` file (bonding's).
+pub const WORLD_READABLE: u16 = 0o444;
 
 /// Writes text into a `seq_file`.
 pub struct SeqWriter(*mut b::seq_file);
@@ -28,12 +31,18 @@ impl fmt::Write for SeqWriter {
 
 /// A file whose text is about a whole namespace.
 pub trait ShowNet {
+    /// The file's mode ([`ROOT_ONLY`] or [`WORLD_READABLE`]).
+    const MODE: u16;
+
     /// Writes the file's text.
     fn show(w: &mut SeqWriter, net: &Net) -> fmt::Result;
 }
 
 /// A file whose text is about one device.
 pub trait ShowDevice {
+    /// The file's mode ([`ROOT_ONLY`] or [`WORLD_READABLE`]).
+    const MODE: u16;
+
     /// Writes the file's text.
     fn show(w: &mut SeqWriter, dev: &NetDevice) -> fmt::Result;
 }
@@ -63,7 +72,7 @@ impl ProcDir {
         let e = unsafe {
             b::proc_create_net_single(
                 name.as_char_ptr(),
-                MODE,
+                S::MODE,
                 self.0.as_ptr(),
                 Some(show_net::<S>),
                 core::ptr::null_mut(),
@@ -88,7 +97,7 @@ impl ProcDir {
         let e = unsafe {
             b::proc_create_single_data(
                 name.as_char_ptr(),
-                MODE,
+                S::MODE,
                 self.0.as_ptr(),
                 Some(show_device::<S>),
                 dev.as_raw().cast(),
@@ -168,8 +177,8 @@ pub trait ShowData: Send + Sync + 'static {
     fn show(&self, w: &mut SeqWriter) -> fmt::Result;
 }
 
-/// A file in the initial namespace's `/proc/net` showing a module's data
-/// (`/proc/net/teql`); removed on drop.
+/// A root-only file in the initial namespace's `/proc/net` showing a
+/// module's data (`/proc/net/teql`); removed on drop.
 pub struct InitNetFile<D: ShowData> {
     entry: NonNull<b::proc_dir_entry>,
     _data: kernel::sync::Arc<D>,
@@ -189,7 +198,7 @@ impl<D: ShowData> InitNetFile<D> {
         let e = unsafe {
             b::proc_create_single_data(
                 name.as_char_ptr(),
-                MODE,
+                ROOT_ONLY,
                 (*core::ptr::addr_of!(b::init_net)).proc_net,
                 Some(show_data::<D>),
                 kernel::sync::Arc::as_ptr(&data).cast_mut().cast(),

@@ -6,7 +6,7 @@
 use crate::glue::link::Dev;
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::{PernetId, PernetOps};
-use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, ShowNet};
+use crate::glue::procfs::{remove_net_dir, ProcDir, SeqWriter, ShowDevice, ShowNet, ROOT_ONLY};
 use crate::netlink::VlanKind;
 use crate::rvnet_core::vlan_proc::{
     write_config_entry, write_config_header, write_device, DevCounters, DevReport,
@@ -49,6 +49,8 @@ pub(crate) fn add_device(vlan: Dev<'_, VlanKind>) -> Result {
 struct ConfigFile;
 
 impl ShowNet for ConfigFile {
+    const MODE: u16 = ROOT_ONLY;
+
     fn show(w: &mut SeqWriter, net: &Net) -> fmt::Result {
         write_config_header(w)?;
         let mut result = Ok(());
@@ -67,6 +69,8 @@ impl ShowNet for ConfigFile {
 struct DeviceFile;
 
 impl ShowDevice for DeviceFile {
+    const MODE: u16 = ROOT_ONLY;
+
     fn show(w: &mut SeqWriter, dev: &NetDevice) -> fmt::Result {
         let Some(vlan) = Dev::<VlanKind>::of(dev) else {
             return Ok(());

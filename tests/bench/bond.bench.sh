@@ -28,7 +28,6 @@ fi
 load() { if [ "$1" = rust ]; then insmod "$rvnet_ko" max_bonds=0; else modprobe bonding max_bonds=0; fi; }
 unload() { if [ "$1" = rust ]; then rmmod rvnet_bond; else rmmod bonding; fi; }
 
-pg() { echo "$2" >"/proc/net/pktgen/$1"; }
 
 # bond_of MODE OPTIONS...: bond0 of MODE over veths a0, a1 (peers b0, b1 up).
 bond_of() {
@@ -56,20 +55,9 @@ clean() {
 datapath() {
 	load "$1"
 	bond_of "$2" xmit_hash_policy layer3+4
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device bond0"
-	pg bond0 "count $pkts"
-	pg bond0 "clone_skb 0"
-	pg bond0 "pkt_size 60"
-	pg bond0 "delay 0"
-	pg bond0 "dst 192.0.2.2"
-	pg bond0 "udp_src_min 1000"
-	pg bond0 "udp_src_max 1063"
-	pg bond0 "dst_mac $(cat /sys/class/net/b0/address)"
-	pg pgctrl start
 	local pps
-	pps=$(sed -n 's/.* \([0-9]*\)pps .*/\1/p' /proc/net/pktgen/bond0)
-	pg kpktgend_0 rem_device_all
+	read -r pps _ < <(pktgen_run bond0 "$pkts" "$(cat /sys/class/net/b0/address)" \
+		"udp_src_min 1000" "udp_src_max 1063")
 	clean
 	unload "$1"
 	echo "$pps"

@@ -29,8 +29,6 @@ many=100000
 load() { if [ "$1" = rust ]; then insmod "$rvnet_ko"; else modprobe bridge; fi; }
 unload() { if [ "$1" = rust ]; then rmmod rvnet_bridge; else rmmod bridge; fi; }
 
-pg() { echo "$2" >"/proc/net/pktgen/$1"; }
-
 # topology: br0 with ports a0 (peer b0) and c1 (peer c0); b0's address has
 # a static entry on a0.
 topology() {
@@ -58,22 +56,7 @@ clean() {
 run() {
 	local dev=$1 count=$2
 	shift 2
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device $dev"
-	pg "$dev" "count $count"
-	pg "$dev" "clone_skb 0"
-	pg "$dev" "pkt_size 60"
-	pg "$dev" "delay 0"
-	pg "$dev" "dst 192.0.2.2"
-	pg "$dev" "dst_mac $(cat /sys/class/net/b0/address)"
-	local s
-	for s in "$@"; do pg "$dev" "$s"; done
-	pg pgctrl start
-	local pps usec
-	pps=$(sed -n 's/.* \([0-9]*\)pps .*/\1/p' "/proc/net/pktgen/$dev")
-	usec=$(sed -n 's/.*Result: OK: \([0-9]*\)(.*/\1/p' "/proc/net/pktgen/$dev")
-	pg kpktgend_0 rem_device_all
-	awk -v p="$pps" -v u="$usec" 'BEGIN { printf "%d %.3f\n", p, u / 1e6 }'
+	pktgen_run "$dev" "$count" "$(cat /sys/class/net/b0/address)" "$@"
 }
 
 # learned: the number of learned entries of br0 (iproute2 6.1 does not

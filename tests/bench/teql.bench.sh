@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmark, run by scripts/bench.sh with --impl c and rvnet's modules and
-# udp-flood in /rvnet/extra/modules: rvnet_teql against sch_teql,
+# /rvnet/extra/modules: rvnet_teql against sch_teql,
 # interleaved, TRIALS times each, in one VM whose clock follows the
 # instruction count. teql0 is not Ethernet, so pktgen cannot drive it: a
 # UDP socket bound to teql0 (udp-flood) sends PKTS datagrams through it,
@@ -26,7 +26,7 @@ datapath() {
 	teql_resolve v1 v2 >/dev/null
 	teql_tx v1 v2
 	local before=("${TX[@]}")
-	read -r pps sent errors < <("$extra/udp-flood" teql0 10.0.0.2 "$pkts")
+	read -r pps sent errors < <(/rvnet/tools/udp-flood teql0 10.0.0.2 "$pkts")
 	teql_tx v1 v2
 	local a=$((TX[0] - before[0])) b=$((TX[1] - before[1]))
 	[ "$errors" = 0 ] || echo "$1: $errors datagrams refused" >&2

@@ -14,8 +14,6 @@ load() { if [ "$1" = rust ]; then insmod "$rvnet_ko"; else modprobe 8021q; fi; }
 unload() { if [ "$1" = rust ]; then rmmod rvnet_vlan; else rmmod 8021q; fi; }
 now() { date +%s.%N; }
 
-pg() { echo "$2" >"/proc/net/pktgen/$1"; }
-
 # datapath IMPL: pps of pktgen through a0.100 over veth a0 <-> b0.
 datapath() {
 	load "$1"
@@ -24,18 +22,8 @@ datapath() {
 	ip link set b0 up
 	ip link add link a0 name a0.100 type vlan id 100
 	ip link set a0.100 up
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device a0.100"
-	pg a0.100 "count $pkts"
-	pg a0.100 "clone_skb 0"
-	pg a0.100 "pkt_size 60"
-	pg a0.100 "delay 0"
-	pg a0.100 "dst 192.0.2.2"
-	pg a0.100 "dst_mac $(cat /sys/class/net/b0/address)"
-	pg pgctrl start
 	local pps
-	pps=$(sed -n 's/.* \([0-9]*\)pps .*/\1/p' /proc/net/pktgen/a0.100)
-	pg kpktgend_0 rem_device_all
+	read -r pps _ < <(pktgen_run a0.100 "$pkts" "$(cat /sys/class/net/b0/address)")
 	ip link del a0
 	unload "$1"
 	echo "$pps"

@@ -31,7 +31,12 @@ expect_fail "Exclusivity flag on" tc qdisc add dev d0 root teql0
 tc qdisc show dev d0 | grep -qE '^qdisc teql0 [0-9a-f]+: root refcnt 2 *$' ||
 	fail "tc qdisc show: $(tc qdisc show dev d0)"
 tc qdisc show dev m0 | grep -q teql && fail "teql left under mq"
-pass "ELOOP, ENOENT, not-root EOPNOTSUPP with its message, EEXIST"
+# sch_teql has no change(): options over netlink (tc has no parser to
+# send them) get qdisc_change()'s EINVAL.
+out=$(/rvnet/tools/qdisc-options d0 teql0) && fail "a change with options succeeded"
+[ "$out" = "Invalid argument: Change operation not supported by specified qdisc" ] ||
+	fail "a change with options: $out"
+pass "ELOOP, ENOENT, not-root EOPNOTSUPP with its message, EEXIST, change EINVAL"
 
 # Joining while the master is down: the first slave sets MTU and
 # broadcast/point-to-point, later ones narrow them.
@@ -94,6 +99,30 @@ for _ in $(seq 50); do [ "$(teql_users)" = 0 ] && break; sleep 0.1; done
 [ "$(teql_users)" = 0 ] || fail "use count $(teql_users) after the slaves left"
 expect_fail "Protocol driver not attached" ip link set teql0 up
 ip link del m0
+ip link del d0
+unload_module "$TEQL_MODULE"
+
+# A point-to-point slave (ipip) with an Ethernet one: teql0 is
+# point-to-point only while every slave is; while up, an Ethernet slave
+# cannot join a point-to-point master.
+modprobe sch_teql
+ip link add d0 type dummy
+ip link add t0 type ipip local 192.0.2.1 remote 192.0.2.2
+tc qdisc add dev t0 root teql0
+[ "$(teql_link teql0 mtu)" = 1480 ] || fail "teql0 did not take t0's MTU"
+ip link set teql0 up
+[ "$(ip -j link show teql0 | jq -c '.[0].flags - ["UP", "LOWER_UP"]')" = '["POINTOPOINT","NOARP"]' ] ||
+	fail "teql0 over t0: $(ip link show teql0)"
+expect_fail "Invalid argument" tc qdisc add dev d0 root teql0
+ip link set teql0 down
+tc qdisc add dev d0 root teql0
+teql_has_flag teql0 POINTOPOINT && fail "teql0 kept POINTOPOINT after d0 joined while down"
+ip link set teql0 up
+[ "$(ip -j link show teql0 | jq -c '.[0].flags - ["UP", "LOWER_UP"]')" = '["NOARP"]' ] ||
+	fail "teql0 over t0 and d0: $(ip link show teql0)"
+pass "a point-to-point slave with an Ethernet one"
+ip link set teql0 down
+ip link del t0
 ip link del d0
 unload_module "$TEQL_MODULE"
 

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Privileges across namespaces: a container (an unprivileged user as root
+# of its own user and network namespaces) has its own tunl0 and runs ipip
+# tunnels through netlink and the tunnel ioctls as root does; the initial
+# namespace's tunnels are out of its reach, ioctls included.
+. "$RVNET_TESTS/lib.sh"
+modprobe "$IPIP_MODULE"
+container '
+	ip link show tunl0 >/dev/null || fail "no tunl0 in the container"
+	ip link add t1 type ipip local 10.0.0.1 remote 10.0.0.2
+	ip link set t1 type ipip ttl 9
+	ip tunnel add t2 mode ipip remote 10.0.0.3 local 10.0.0.1
+	ip tunnel change t2 mode ipip remote 10.0.0.4 local 10.0.0.1
+	ip tunnel show t2 | grep -q "remote 10.0.0.4" || fail "t2: $(ip tunnel show t2)"
+	ip tunnel del t2
+	expect_fail "Operation not permitted" ip link set t1 netns 1
+	ip link del t1
+	true
+'
+pass "ipip tunnels in a container"
+
+ip link add t9 type ipip local 10.0.9.1 remote 10.0.9.2
+expect_fail "Operation not permitted" unprivileged ip tunnel add t8 mode ipip remote 10.0.8.2
+expect_fail "Operation not permitted" unprivileged ip tunnel change t9 mode ipip remote 10.0.8.2 local 10.0.9.1
+expect_fail "Operation not permitted" unprivileged ip tunnel del t9
+expect_fail "Operation not permitted" unprivileged ip link set t9 type ipip ttl 3
+unprivileged ip tunnel show t9 | grep -q "remote 10.0.9.2" || fail "ip tunnel show t9 unprivileged"
+ip link show t8 >/dev/null 2>&1 && fail "t8 exists"
+pass "the initial namespace's tunnels out of its reach"
