@@ -324,85 +324,65 @@ impl DeviceOps for GreTapKind {
     }
 }
 
-/// The rtnl kind gre (`ipgre_link_ops`).
-#[vtable]
-impl LinkOps for GreKind {
-    const KIND: &'static CStr = c"gre";
-    const POLICY: &'static [Policy] = &GRE_POLICY;
+/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`): the
+/// same policy, parameters, changes and attributes; `$validate` checks a
+/// request's attributes (`tb`, `data`).
+macro_rules! gre_link_ops {
+    ($kind:ty, $name:literal, $doc:literal, $validate:path) => {
+        #[doc = $doc]
+        #[vtable]
+        impl LinkOps for $kind {
+            const KIND: &'static CStr = $name;
+            const POLICY: &'static [Policy] = &GRE_POLICY;
 
-    fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        gre_validate(data)
-    }
+            fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+                $validate(tb, data)
+            }
 
-    fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-        newlink(link)
-    }
+            fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+                newlink(link)
+            }
 
-    fn changelink_full(
-        dev: Dev<'_, Self>,
-        tb: Option<Attrs<'_>>,
-        data: Option<Attrs<'_>>,
-        extack: &ExtAck,
-    ) -> Result {
-        changelink(dev, tb, data, extack)
-    }
+            fn changelink_full(
+                dev: Dev<'_, Self>,
+                tb: Option<Attrs<'_>>,
+                data: Option<Attrs<'_>>,
+                extack: &ExtAck,
+            ) -> Result {
+                changelink(dev, tb, data, extack)
+            }
 
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        iptunnel::dellink(dev, queue)
-    }
+            fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
+                iptunnel::dellink(dev, queue)
+            }
 
-    fn info_size(_dev: Dev<'_, Self>) -> usize {
-        gre_info_size()
-    }
+            fn info_size(_dev: Dev<'_, Self>) -> usize {
+                gre_info_size()
+            }
 
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        gre_fill_info(dev.state(), msg)
-    }
+            fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
+                gre_fill_info(dev.state(), msg)
+            }
 
-    fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-        dev.state().net.get()
-    }
+            fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
+                dev.state().net.get()
+            }
+        }
+    };
 }
 
-/// The rtnl kind gretap (`ipgre_tap_ops`).
-#[vtable]
-impl LinkOps for GreTapKind {
-    const KIND: &'static CStr = c"gretap";
-    const POLICY: &'static [Policy] = &GRE_POLICY;
-
-    fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        gretap_validate(tb, data)
-    }
-
-    fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-        newlink(link)
-    }
-
-    fn changelink_full(
-        dev: Dev<'_, Self>,
-        tb: Option<Attrs<'_>>,
-        data: Option<Attrs<'_>>,
-        extack: &ExtAck,
-    ) -> Result {
-        changelink(dev, tb, data, extack)
-    }
-
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        iptunnel::dellink(dev, queue)
-    }
-
-    fn info_size(_dev: Dev<'_, Self>) -> usize {
-        gre_info_size()
-    }
-
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        gre_fill_info(dev.state(), msg)
-    }
-
-    fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-        dev.state().net.get()
-    }
-}
+gre_link_ops!(
+    GreKind,
+    c"gre",
+    "The rtnl kind gre (`ipgre_link_ops`).",
+    gre_validate
+);
+gre_link_ops!(
+    GreTapKind,
+    c"gretap",
+    "The rtnl kind gretap (`ipgre_tap_ops`).",
+    gretap_validate
+);
 
 /// The key a GRE header carries, as the tables match it.
 fn packet_key(flags: u16, key: u32) -> PacketKey {

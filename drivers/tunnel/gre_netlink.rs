@@ -73,8 +73,8 @@ fn attrs_of(d: Attrs<'_>) -> gre::Attrs {
     }
 }
 
-/// `ipgre_tunnel_validate()`.
-pub(crate) fn gre_validate(data: Option<Attrs<'_>>) -> Result {
+/// `ipgre_tunnel_validate()` (`IFLA_*` attributes unused).
+pub(crate) fn gre_validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>) -> Result {
     match data {
         Some(d) if !gre::validate(&attrs_of(d)) => Err(EINVAL),
         _ => Ok(()),
