@@ -158,9 +158,13 @@ drops=$($R ip -j -s link show b0 | jq '.[0].stats64.rx.dropped')
 send_gre b0:00:08:00:12:34:00:00:00:00:00:2f:00:00:00:66
 wait_for [ "$($R ip -j -s link show b0 | jq '.[0].stats64.rx.dropped')" = $((drops + 1)) ] ||
 	fail "a bad GRE checksum not counted on b0"
+# A routing bit: refused by the parser too.
+send_gre 70:00:08:00:00:00:00:2f:00:00:00:67
+wait_for [ "$($R ip -j -s link show b0 | jq '.[0].stats64.rx.dropped')" = $((drops + 2)) ] ||
+	fail "a GRE routing bit not counted on b0"
 expect_counter right g7 rx_packets 2
 expect_counter right g7 rx_crc_errors 0
-pass "sequence numbers: old ones rx_fifo_errors; bad checksums dropped as the underlay's rx_dropped"
+pass "sequence numbers: old ones rx_fifo_errors; bad checksums and routing bits dropped as the underlay's rx_dropped"
 
 # gretap: an Ethernet device with a random address, a bridge port on
 # right joining left's gretap to a third namespace.
