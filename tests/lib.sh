@@ -9,10 +9,10 @@ case ${RVNET_IMPL:-rust} in
 rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ALIAS_MODULE=rvnet_alias ;;
 c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ALIAS_MODULE=macvlan ;;
 esac
-# The modules that provide `type ipip` (and tunl0) and `type gre|gretap`.
+# The modules that provide `type ipip` (and tunl0), `type sit` and `type gre|gretap`.
 case ${RVNET_IMPL:-rust} in
-rust) IPIP_MODULE=rvnet_tunnel GRE_MODULE=rvnet_tunnel ;;
-c) IPIP_MODULE=ipip GRE_MODULE=ip_gre ;;
+rust) IPIP_MODULE=rvnet_tunnel SIT_MODULE=rvnet_tunnel GRE_MODULE=rvnet_tunnel ;;
+c) IPIP_MODULE=ipip SIT_MODULE=sit GRE_MODULE=ip_gre ;;
 esac
 
 fail() {
@@ -548,6 +548,23 @@ tunnels_shown() {
 	shift
 	re=$(printf '^%s:|' "$@")
 	in_ns "$ns" ip tunnel show | grep -Ev "${re%|}" | sort
+}
+
+# capture_tunnel NS DEV FILTER PATTERN PING_ARGS...: one packet matching
+# tcpdump's FILTER, captured verbosely on DEV in NS while left pings with
+# PING_ARGS; it must match PATTERN (an extended regular expression).
+capture_tunnel() {
+	local ns=$1 dev=$2 filter=$3 pattern=$4 dump
+	shift 4
+	rm -f /tmp/wire.txt /tmp/wire.err
+	in_ns "$ns" timeout 20 tcpdump -l -n -v -c 1 -i "$dev" "$filter" >/tmp/wire.txt 2>/tmp/wire.err &
+	dump=$!
+	wait_for grep -q "listening on" /tmp/wire.err || fail "tcpdump did not start on $dev"
+	in_ns left ping -c 2 -W 2 -i 0.3 "$@" >/dev/null || true
+	wait $dump || true
+	tr '\n' ' ' </tmp/wire.txt | tee /tmp/wire.one
+	echo
+	grep -qE -- "$pattern" /tmp/wire.one || fail "'$pattern' not seen on $dev"
 }
 
 # no_ip_tunnel_module: with rvnet, ip_tunnel.ko must never have been

@@ -1735,6 +1735,34 @@ int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
 	return copy_to_user(data, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
+int rvnet_sit_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+			     void __user *data, int cmd)
+{
+	struct ip_tunnel_prl __user *a = data;
+	struct ip_tunnel_parm_kern kp = {};
+	struct ip_tunnel_prl kprl;
+	int err;
+
+	switch (cmd) {
+	case SIOCGETTUNNEL:
+	case SIOCADDTUNNEL:
+	case SIOCCHGTUNNEL:
+	case SIOCDELTUNNEL:
+		return rvnet_tunnel_siocdevprivate(dev, ifr, data, cmd);
+	case SIOCGETPRL:
+		/* The kind says whether the device has a list (sit0 has none);
+		 * the list is empty: no entries are ever added. */
+		err = dev->netdev_ops->ndo_tunnel_ctl(dev, &kp, cmd);
+		if (err)
+			return err;
+		if (copy_from_user(&kprl, a, sizeof(kprl)))
+			return -EFAULT;
+		return put_user(0, &a->datalen) ? -EFAULT : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
 				 struct rvnet_tunnel_parm *p)
 {
@@ -1979,8 +2007,10 @@ void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool 
 	if (icmp) {
 		o->icmp_type = icmp_hdr(skb)->type;
 		o->icmp_code = icmp_hdr(skb)->code;
+		o->icmp_length = icmp_hdr(skb)->un.reserved[1];
 	}
 	o->ifindex = skb->dev->ifindex;
+	o->sifindex = netif_is_l3_master(skb->dev) ? IPCB(skb)->iif : 0;
 	o->net = dev_net(skb->dev);
 }
 
@@ -2175,18 +2205,87 @@ u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len)
 	return len;
 }
 
-/* ipgre_err()'s ICMPv6 for an IPv6 payload: true if one was sent. */
-bool rvnet_gre_err_icmpv6(struct sk_buff *skb, u32 hdr_len)
+/* sit: IPv6 in IPv4 (net/ipv6/sit.c's needs beyond the IPv4 tunnels'). */
+
+void rvnet_netdev_set_isatap(struct net_device *dev)
+{
+	dev->priv_flags |= IFF_ISATAP;
+}
+
+void rvnet_tunnel_rx_ipv6_addrs(struct sk_buff *skb, u8 *saddr, u8 *daddr)
+{
+	/* tunnel64_rcv() pulled the inner header, which starts at data. */
+	const struct ipv6hdr *ip6h = (const struct ipv6hdr *)skb->data;
+
+	memcpy(saddr, &ip6h->saddr, sizeof(ip6h->saddr));
+	memcpy(daddr, &ip6h->daddr, sizeof(ip6h->daddr));
+}
+
+void rvnet_skb_set_ndisc_nodetype(struct sk_buff *skb, u8 nodetype)
+{
+#if IS_ENABLED(CONFIG_IPV6_NDISC_NODETYPE)
+	skb->ndisc_nodetype = nodetype;
+#endif
+}
+
+bool rvnet_ipv6_chk_prefix(const u8 *addr, struct net_device *dev)
+{
+	struct in6_addr a;
+
+	memcpy(&a, addr, sizeof(a));
+	return ipv6_chk_prefix(&a, dev);
+}
+
+bool rvnet_ipv6_chk_custom_prefix(const u8 *addr, unsigned int len, struct net_device *dev)
+{
+	struct in6_addr a;
+
+	memcpy(&a, addr, sizeof(a));
+	return ipv6_chk_custom_prefix(&a, len, dev);
+}
+
+void rvnet_tunnel_tx_ipv6_daddr(struct sk_buff *skb, u8 *daddr)
+{
+	memcpy(daddr, &ipv6_hdr(skb)->daddr, sizeof(struct in6_addr));
+}
+
+bool rvnet_tunnel_neigh6(struct sk_buff *skb, u8 *addr)
+{
+	struct neighbour *neigh;
+
+	if (!skb_dst(skb))
+		return false;
+	neigh = dst_neigh_lookup(skb_dst(skb), &ipv6_hdr(skb)->daddr);
+	if (!neigh)
+		return false;
+	memcpy(addr, neigh->primary_key, sizeof(struct in6_addr));
+	neigh_release(neigh);
+	return true;
+}
+
+void rvnet_sit_log_spoofed(bool source, __be32 saddr, const u8 *saddr6, __be32 daddr,
+			   const u8 *daddr6)
+{
+	/* sit.ko's messages, its "sit: " prefix included. */
+	if (source)
+		net_warn_ratelimited("sit: Src spoofed %pI4/%pI6c -> %pI4/%pI6c\n",
+				     &saddr, saddr6, &daddr, daddr6);
+	else
+		net_warn_ratelimited("sit: Dst spoofed %pI4/%pI6c -> %pI4/%pI6c\n",
+				     &saddr, saddr6, &daddr, daddr6);
+}
+
+bool rvnet_rt_unicast_or_local(struct rtable *rt)
+{
+	return rt->rt_type == RTN_UNICAST || rt->rt_type == RTN_LOCAL;
+}
+
+bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 hdr_len, u32 data_len)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
-	int type = icmp_hdr(skb)->type;
-	unsigned int data_len = 0;
 
-	if (!IS_ENABLED(CONFIG_IPV6))
-		return false;
-	if (type == ICMP_TIME_EXCEEDED)
-		data_len = icmp_hdr(skb)->un.reserved[1] * 4; /* RFC 4884 4.1 */
-	return !ip6_err_gen_icmpv6_unreach(skb, iph->ihl * 4 + hdr_len, type, data_len);
+	return __in6_dev_get(skb->dev) &&
+	       !ip6_err_gen_icmpv6_unreach(skb, iph->ihl * 4 + hdr_len, type, data_len);
 }
 
 /* Qdiscs and direct transmit (sch_teql). */

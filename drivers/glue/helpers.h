@@ -370,6 +370,8 @@ struct rvnet_tunnel_parm {
 };
 int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
 				void __user *data, int cmd);
+int rvnet_sit_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
+			     void __user *data, int cmd);
 bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
 				 struct rvnet_tunnel_parm *p);
 void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,
@@ -424,7 +426,9 @@ struct rvnet_tunnel_outer {
 	__be32 saddr, daddr;
 	u8 tos, protocol;
 	u8 icmp_type, icmp_code;	/* error handler only */
+	u8 icmp_length;			/* RFC 4884 length (error handler) */
 	int ifindex;
+	int sifindex;			/* the L3 slave's, on an L3 master */
 	struct net *net;
 };
 void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
@@ -457,8 +461,19 @@ int rvnet_gre_parse(struct sk_buff *skb, struct rvnet_gre_tpi *tpi);
 u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len);
 void rvnet_gre_rx_drop(struct sk_buff *skb);
 void rvnet_gre_reject(struct sk_buff *skb);
-bool rvnet_gre_err_icmpv6(struct sk_buff *skb, u32 hdr_len);
 void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, bool csum);
 void rvnet_netdev_setup_gre(struct net_device *dev, unsigned short type, bool ether);
 void rvnet_netdev_set_gso_software(struct net_device *dev, bool on);
 void rvnet_netdev_set_link_type(struct net_device *dev, unsigned short type);
+/* sit: IPv6 in IPv4 (IPv6 addresses as 16 bytes). */
+void rvnet_netdev_set_isatap(struct net_device *dev);
+void rvnet_tunnel_rx_ipv6_addrs(struct sk_buff *skb, u8 *saddr, u8 *daddr);
+void rvnet_skb_set_ndisc_nodetype(struct sk_buff *skb, u8 nodetype);
+bool rvnet_ipv6_chk_prefix(const u8 *addr, struct net_device *dev);
+bool rvnet_ipv6_chk_custom_prefix(const u8 *addr, unsigned int len, struct net_device *dev);
+void rvnet_tunnel_tx_ipv6_daddr(struct sk_buff *skb, u8 *daddr);
+bool rvnet_tunnel_neigh6(struct sk_buff *skb, u8 *addr);
+void rvnet_sit_log_spoofed(bool source, __be32 saddr, const u8 *saddr6, __be32 daddr,
+			   const u8 *daddr6);
+bool rvnet_rt_unicast_or_local(struct rtable *rt);
+bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 hdr_len, u32 data_len);

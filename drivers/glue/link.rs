@@ -243,6 +243,12 @@ pub trait DeviceOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Whether `ndo_siocdevprivate` also answers sit's `SIOCGETPRL` (the
+    /// ISATAP potential router list, always empty here), after asking
+    /// [`DeviceOps::tunnel_ctl`] with that command whether the device has
+    /// one.
+    const TUNNEL_PRL: bool = false;
+
     /// `ndo_tunnel_ctl` (with `ndo_siocdevprivate` copying the argument in
     /// and out): `ip tunnel add|change|del|show` on a device of the kind.
     fn tunnel_ctl(_dev: Dev<'_, Self>, _parm: &mut TunnelParm, _cmd: u32) -> Result {
@@ -795,7 +801,11 @@ impl<T: LinkOps> Adapter<T> {
         }
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
         if T::HAS_TUNNEL_CTL {
-            o.ndo_siocdevprivate = Some(b::rvnet_tunnel_siocdevprivate);
+            o.ndo_siocdevprivate = if T::TUNNEL_PRL {
+                Some(b::rvnet_sit_siocdevprivate)
+            } else {
+                Some(b::rvnet_tunnel_siocdevprivate)
+            };
             o.ndo_tunnel_ctl = Some(ndo_tunnel_ctl::<T>);
         }
         if T::HAS_ADD_SLAVE {

@@ -22,6 +22,10 @@ use crate::rvnet_core::teql::ring;
 use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::ptr::NonNull;
+use core::sync::atomic::{
+    AtomicPtr, AtomicUsize,
+    Ordering::{Acquire, Relaxed, Release},
+};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::EINVAL, Result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_int, CStr};
@@ -85,6 +89,15 @@ pub enum Unlinked {
     Emptied,
 }
 
+/// A qdisc's private area (sch_teql's `teql_sched_data` less the master,
+/// which the glue finds from the ops): its packet queue, and its successor
+/// in its kind's ring, which senders follow under RCU.
+#[repr(C)]
+struct QdiscPriv {
+    queue: b::sk_buff_head,
+    next: AtomicPtr<b::Qdisc>,
+}
+
 /// A qdisc of kind `T`.
 #[repr(transparent)]
 pub struct Qdisc<T: QdiscOps>(Opaque<b::Qdisc>, PhantomData<T>);
@@ -134,9 +147,21 @@ impl<T: QdiscOps> Qdisc<T> {
         unsafe { b::rvnet_qdisc_set_qlen(self.raw(), qlen) }
     }
 
-    fn queue(&self) -> *mut b::sk_buff_head {
-        // SAFETY: The private area of a qdisc of kind `T` is its queue.
+    fn private(&self) -> *mut QdiscPriv {
+        // SAFETY: The private area of a qdisc of kind `T` is a `QdiscPriv`.
         unsafe { b::rvnet_qdisc_priv(self.raw()).cast() }
+    }
+
+    fn queue(&self) -> *mut b::sk_buff_head {
+        // SAFETY: The private area is valid for the qdisc's lifetime.
+        unsafe { core::ptr::addr_of_mut!((*self.private()).queue) }
+    }
+
+    /// The qdisc's successor in its ring (`NEXT_SLAVE()`).
+    fn next(&self) -> &AtomicPtr<b::Qdisc> {
+        // SAFETY: As in `queue`; the field is zeroed (null) at allocation
+        // and only accessed atomically.
+        unsafe { &(*self.private()).next }
     }
 
     /// The number of packets in the qdisc's own queue.
@@ -247,7 +272,7 @@ impl<T: QdiscOps> QdiscRegistration<T> {
             for (d, s) in o.id.iter_mut().zip(&id[..n]) {
                 *d = *s as kernel::ffi::c_char;
             }
-            o.priv_size = core::mem::size_of::<b::sk_buff_head>() as c_int;
+            o.priv_size = core::mem::size_of::<QdiscPriv>() as c_int;
             o.enqueue = Some(enqueue_callback::<T>);
             o.dequeue = Some(dequeue_callback::<T>);
             o.peek = Some(peek_callback::<T>);
@@ -377,6 +402,18 @@ unsafe extern "C" fn destroy_callback<T: QdiscOps>(sch: *mut b::Qdisc) {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Member(NonNull<b::Qdisc>);
 
+impl Member {
+    /// The member's successor link.
+    ///
+    /// # Safety
+    ///
+    /// The member must be a live qdisc of kind `T`.
+    unsafe fn next<'a, T: QdiscOps>(self) -> &'a AtomicPtr<b::Qdisc> {
+        // SAFETY: The caller's guarantee.
+        unsafe { Qdisc::<T>::from_raw(self.0.as_ptr()) }.next()
+    }
+}
+
 // SAFETY: Only compared and, under the ring's rules, dereferenced.
 unsafe impl Send for Member {}
 
@@ -387,14 +424,20 @@ struct RingInner {
 
 /// The qdiscs of one registration in ring order, with a head (sch_teql's
 /// slave list): changed under a raw spinlock with interrupts off
-/// (`slaves_lock`), walked by senders under RCU. A qdisc is freed a grace
-/// period after it left.
+/// (`slaves_lock`), walked by senders under RCU without it, through the
+/// head and each qdisc's successor link as sch_teql's `NEXT_SLAVE()`. A
+/// qdisc is freed a grace period after it left.
 pub struct QdiscRing<T: QdiscOps> {
     inner: Pin<KBox<RawSpinLockIrq<RingInner>>>,
+    /// The head qdisc, or null (`master->slaves`), for lockless walks.
+    head: AtomicPtr<b::Qdisc>,
+    /// The number of qdiscs, bounding a lockless walk.
+    len: AtomicUsize,
     _p: PhantomData<T>,
 }
 
-// SAFETY: The members are only reached under the lock.
+// SAFETY: The members are reached under the lock, or under RCU through
+// the links, which only ever point to qdiscs not yet freed.
 unsafe impl<T: QdiscOps> Send for QdiscRing<T> {}
 // SAFETY: As above.
 unsafe impl<T: QdiscOps> Sync for QdiscRing<T> {}
@@ -411,6 +454,8 @@ impl<T: QdiscOps> QdiscRing<T> {
                 new_raw_spinlock_irq!(inner, c"rvnet_qdisc_ring"),
                 GFP_KERNEL,
             )?,
+            head: AtomicPtr::new(core::ptr::null_mut()),
+            len: AtomicUsize::new(0),
             _p: PhantomData,
         })
     }
@@ -465,9 +510,17 @@ impl<T: QdiscOps> QdiscRing<T> {
         };
         let len = g.members.len();
         let head = ring::head_after_remove(g.head, i, len);
+        if len > 1 {
+            // Senders past the predecessor skip the qdisc from now on;
+            // one standing on it still finds its successor.
+            let pred = g.members[ring::nth_from(i, len - 1, len)];
+            let succ = g.members[ring::next(i, len)];
+            // SAFETY: Both are in the ring, so live.
+            unsafe { pred.next::<T>() }.store(succ.0.as_ptr(), Release);
+        }
         // `i` is in range: found above.
         let _ = g.members.remove(i);
-        match head {
+        let unlinked = match head {
             Some(h) => {
                 g.head = h;
                 Unlinked::Left
@@ -476,13 +529,28 @@ impl<T: QdiscOps> QdiscRing<T> {
                 g.head = 0;
                 Unlinked::Emptied
             }
-        }
+        };
+        self.publish(&g);
+        unlinked
+    }
+
+    /// Publishes the head and the length for lockless walks (under the
+    /// lock, after every change).
+    fn publish(&self, g: &RingInner) {
+        let head = g
+            .members
+            .get(g.head)
+            .map_or(core::ptr::null_mut(), |m| m.0.as_ptr());
+        self.head.store(head, Release);
+        self.len.store(g.members.len(), Relaxed);
     }
 
     /// Calls `f` on the qdiscs in ring order from the head as it is now,
-    /// until `f` breaks, the ring has been walked once, or the qdisc it
-    /// started from has left. `None` if the ring is empty. Each qdisc is
-    /// looked up under the lock and handed out for the RCU read-side
+    /// following the successor links without the lock (sch_teql's walk
+    /// from `master->slaves`), until `f` breaks or the walk is back at
+    /// its start, and for at most as many steps as the ring has qdiscs
+    /// (a start that left meanwhile is never met again). `None` if the
+    /// ring is empty. Each qdisc is handed out for the RCU read-side
     /// section `section` (it is freed only a grace period after leaving).
     pub fn walk<'s, S: RcuSection, R>(
         &self,
@@ -490,27 +558,22 @@ impl<T: QdiscOps> QdiscRing<T> {
         mut f: impl FnMut(&'s Qdisc<T>) -> ControlFlow<R>,
     ) -> Option<ControlFlow<R>> {
         let _ = section;
-        let (start, len) = {
-            let g = self.inner.lock();
-            (*g.members.get(g.head)?, g.members.len())
-        };
-        for step in 0..len {
-            // The start was looked up under the lock just above.
-            let member = if step == 0 {
-                start
-            } else {
-                let g = self.inner.lock();
-                let Some(at) = g.members.iter().position(|m| *m == start) else {
-                    break;
-                };
-                g.members[ring::nth_from(at, step, g.members.len())]
-            };
-            // SAFETY: The qdisc was in the ring under the lock just now, so
-            // it is not destroyed yet, and it is freed only after an RCU
-            // grace period, which `section` holds off for `'s`.
-            let q = unsafe { Qdisc::<T>::from_raw(member.0.as_ptr()) };
+        let start = NonNull::new(self.head.load(Acquire))?;
+        // At least the head: a first qdisc may be published before the
+        // length.
+        let steps = self.len.load(Relaxed).max(1);
+        let mut member = start;
+        for _ in 0..steps {
+            // SAFETY: The qdisc was the head or a link of a qdisc reached
+            // in `section`: in the ring then, or left a grace period that
+            // `section` holds off ago, so not freed for `'s`.
+            let q = unsafe { Qdisc::<T>::from_raw(member.as_ptr()) };
             if let ControlFlow::Break(r) = f(q) {
                 return Some(ControlFlow::Break(r));
+            }
+            match NonNull::new(q.next().load(Acquire)) {
+                Some(next) if next != start => member = next,
+                _ => break,
             }
         }
         Some(ControlFlow::Continue(()))
@@ -523,6 +586,7 @@ impl<T: QdiscOps> QdiscRing<T> {
         let me = Member(NonNull::from(&sch.0).cast());
         if g.members.get(g.head) == Some(&me) {
             g.head = ring::next(g.head, g.members.len());
+            self.publish(&g);
         }
     }
 
@@ -532,6 +596,7 @@ impl<T: QdiscOps> QdiscRing<T> {
         let me = Member(NonNull::from(&sch.0).cast());
         if let Some(i) = g.members.iter().position(|m| *m == me) {
             g.head = i;
+            self.publish(&g);
         }
     }
 }
@@ -561,11 +626,20 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
             return Err(EINVAL);
         }
         let (at, head) = ring::insert(self.guard.head, self.guard.members.len());
+        let me = Member(NonNull::from(&sch.0).cast());
         self.guard
             .members
-            .insert_within_capacity(at, Member(NonNull::from(&sch.0).cast()))
+            .insert_within_capacity(at, me)
             .map_err(|_| ENOMEM)?;
         self.guard.head = head;
+        let len = self.guard.members.len();
+        let succ = self.guard.members[ring::next(at, len)];
+        let pred = self.guard.members[ring::nth_from(at, len - 1, len)];
+        // Linked before it is reachable: its own successor first.
+        sch.next().store(succ.0.as_ptr(), Relaxed);
+        // SAFETY: `pred` is in the ring, so live.
+        unsafe { pred.next::<T>() }.store(me.0.as_ptr(), Release);
+        self.ring.publish(&self.guard);
         Ok(())
     }
 

@@ -27,6 +27,8 @@ use kernel::str::CStrExt as _;
 
 /// `AF_INET`: the tunnel4 chain of a protocol's IPv4 payloads.
 pub const AF_INET: u16 = 2;
+/// `AF_INET6`: the tunnel4 chain of IPv6 payloads (IPv6 in IPv4, sit).
+pub const AF_INET6: u16 = 10;
 
 /// What a tunnel4 receive handler did with a packet.
 pub enum RcvVerdict {
@@ -156,6 +158,10 @@ impl Outer<'_> {
     pub fn ifindex(&self) -> i32 {
         self.0.ifindex
     }
+    /// When it came in on an L3 master (VRF), the slave's ifindex; else 0.
+    pub fn sifindex(&self) -> i32 {
+        self.0.sifindex
+    }
     /// That device's namespace.
     pub fn net(&self) -> &Net {
         // SAFETY: The device's namespace outlives the packet's handling.
@@ -178,6 +184,25 @@ impl RxPacket {
     /// Gives the packet back (not ours).
     pub fn into_skb(self) -> SkBuff {
         self.skb
+    }
+
+    /// The source and destination of the inner IPv6 header (IPv6 in
+    /// IPv4: tunnel4 pulled that header in before calling the handler).
+    pub fn inner_ipv6_addrs(&self) -> ([u8; 16], [u8; 16]) {
+        let (mut saddr, mut daddr) = ([0u8; 16], [0u8; 16]);
+        // SAFETY: We own the skb, whose first 40 bytes are the inner IPv6
+        // header; both buffers hold 16 bytes.
+        unsafe {
+            b::rvnet_tunnel_rx_ipv6_addrs(self.skb.as_raw(), saddr.as_mut_ptr(), daddr.as_mut_ptr())
+        };
+        (saddr, daddr)
+    }
+
+    /// Tells neighbour discovery what sent the packet
+    /// (`skb->ndisc_nodetype`, `NDISC_NODETYPE_*`).
+    pub fn set_ndisc_nodetype(&mut self, nodetype: u8) {
+        // SAFETY: We own the skb.
+        unsafe { b::rvnet_skb_set_ndisc_nodetype(self.skb.as_raw(), nodetype) }
     }
 
     /// Pulls the outer header and `hdr_len` more bytes off
@@ -312,6 +337,22 @@ pub fn log_non_ect(saddr: u32, tos: u8) {
     unsafe { b::rvnet_tunnel_log_non_ect(saddr.to_be(), tos) }
 }
 
+/// Logs a received IPv6-in-IPv4 packet whose 6to4 source (`source`) or
+/// destination does not match its outer header, as sit.ko does (rate
+/// limited).
+pub fn log_sit_spoofed(source: bool, saddr: u32, saddr6: &[u8; 16], daddr: u32, daddr6: &[u8; 16]) {
+    // SAFETY: Plain values and two 16-byte addresses, read during the call.
+    unsafe {
+        b::rvnet_sit_log_spoofed(
+            source,
+            saddr.to_be(),
+            saddr6.as_ptr(),
+            daddr.to_be(),
+            daddr6.as_ptr(),
+        )
+    }
+}
+
 /// An ICMP error about one of our packets.
 pub struct IcmpError<'a> {
     skb: *mut b::sk_buff,
@@ -339,6 +380,22 @@ impl IcmpError<'_> {
             b::rvnet_ipv4_update_pmtu(self.skb, self.outer.net, mtu, link, self.outer.protocol)
         }
     }
+    /// The RFC 4884 length field of the ICMP header (`un.reserved[1]`).
+    pub fn icmp_length(&self) -> u8 {
+        self.outer.icmp_length
+    }
+    /// Translates the error into an ICMPv6 one to the inner sender
+    /// (`ip6_err_gen_icmpv6_unreach()`, when the receiving device has
+    /// IPv6), our tunnel header after the outer one being `hdr_len` bytes
+    /// (GRE's) and the original datagram `data_len` bytes; whether it was
+    /// sent.
+    pub fn translate_to_icmpv6(&self, hdr_len: u32, data_len: u32) -> bool {
+        // SAFETY: The skb is valid for the handler's call; `data` is our
+        // own outer header.
+        unsafe {
+            b::rvnet_ip6_err_gen_icmpv6_unreach(self.skb, self.outer.icmp_type, hdr_len, data_len)
+        }
+    }
     /// `ipv4_redirect()` for our packets on `link`.
     pub fn redirect(&self, link: i32) {
         // SAFETY: As above.
@@ -351,13 +408,6 @@ impl IcmpError<'_> {
         // length.
         let n = unsafe { b::rvnet_tunnel_err_quote(self.skb, buf.as_mut_ptr(), buf.len() as u32) };
         &buf[..(n as usize).min(buf.len())]
-    }
-    /// Sends the inner (IPv6) sender of the quoted packet, whose tunnel
-    /// header is `hdr_len` bytes, an ICMPv6 error
-    /// (`ip6_err_gen_icmpv6_unreach()`); whether it was sent.
-    pub fn icmpv6_unreach(&self, hdr_len: u32) -> bool {
-        // SAFETY: The skb is valid for the call.
-        unsafe { b::rvnet_gre_err_icmpv6(self.skb, hdr_len) }
     }
 }
 
@@ -430,6 +480,8 @@ pub mod cmd {
     pub const DEL: u32 = b::SIOCDELTUNNEL;
     /// `ip tunnel change`.
     pub const CHG: u32 = b::SIOCCHGTUNNEL;
+    /// sit's potential router list (`ip tunnel show` of an ISATAP tunnel).
+    pub const GET_PRL: u32 = b::SIOCGETPRL;
 }
 
 /// The argument of the `SIOC*TUNNEL` ioctls (`struct ip_tunnel_parm`),
@@ -627,6 +679,27 @@ impl NetDevice {
         unsafe { b::rvnet_netdev_set_link_type(self.as_raw(), link_type) }
     }
 
+    /// Marks the device an ISATAP interface (`IFF_ISATAP`), before it is
+    /// registered.
+    pub fn set_isatap(&self) {
+        // SAFETY: The device is valid and not yet registered.
+        unsafe { b::rvnet_netdev_set_isatap(self.as_raw()) }
+    }
+
+    /// Whether the prefix of one of the device's IPv6 addresses covers
+    /// `addr` (`ipv6_chk_prefix()`).
+    pub fn ipv6_has_prefix_of(&self, addr: &[u8; 16]) -> bool {
+        // SAFETY: The device is valid; `addr` holds 16 bytes.
+        unsafe { b::rvnet_ipv6_chk_prefix(addr.as_ptr(), self.as_raw()) }
+    }
+
+    /// Whether one of the device's IPv6 addresses shares the first `len`
+    /// bits with `addr` (`ipv6_chk_custom_prefix()`).
+    pub fn ipv6_shares_prefix(&self, addr: &[u8; 16], len: u8) -> bool {
+        // SAFETY: The device is valid; `addr` holds 16 bytes.
+        unsafe { b::rvnet_ipv6_chk_custom_prefix(addr.as_ptr(), u32::from(len), self.as_raw()) }
+    }
+
     /// Sets the device's address and broadcast address to the tunnel's
     /// endpoints.
     pub fn set_tunnel_addrs(&self, local: u32, remote: u32) {
@@ -745,6 +818,12 @@ impl Route {
         unsafe { b::rvnet_rt_hoplimit(self.0.as_ptr()) }
     }
 
+    /// Whether it is a unicast or local route (`RTN_UNICAST`, `RTN_LOCAL`).
+    pub fn is_unicast_or_local(&self) -> bool {
+        // SAFETY: Valid route.
+        unsafe { b::rvnet_rt_unicast_or_local(self.0.as_ptr()) }
+    }
+
     /// The headroom its device and transforms need.
     pub fn headroom(&self) -> u32 {
         // SAFETY: Valid route.
@@ -839,6 +918,25 @@ impl TxPacket {
             1 => Err(true),
             _ => Err(false),
         }
+    }
+
+    /// The destination of an IPv6 payload.
+    pub fn inner_ipv6_daddr(&self) -> [u8; 16] {
+        let mut daddr = [0u8; 16];
+        // SAFETY: We own the skb, an IPv6 packet (`pskb_inet_may_pull`
+        // made its header linear); the buffer holds 16 bytes.
+        unsafe { b::rvnet_tunnel_tx_ipv6_daddr(self.skb.as_raw(), daddr.as_mut_ptr()) };
+        daddr
+    }
+
+    /// The address of an IPv6 payload's next hop (its route's neighbour
+    /// for the destination, created if need be); `None` without a route
+    /// or neighbour.
+    pub fn ipv6_neighbour(&self) -> Option<[u8; 16]> {
+        let mut addr = [0u8; 16];
+        // SAFETY: We own the skb, an IPv6 packet; the buffer holds 16
+        // bytes.
+        unsafe { b::rvnet_tunnel_neigh6(self.skb.as_raw(), addr.as_mut_ptr()) }.then_some(addr)
     }
 
     /// Updates the inner route's PMTU (`skb_dst_update_pmtu_no_confirm`).

@@ -484,7 +484,13 @@ fn err_on<K: TunnelKind>(e: &IcmpError<'_>, h: &Header, hdr_len: u32) {
         if !gre::err_relevant(kind, code) {
             return;
         }
-        if h.proto == ETH_P_IPV6 && e.icmpv6_unreach(hdr_len) {
+        // RFC 4884 4.1: the original datagram's length, in 32-bit words.
+        let data_len = if kind == icmp::TIME_EXCEEDED {
+            u32::from(e.icmp_length()) * 4
+        } else {
+            0
+        };
+        if h.proto == ETH_P_IPV6 && e.translate_to_icmpv6(hdr_len, data_len) {
             return;
         }
         let t = dev.state();

@@ -13,9 +13,7 @@ use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
-use crate::glue::tunnel::{
-    cmd, IcmpError, MdKey, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm,
-};
+use crate::glue::tunnel::{cmd, IcmpError, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm};
 use crate::iptunnel::{self, Creation};
 use crate::netlink::{ipip_fill_info, ipip_info_size, ipip_request, ipip_validate, IPIP_POLICY};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
@@ -211,11 +209,7 @@ impl Tunnel4Handler for IpipHandler {
                 drop(pkt.into_skb());
                 return RcvVerdict::Taken;
             }
-            let md = t.collect_md.then_some(MdKey::default());
-            // A packet that cannot be pulled is dropped.
-            if let Ok(d) = pkt.decapsulate(0, ETH_P_IP, false, md) {
-                crate::rcv::tunnel_rcv(dev, d, None);
-            }
+            crate::rcv::decapsulate_rcv(dev, pkt, ETH_P_IP);
             RcvVerdict::Taken
         })
     }

@@ -136,7 +136,12 @@ pub(crate) fn create_fallback<K: TunnelKind>(net: &Net) -> Result {
 
 /// `ip_tunnel_update()`: new endpoints, keys, TTL, TOS and DF; a new link
 /// or mark rebinds the device (and sets the MTU unless `keep_mtu`).
-fn update<K: TunnelKind>(dev: Dev<'_, K>, p: &Parms, keep_mtu: bool, fwmark: u32) -> Result {
+pub(crate) fn update<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    p: &Parms,
+    keep_mtu: bool,
+    fwmark: u32,
+) -> Result {
     let t = dev.state();
     let itn = TunnelNet::<K>::of_net(t.net.get());
     let old = t.config();
@@ -224,7 +229,7 @@ pub(crate) fn changelink<K: TunnelKind>(
 }
 
 /// The ioctl block of a tunnel (`memcpy(p, &t->parms, ...)`).
-fn parm_of<K: TunnelKind>(dev: Dev<'_, K>) -> TunnelParm {
+pub(crate) fn parm_of<K: TunnelKind>(dev: Dev<'_, K>) -> TunnelParm {
     let c = dev.state().config();
     let p = c.parms;
     TunnelParm {
@@ -245,7 +250,8 @@ fn parm_of<K: TunnelKind>(dev: Dev<'_, K>) -> TunnelParm {
     }
 }
 
-fn parms_from_ioctl(parm: &TunnelParm) -> Parms {
+/// The parameters an ioctl block describes.
+pub(crate) fn parms_from_ioctl(parm: &TunnelParm) -> Parms {
     Parms {
         link: parm.link,
         i_flags: parm.i_flags,

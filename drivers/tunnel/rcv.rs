@@ -5,11 +5,23 @@
 //! GRO.
 
 use crate::glue::link::Dev;
-use crate::glue::tunnel::{log_ecn_error, log_non_ect, Decapsulated, DevStat, GreInfo};
+use crate::glue::tunnel::{
+    log_ecn_error, log_non_ect, Decapsulated, DevStat, GreInfo, MdKey, RxPacket,
+};
 use crate::rvnet_core::tunnel::ecn::{self, Decap};
 use crate::rvnet_core::tunnel::gre::{self, RxCheck};
 use crate::table::TunnelKind;
 use core::sync::atomic::Ordering;
+
+/// Pulls the outer header off a packet for `dev` (its inner protocol
+/// `inner_proto`), then delivers it as [`tunnel_rcv`] (ipip, sit); a
+/// packet that cannot be pulled is dropped.
+pub(crate) fn decapsulate_rcv<K: TunnelKind>(dev: Dev<'_, K>, pkt: RxPacket, inner_proto: u16) {
+    let md = dev.state().collect_md.then_some(MdKey::default());
+    if let Ok(d) = pkt.decapsulate(0, inner_proto, false, md) {
+        tunnel_rcv(dev, d, None);
+    }
+}
 
 /// Delivers a decapsulated packet on `dev` (`gre`: the GRE header it came
 /// with), or drops it as `ip_tunnel_rcv()` does.

@@ -12,13 +12,23 @@ use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
+use crate::rvnet_core::tunnel::sit;
 use crate::rvnet_core::tunnel::{ErrState, Parms, DSCP_MASK};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::prelude::*;
 
-/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, gre, gretap.
-/// Each has its own tables and fallback device per namespace.
+/// How a kind's table tells which tunnel has given parameters and which
+/// receives a packet.
+pub(crate) enum Matching {
+    /// `ip_tunnel.c`'s (`ip_tunnel_find()`, `ip_tunnel_lookup()`).
+    IpTunnel,
+    /// sit's (`ipip6_tunnel_locate()`, `ipip6_tunnel_lookup()`).
+    Sit,
+}
+
+/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, sit, gre,
+/// gretap. Each has its own tables and fallback device per namespace.
 pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Its devices' link type (`dev->type`), which the tables match on.
     const LINK_TYPE: u16;
@@ -34,9 +44,34 @@ pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// the `ARPHRD_ETHER`-less kinds), which the MTU rules subtract.
     const ETH_HLEN: u32 = 0;
 
+    /// How its table matches tunnels.
+    const MATCHING: Matching = Matching::IpTunnel;
+
     /// The bytes its header adds after the outer IPv4 header (`t->hlen`).
     fn hlen(_cfg: &Config) -> u32 {
         0
+    }
+
+    /// The flow of the route to the remote end that picks the underlay
+    /// (`ip_tunnel_bind_dev()`'s).
+    fn underlay_flow(c: &Config) -> Flow {
+        let p = c.parms;
+        Flow {
+            proto: p.protocol,
+            daddr: p.daddr,
+            saddr: p.saddr,
+            key: p.o_key,
+            tos: p.tos & DSCP_MASK,
+            oif: p.link,
+            mark: c.fwmark,
+            hash: 0,
+        }
+    }
+
+    /// The MTU and `needed_headroom` of a device bound to `underlay`
+    /// (whose MTU is `current` now).
+    fn bind_mtu(underlay: Option<Underlay>, c: &Config, _current: u32) -> (u32, u32) {
+        mtu::bind(underlay, Self::hlen(c), Self::ETH_HLEN)
     }
 
     /// Creates a namespace's fallback device (`ip_tunnel_init_net()`).
@@ -208,9 +243,26 @@ impl<K: TunnelKind> Table<K> {
             .and_then(|r| r.get())
     }
 
-    /// `ip_tunnel_find()`.
+    /// `ipip6_tunnel_lookup()`: the sit tunnel receiving a packet that
+    /// came in on `ifindex` (`sifindex`: through an L3 master).
+    pub(crate) fn sit_lookup(
+        &self,
+        ifindex: i32,
+        sifindex: i32,
+        remote: u32,
+        local: u32,
+    ) -> Option<Dev<'_, K>> {
+        sit::lookup(&self.entries, ifindex, sifindex, remote, local).and_then(Entry::dev)
+    }
+
+    /// The tunnel with the parameters `p` (`ip_tunnel_find()`,
+    /// `ipip6_tunnel_locate()`).
     pub(crate) fn find(&self, p: &Parms) -> Option<Dev<'_, K>> {
-        lookup::find(&self.entries, p, K::LINK_TYPE).and_then(Entry::dev)
+        match K::MATCHING {
+            Matching::IpTunnel => lookup::find(&self.entries, p, K::LINK_TYPE),
+            Matching::Sit => sit::find(&self.entries, p),
+        }
+        .and_then(Entry::dev)
     }
 
     /// Whether a collect_md tunnel exists.
@@ -329,9 +381,10 @@ impl<K: TunnelKind> TunnelNet<K> {
     }
 }
 
-/// `ip_tunnel_bind_dev()`: the tunnel's MTU after choosing its underlay
-/// (the route to the remote end, else the `link` device), setting its
-/// `needed_headroom` and, with a remote, `IFF_POINTOPOINT`.
+/// `ip_tunnel_bind_dev()`, `ipip6_tunnel_bind_dev()`: the tunnel's MTU
+/// after choosing its underlay (the route to the remote end, else the
+/// `link` device), setting its `needed_headroom` and, with a remote,
+/// `IFF_POINTOPOINT`.
 pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
     let t = dev.state();
     let c = t.config();
@@ -339,17 +392,7 @@ pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
     let net = t.net.get();
     let mut underlay = None;
     if p.daddr != 0 {
-        let flow = Flow {
-            proto: p.protocol,
-            daddr: p.daddr,
-            saddr: p.saddr,
-            key: p.o_key,
-            tos: p.tos & DSCP_MASK,
-            oif: p.link,
-            mark: c.fwmark,
-            hash: 0,
-        };
-        if let Some((rt, _)) = Route::output(net, &flow) {
+        if let Some((rt, _)) = Route::output(net, &K::underlay_flow(&c)) {
             let d = rt.device();
             underlay = Some(Underlay {
                 mtu: d.mtu(),
@@ -367,7 +410,7 @@ pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
             headroom: d.lower_headroom(),
         });
     }
-    let (mtu, headroom) = mtu::bind(underlay, K::hlen(&c), K::ETH_HLEN);
+    let (mtu, headroom) = K::bind_mtu(underlay, &c, dev.mtu());
     dev.set_needed_headroom(headroom);
     mtu
 }

@@ -1,25 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko and ip_gre.ko (gre,
-//! gretap) without ip_tunnel.ko (`net/ipv4/ipip.c`, `net/ipv4/ip_gre.c`,
-//! `net/ipv4/ip_tunnel.c`).
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko, sit.ko and ip_gre.ko
+//! (gre, gretap) without ip_tunnel.ko (`net/ipv4/ipip.c`,
+//! `net/ipv6/sit.c`, `net/ipv4/ip_gre.c`, `net/ipv4/ip_tunnel.c`).
 //!
-//! `ip link add NAME type ipip|gre|gretap [local A] [remote A] [ttl
+//! `ip link add NAME type ipip|sit|gre|gretap [local A] [remote A] [ttl
 //! N|inherit] [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M]
-//! [external]` (gre, gretap: `[[i|o]key K] [[i|o]csum] [[i|o]seq]
-//! [ignore-df]`), `ip link set ...`, `ip tunnel add|change|del|show`
-//! (ipip, gre), and the fallback devices `tunl0`, `gre0` and `gretap0` of
-//! each namespace.
+//! [external]` (sit: `[isatap]`; gre, gretap: `[[i|o]key K] [[i|o]csum]
+//! [[i|o]seq] [ignore-df]`), `ip link set ...`, `ip tunnel
+//! add|change|del|show` (ipip, sit, gre), and the fallback devices `tunl0`,
+//! `sit0`, `gre0` and `gretap0` of each namespace.
 //!
 //! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
 //! per-namespace tables, fallback devices and parameter updates),
 //! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
-//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`), `ipip.rs`
-//! (`ipip.c`: the tunnel4 handler and ICMP errors), `gre.rs` and
+//! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`, sit's
+//! transmit), `ipip.rs` (`ipip.c`: the tunnel4 handler and ICMP errors),
+//! `sit.rs` (`sit.c`: the kind, its handlers and ioctls), `gre.rs` and
 //! `gre_netlink.rs` (`ip_gre.c`: the kinds, their `IFLA_GRE_*`
-//! attributes, the handler in gre.ko's version 0 slot). The decisions are the
-//! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
-//! built-in tunnel primitives.
+//! attributes, the handler in gre.ko's version 0 slot). The decisions are
+//! the core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the
+//! kernel's built-in tunnel primitives.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../src/lib.rs"]
@@ -35,23 +36,26 @@ mod ipip;
 mod iptunnel;
 mod netlink;
 mod rcv;
+mod sit;
 mod table;
 mod xmit;
 
 use glue::link::LinkRegistration;
 use glue::pernet::PernetRegistration;
-use glue::tunnel::{GreRegistration, Tunnel4Registration, AF_INET};
+use glue::tunnel::{GreRegistration, Tunnel4Registration, AF_INET, AF_INET6};
 use kernel::prelude::*;
 
 module! {
     type: RvnetTunnel,
     name: "rvnet_tunnel",
     authors: ["rvnet developers"],
-    description: "rvnet IPv4 tunnels (ipip, gre, gretap)",
+    description: "rvnet IPv4 tunnels (ipip, sit, gre, gretap)",
     license: "GPL",
     alias: [
         "rtnl-link-ipip",
         "netdev-tunl0",
+        "rtnl-link-sit",
+        "netdev-sit0",
         "rtnl-link-gre",
         "rtnl-link-gretap",
         "netdev-gre0",
@@ -60,15 +64,20 @@ module! {
 }
 
 struct RvnetTunnel {
-    // Fields drop in declaration order: the receive handlers first, then
-    // the namespaces' tables (whose exit deletes every tunnel, fallback
-    // devices included, as the C modules' pernet exits), then the kinds.
+    // Fields drop in declaration order, per kind: the receive handlers
+    // first, then the namespaces' tables (whose exit deletes every tunnel,
+    // fallback devices included, as the C modules' pernet exits), then the
+    // kinds.
     _rcv: Tunnel4Registration<ipip::IpipHandler>,
-    _gre_rcv: GreRegistration<gre::IpGreHandler>,
     _nets: PernetRegistration<ipip::IpipNet>,
+    _link: LinkRegistration<ipip::IpipKind>,
+    _sit_rcv6: Tunnel4Registration<sit::SitHandler>,
+    _sit_rcv4: Tunnel4Registration<sit::SitIpipHandler>,
+    _sit_nets: PernetRegistration<sit::SitNet>,
+    _sit_link: LinkRegistration<sit::SitKind>,
+    _gre_rcv: GreRegistration<gre::IpGreHandler>,
     _gre_nets: PernetRegistration<gre::GreNet>,
     _gretap_nets: PernetRegistration<gre::GreTapNet>,
-    _link: LinkRegistration<ipip::IpipKind>,
     _gre_link: LinkRegistration<gre::GreKind>,
     _gretap_link: LinkRegistration<gre::GreTapKind>,
 }
@@ -77,24 +86,34 @@ impl kernel::Module for RvnetTunnel {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let mut link = LinkRegistration::<ipip::IpipKind>::new()?;
         link.publish(&ipip::IPIP_KIND);
+        let nets = PernetRegistration::new()?;
+        // ipip.ko's priority in the chain of IPv4-in-IPv4.
+        let rcv = Tunnel4Registration::new(1, AF_INET)?;
+        let mut sit_link = LinkRegistration::<sit::SitKind>::new()?;
+        sit_link.publish(&sit::SIT_KIND);
+        let sit_nets = PernetRegistration::new()?;
+        // sit.ko's priorities: first for IPv6 in IPv4, after ipip for IPv4.
+        let sit_rcv6 = Tunnel4Registration::new(1, AF_INET6)?;
+        let sit_rcv4 = Tunnel4Registration::new(2, AF_INET)?;
         let mut gre_link = LinkRegistration::<gre::GreKind>::new()?;
         gre_link.publish(&gre::GRE_KIND);
         let mut gretap_link = LinkRegistration::<gre::GreTapKind>::new()?;
         gretap_link.publish(&gre::GRETAP_KIND);
-        let nets = PernetRegistration::new()?;
         let gre_nets = PernetRegistration::new()?;
         let gretap_nets = PernetRegistration::new()?;
-        // ipip.ko's priority in the chain of IPv4-in-IPv4.
-        let rcv = Tunnel4Registration::new(1, AF_INET)?;
         // ip_gre.ko's slot: GRE version 0.
         let gre_rcv = GreRegistration::new()?;
         Ok(RvnetTunnel {
             _rcv: rcv,
-            _gre_rcv: gre_rcv,
             _nets: nets,
+            _link: link,
+            _sit_rcv6: sit_rcv6,
+            _sit_rcv4: sit_rcv4,
+            _sit_nets: sit_nets,
+            _sit_link: sit_link,
+            _gre_rcv: gre_rcv,
             _gre_nets: gre_nets,
             _gretap_nets: gretap_nets,
-            _link: link,
             _gre_link: gre_link,
             _gretap_link: gretap_link,
         })
@@ -107,7 +126,7 @@ mod tests {
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
     use crate::rvnet_core::tunnel::gre::{self, Header, RxCheck};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
-    use crate::rvnet_core::tunnel::{mtu, Parms};
+    use crate::rvnet_core::tunnel::{mtu, sit, Parms};
     use kernel::prelude::*;
 
     struct T(Parms, bool);
@@ -155,6 +174,27 @@ mod tests {
         assert_eq!(find(0x0a00_0002, 0x0a00_0009), Some((0, 0x0a00_0002)));
         assert_eq!(find(0x0a00_0009, 0x0a00_0001), Some((0x0a00_0001, 0)));
         assert_eq!(find(0x0a00_0009, 0x0a00_0009), Some((0, 0)));
+        Ok(())
+    }
+
+    #[test]
+    fn sit_lookup_and_6to4_in_a_kernel_vector() -> Result {
+        let mut v = KVec::new();
+        // Newest first: a tunnel bound to link 7, then sit0's wildcard.
+        v.push(tunnel(0x0a00_0001, 0x0a00_0002, 7), GFP_KERNEL)?;
+        v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
+        let find = |ifindex| {
+            sit::lookup(&v, ifindex, 0, 0x0a00_0002, 0x0a00_0001).map(|t| (t.0.saddr, t.0.link))
+        };
+        assert_eq!(find(7), Some((0x0a00_0001, 7)));
+        // Another link: sit0 takes it.
+        assert_eq!(find(3), Some((0, 0)));
+        let mut daddr = [0u8; 16];
+        daddr[..6].copy_from_slice(&[0x20, 0x02, 10, 0, 0, 2]);
+        assert_eq!(
+            sit::xmit_destination(0, false, &daddr, || None),
+            Some(0x0a00_0002)
+        );
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Transmit: `ipip_tunnel_xmit()` and `ip_tunnel_xmit()` with
-//! `tnl_update_pmtu()`. The decisions (destination, TOS, TTL, DF, path
+//! `tnl_update_pmtu()`; sit's `sit_tunnel_xmit()` and
+//! `ipip6_tunnel_xmit()`. The decisions (destination, TOS, TTL, DF, path
 //! MTU, ECN, error window) are the core crate's.
 
 use crate::glue::link::{Dev, TxContext};
@@ -10,9 +11,11 @@ use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{DevStat, Flow, InnerInfo, Route, TxPacket};
 use crate::ipip::IpipKind;
 use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
+use crate::rvnet_core::tunnel::sit::{self, IPPROTO_IPV6};
 use crate::rvnet_core::tunnel::{
     ecn, is_multicast, outer_df, outer_tos, outer_ttl, Inner, DSCP_MASK, IPPROTO_IPIP,
 };
+use crate::sit::SitKind;
 use crate::table::TunnelKind;
 
 /// `ETH_P_IP`.
@@ -66,6 +69,107 @@ pub(crate) fn ipip_xmit(dev: Dev<'_, IpipKind>, skb: SkBuff, ctx: &TxContext) {
         return drop_counted(dev, pkt.into_skb(), None);
     }
     tunnel_xmit(dev, pkt, IPPROTO_IPIP, ctx)
+}
+
+/// `sit_tunnel_xmit()`: IPv6 payloads as sit's own (`ipip6_tunnel_xmit()`),
+/// IPv4 ones through `ip_tunnel_xmit()`, whatever the tunnel's mode.
+pub(crate) fn sit_xmit(dev: Dev<'_, SitKind>, skb: SkBuff, ctx: &TxContext) {
+    let (ipproto, ipv6) = match skb.protocol() {
+        ETH_P_IP => (IPPROTO_IPIP, false),
+        ETH_P_IPV6 => (IPPROTO_IPV6, true),
+        _ => return drop_counted(dev, skb, None),
+    };
+    match TxPacket::new(skb, ipproto, SKB_GSO_IPXIP4) {
+        Ok(pkt) if ipv6 => ipip6_xmit(dev, pkt, ctx),
+        Ok(pkt) => tunnel_xmit(dev, pkt, ipproto, ctx),
+        Err(skb) => drop_counted(dev, skb, None),
+    }
+}
+
+/// `ipip6_tunnel_xmit()`: the destination from the tunnel, its ISATAP
+/// next hop, the 6to4 address or an IPv4-compatible next hop; the route
+/// cache whatever the destination (as sit.ko); DF dropped below the IPv6
+/// minimum MTU.
+fn ipip6_xmit(dev: Dev<'_, SitKind>, pkt: TxPacket, ctx: &TxContext) {
+    let t = dev.state();
+    let cfg = t.cfg.get(ctx);
+    let p = cfg.parms;
+    let info = pkt.inner(&dev);
+    let inner = inner_of(&info);
+    let tos = sit::xmit_tos(p.tos, info.tos);
+    let isatap = p.i_flags & sit::SIT_ISATAP != 0;
+    let daddr6 = pkt.inner_ipv6_daddr();
+    let Some(dst) = sit::xmit_destination(p.daddr, isatap, &daddr6, || pkt.ipv6_neighbour()) else {
+        return drop_counted(dev, pkt.into_skb(), None);
+    };
+    let flow = Flow {
+        proto: IPPROTO_IPV6,
+        daddr: dst,
+        saddr: p.saddr,
+        key: 0,
+        tos: tos & DSCP_MASK,
+        oif: p.link,
+        mark: cfg.fwmark,
+        hash: 0,
+    };
+    let (rt, saddr) = match Route::cached(&t.cells) {
+        Some(r) => r,
+        None => match Route::output(t.net.get(), &flow) {
+            Some((rt, saddr)) => {
+                rt.cache_in(&t.cells, saddr);
+                (rt, saddr)
+            }
+            None => {
+                pkt.link_failure();
+                return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxCarrierErrors));
+            }
+        },
+    };
+    if !rt.is_unicast_or_local() {
+        drop(rt);
+        pkt.link_failure();
+        return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxCarrierErrors));
+    }
+    if rt.device().ptr_eq(&dev) {
+        drop(rt);
+        return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
+    }
+    let mut df = p.df;
+    if df {
+        let Some((mtu, keep_df)) = sit::xmit_pmtu(rt.mtu()) else {
+            drop(rt);
+            return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
+        };
+        df = keep_df;
+        if p.daddr != 0 {
+            pkt.update_pmtu(mtu);
+        }
+        if info.len > mtu && !info.gso {
+            pkt.icmpv6_too_big(mtu);
+            drop(rt);
+            return drop_counted(dev, pkt.into_skb(), None);
+        }
+    }
+    let (errs, fail) = t.errors().on_xmit(now_ms());
+    if errs != t.errors() {
+        t.set_errors(errs);
+    }
+    if fail {
+        pkt.link_failure();
+    }
+    let pkt = match pkt.reserve(rt.headroom() + IPV4_HLEN) {
+        Ok(p) => p,
+        Err(skb) => {
+            drop(rt);
+            dev.count(DevStat::TxDropped);
+            drop(skb);
+            return;
+        }
+    };
+    let ttl = outer_ttl(p.ttl, inner, rt.hoplimit());
+    let tos = ecn::encapsulate(tos, inner.dsfield());
+    let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
+    pkt.send(rt, saddr, dst, IPPROTO_IPV6, tos, ttl, df, xnet);
 }
 
 /// `ip_tunnel_xmit()`: `pkt` carries the kind's own header already.

@@ -12,6 +12,7 @@ pub mod ecn;
 pub mod gre;
 pub mod lookup;
 pub mod mtu;
+pub mod sit;
 
 /// The errno values these rules return (positive).
 pub mod errno {
@@ -128,13 +129,16 @@ pub fn ipip_netlink_parms(a: Option<&NetlinkAttrs>) -> Parms {
         protocol: IPPROTO_IPIP,
         ..Parms::default()
     };
-    let Some(a) = a else {
-        return p;
-    };
-    p.df = true;
-    if let Some(flags) = a.flags {
-        p.i_flags = flags;
+    if let Some(a) = a {
+        ip_tunnel_netlink_parms(&mut p, a);
     }
+    p
+}
+
+/// `ip_tunnel_netlink_parms()`: the attributes given, over the kind's
+/// defaults in `p` (DF unless `pmtudisc 0`, and whenever a non-zero TTL
+/// is given).
+pub fn ip_tunnel_netlink_parms(p: &mut Parms, a: &NetlinkAttrs) {
     if let Some(link) = a.link {
         p.link = link as i32;
     }
@@ -146,20 +150,22 @@ pub fn ipip_netlink_parms(a: Option<&NetlinkAttrs>) -> Parms {
     }
     if let Some(ttl) = a.ttl {
         p.ttl = ttl;
+        if ttl != 0 {
+            p.df = true;
+        }
     }
     if let Some(tos) = a.tos {
         p.tos = tos;
     }
+    if a.pmtudisc != Some(0) {
+        p.df = true;
+    }
+    if let Some(flags) = a.flags {
+        p.i_flags = flags;
+    }
     if let Some(proto) = a.proto {
         p.protocol = proto;
     }
-    if a.pmtudisc == Some(0) {
-        p.df = false;
-    }
-    if p.ttl != 0 {
-        p.df = true;
-    }
-    p
 }
 
 /// The `IFF_POINTOPOINT`/`IFF_BROADCAST` a tunnel with remote `daddr`

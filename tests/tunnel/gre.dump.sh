@@ -40,5 +40,5 @@ for d in p2p tap; do
 	$L ethtool -k $d
 done
 echo "== ip tunnel show"
-tunnels_shown left tunl0
+tunnels_shown left tunl0 sit0
 echo "---- END DUMP ----"
