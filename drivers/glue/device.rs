@@ -396,6 +396,7 @@ impl SkBuff {
     /// route (`__teql_resolve()`); with `hand_over`, an unresolved
     /// neighbour takes the packet and resolves. Fails if `dev`'s root qdisc
     /// is `noop_qdisc` (down or being deleted).
+    #[inline]
     pub fn resolve_header(self, dev: &NetDevice, hand_over: bool) -> HeaderResolution {
         // SAFETY: `dev` is valid; the pointer is only compared.
         if unsafe { b::rvnet_dev_root_qdisc_is_noop(dev.as_raw()) } {
@@ -422,6 +423,7 @@ impl SkBuff {
     /// its qdisc, if the queue's lock is free and the queue runs. `Ok` with
     /// the driver's code when it took the packet; `Err` with the packet
     /// when not (its `dev` is then `dev`).
+    #[inline]
     pub fn xmit_direct(self, dev: &NetDevice) -> core::result::Result<i32, SkBuff> {
         // SAFETY: We own the skb; `dev` is valid. The driver consumed it
         // unless the code says it was not taken.
@@ -436,6 +438,7 @@ impl SkBuff {
 
     /// Gives the packet back to `dev` with its data at the network header,
     /// after a failed attempt on another device.
+    #[inline]
     pub fn back_to_network(&mut self, dev: &NetDevice) {
         // SAFETY: We own the skb; `dev` is valid.
         unsafe { b::rvnet_skb_back_to_network(self.as_raw(), dev.as_raw()) }

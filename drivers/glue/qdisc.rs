@@ -552,6 +552,7 @@ impl<T: QdiscOps> QdiscRing<T> {
     /// (a start that left meanwhile is never met again). `None` if the
     /// ring is empty. Each qdisc is handed out for the RCU read-side
     /// section `section` (it is freed only a grace period after leaving).
+    #[inline]
     pub fn walk<'s, S: RcuSection, R>(
         &self,
         section: &'s S,
@@ -581,6 +582,7 @@ impl<T: QdiscOps> QdiscRing<T> {
 
     /// Moves the head past `sch` if `sch` is the head (it just sent):
     /// `if (slaves == q) slaves = next`.
+    #[inline]
     pub fn advance_past(&self, sch: &Qdisc<T>) {
         let mut g = self.inner.lock();
         let me = Member(NonNull::from(&sch.0).cast());

@@ -116,6 +116,7 @@ impl OwnDeviceOps for Master {
         stats.tx_dropped = tx.dropped.load(Relaxed);
     }
 
+    #[inline]
     fn start_xmit(dev: OwnDevice<'_, Self>, skb: SkBuff, ctx: &TxContext) -> Transmit {
         xmit(dev, skb, ctx)
     }
@@ -134,6 +135,7 @@ struct Attempt {
 /// `teql_master_xmit()`: round robin from the head, each slave whose root
 /// qdisc is still ours and whose queue runs; a second walk with neighbour
 /// resolution if a slave had none.
+#[inline]
 fn xmit(dev: OwnDevice<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
     let m = dev.state();
     let subq = skb.queue_mapping();
@@ -172,6 +174,7 @@ fn xmit(dev: OwnDevice<'_, Master>, skb: SkBuff, ctx: &TxContext) -> Transmit {
 }
 
 /// One slave's turn in [`xmit`].
+#[inline]
 fn try_slave(
     dev: OwnDevice<'_, Master>,
     q: &crate::glue::qdisc::Qdisc<SlaveQdisc>,
