@@ -9,10 +9,10 @@ case ${RVNET_IMPL:-rust} in
 rust) VLAN_MODULE=rvnet_vlan BRIDGE_MODULE=rvnet_bridge ALIAS_MODULE=rvnet_alias ;;
 c) VLAN_MODULE=8021q BRIDGE_MODULE=bridge ALIAS_MODULE=macvlan ;;
 esac
-# The module that provides `type ipip` (and tunl0).
+# The modules that provide `type ipip` (and tunl0), `type sit` and `type gre|gretap`.
 case ${RVNET_IMPL:-rust} in
-rust) IPIP_MODULE=rvnet_tunnel SIT_MODULE=rvnet_tunnel ;;
-c) IPIP_MODULE=ipip SIT_MODULE=sit ;;
+rust) IPIP_MODULE=rvnet_tunnel SIT_MODULE=rvnet_tunnel GRE_MODULE=rvnet_tunnel ;;
+c) IPIP_MODULE=ipip SIT_MODULE=sit GRE_MODULE=ip_gre ;;
 esac
 
 fail() {
@@ -536,6 +536,18 @@ expect_counter() {
 	local got
 	got=$(tunnel_counter "$1" "$2" "$3")
 	[ "$got" = "$4" ] || fail "$1 $2 $3 is $got, expected $4"
+}
+
+# tunnels_shown NS FALLBACK...: `ip tunnel show` in NS, sorted, less the
+# fallback devices FALLBACK... of the kinds the test is not about: rvnet's
+# one module carries every IPv4 tunnel kind, so loading it for one kind
+# brings the others' fallback devices too (tunl0, gre0), which the C
+# module of the kind under test does not.
+tunnels_shown() {
+	local ns=$1 re
+	shift
+	re=$(printf '^%s:|' "$@")
+	in_ns "$ns" ip tunnel show | grep -Ev "${re%|}" | sort
 }
 
 # capture_tunnel NS DEV FILTER PATTERN PING_ARGS...: one packet matching

@@ -1655,6 +1655,7 @@ void rvnet_l3s_attach(struct net_device *lower, bool on)
 #include <net/ip6_route.h>
 #include <net/addrconf.h>
 #include <linux/icmpv6.h>
+#include <net/gre.h>
 
 struct rvnet_tunnel_cells {
 	struct dst_cache dst_cache;
@@ -1988,6 +1989,8 @@ void rvnet_dev_stats_inc(struct net_device *dev, enum rvnet_dev_stat which)
 	case RVNET_RX_ERRORS: DEV_STATS_INC(dev, rx_errors); break;
 	case RVNET_RX_FRAME_ERRORS: DEV_STATS_INC(dev, rx_frame_errors); break;
 	case RVNET_RX_LENGTH_ERRORS: DEV_STATS_INC(dev, rx_length_errors); break;
+	case RVNET_RX_CRC_ERRORS: DEV_STATS_INC(dev, rx_crc_errors); break;
+	case RVNET_RX_FIFO_ERRORS: DEV_STATS_INC(dev, rx_fifo_errors); break;
 	}
 }
 
@@ -2011,24 +2014,28 @@ void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool 
 	o->net = dev_net(skb->dev);
 }
 
-int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
-		      struct metadata_dst **md)
+int rvnet_tunnel_pull(struct sk_buff *skb, u32 hdr_len, __be16 inner_proto, bool raw_proto,
+		      bool collect_md, __be16 md_flags, __be32 md_key, struct metadata_dst **md)
 {
 	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
 
 	*md = NULL;
-	if (iptunnel_pull_header(skb, 0, inner_proto, false))
+	if (__iptunnel_pull_header(skb, hdr_len, inner_proto, raw_proto, false))
 		return -EINVAL;
+	skb_reset_mac_header(skb);
 	if (collect_md) {
-		*md = ip_tun_rx_dst(skb, flags, 0, 0);
+		gre_flags_to_tnl_flags(flags, md_flags);
+		*md = ip_tun_rx_dst(skb, flags, key32_to_tunnel_id(md_key), 0);
 		if (!*md)
 			return -ENOMEM;
 	}
-	skb_reset_mac_header(skb);
-	skb_set_network_header(skb, 0);
-	if (!pskb_inet_may_pull(skb))
-		return -EMSGSIZE;
 	return 0;
+}
+
+bool rvnet_tunnel_pull_inner(struct sk_buff *skb, bool ether)
+{
+	skb_set_network_header(skb, ether ? ETH_HLEN : 0);
+	return pskb_inet_may_pull(skb);
 }
 
 int rvnet_tunnel_inner_dsfield(struct sk_buff *skb)
@@ -2058,7 +2065,12 @@ void rvnet_tunnel_deliver(struct sk_buff *skb, struct net_device *dev,
 {
 	dev_sw_netstats_rx_add(dev, skb->len);
 	skb_scrub_packet(skb, xnet);
-	skb->dev = dev;
+	if (dev->type == ARPHRD_ETHER) {
+		skb->protocol = eth_type_trans(skb, dev);
+		skb_postpull_rcsum(skb, eth_hdr(skb), ETH_HLEN);
+	} else {
+		skb->dev = dev;
+	}
 	if (md)
 		skb_dst_set(skb, (struct dst_entry *)md);
 	gro_cells_receive(&c->gro_cells, skb);
@@ -2104,6 +2116,93 @@ void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type)
 			 NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
 	dev->hw_features |= NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA |
 			    NETIF_F_GSO_SOFTWARE | NETIF_F_HW_CSUM;
+}
+
+#define RVNET_GRE_FEATURES (NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | NETIF_F_HW_CSUM)
+
+/* ipgre_tunnel_setup() and ipgre_tap_setup() with __gre_tunnel_init()'s
+ * features (GSO: rvnet_netdev_set_gso_software()). */
+void rvnet_netdev_setup_gre(struct net_device *dev, unsigned short type, bool ether)
+{
+	if (ether) {
+		ether_setup(dev);
+		dev->max_mtu = 0;
+		dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+		dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	} else {
+		dev->type = type;
+		dev->flags = IFF_NOARP;
+		dev->addr_len = 4;
+	}
+	dev->lltx = true;
+	netif_keep_dst(dev);
+	dev->features |= RVNET_GRE_FEATURES;
+	dev->hw_features |= RVNET_GRE_FEATURES;
+}
+
+void rvnet_netdev_set_gso_software(struct net_device *dev, bool on)
+{
+	if (on) {
+		dev->features |= NETIF_F_GSO_SOFTWARE;
+		dev->hw_features |= NETIF_F_GSO_SOFTWARE;
+	} else {
+		dev->features &= ~NETIF_F_GSO_SOFTWARE;
+		dev->hw_features &= ~NETIF_F_GSO_SOFTWARE;
+	}
+}
+
+void rvnet_netdev_set_link_type(struct net_device *dev, unsigned short type)
+{
+	dev->type = type;
+}
+
+/* gre_build_header() from prebuilt bytes: the checksum word (when asked)
+ * filled in or left to the offload, as there. */
+void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, bool csum)
+{
+	u8 *greh;
+
+	greh = skb_push(skb, len);
+	skb_set_inner_protocol(skb, proto);
+	skb_reset_transport_header(skb);
+	memcpy(greh, hdr, len);
+	if (csum && !(skb_shinfo(skb)->gso_type & (SKB_GSO_GRE | SKB_GSO_GRE_CSUM))) {
+		__sum16 *ptr = (__sum16 *)(greh + 4);
+
+		if (skb->ip_summed == CHECKSUM_PARTIAL) {
+			*ptr = csum_fold(lco_csum(skb));
+		} else {
+			skb->ip_summed = CHECKSUM_PARTIAL;
+			skb->csum_start = skb_transport_header(skb) - skb->head;
+			skb->csum_offset = sizeof(struct gre_base_hdr);
+		}
+	}
+}
+
+void rvnet_gre_rx_drop(struct sk_buff *skb)
+{
+	dev_core_stats_rx_dropped_inc(skb->dev);
+	kfree_skb(skb);
+}
+
+void rvnet_gre_reject(struct sk_buff *skb)
+{
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	rvnet_gre_rx_drop(skb);
+}
+
+/* Up to len bytes of what follows our quoted outer header in an ICMP
+ * error (skb->data is that header); how many were there. */
+u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len)
+{
+	u32 off = ((const struct iphdr *)skb->data)->ihl * 4;
+
+	if (skb->len <= off)
+		return 0;
+	len = min(len, skb->len - off);
+	if (skb_copy_bits(skb, off, buf, len))
+		return 0;
+	return len;
 }
 
 /* sit: IPv6 in IPv4 (net/ipv6/sit.c's needs beyond the IPv4 tunnels'). */
@@ -2181,12 +2280,12 @@ bool rvnet_rt_unicast_or_local(struct rtable *rt)
 	return rt->rt_type == RTN_UNICAST || rt->rt_type == RTN_LOCAL;
 }
 
-bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 data_len)
+bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 hdr_len, u32 data_len)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 
 	return __in6_dev_get(skb->dev) &&
-	       !ip6_err_gen_icmpv6_unreach(skb, iph->ihl * 4, type, data_len);
+	       !ip6_err_gen_icmpv6_unreach(skb, iph->ihl * 4 + hdr_len, type, data_len);
 }
 
 /* Qdiscs and direct transmit (sch_teql). */

@@ -417,6 +417,7 @@ void rvnet_iptunnel_xmit(struct rtable *rt, struct sk_buff *skb, __be32 src, __b
 enum rvnet_dev_stat {
 	RVNET_TX_ERRORS, RVNET_TX_DROPPED, RVNET_TX_CARRIER_ERRORS, RVNET_TX_FIFO_ERRORS,
 	RVNET_COLLISIONS, RVNET_RX_ERRORS, RVNET_RX_FRAME_ERRORS, RVNET_RX_LENGTH_ERRORS,
+	RVNET_RX_CRC_ERRORS, RVNET_RX_FIFO_ERRORS,
 };
 void rvnet_dev_stats_inc(struct net_device *dev, enum rvnet_dev_stat which);
 
@@ -431,8 +432,9 @@ struct rvnet_tunnel_outer {
 	struct net *net;
 };
 void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
-int rvnet_tunnel_pull(struct sk_buff *skb, __be16 inner_proto, bool collect_md,
-		      struct metadata_dst **md);
+int rvnet_tunnel_pull(struct sk_buff *skb, u32 hdr_len, __be16 inner_proto, bool raw_proto,
+		      bool collect_md, __be16 md_flags, __be32 md_key, struct metadata_dst **md);
+bool rvnet_tunnel_pull_inner(struct sk_buff *skb, bool ether);
 int rvnet_tunnel_inner_dsfield(struct sk_buff *skb);
 void rvnet_tunnel_inner_ecn(struct sk_buff *skb, bool ce);
 void rvnet_tunnel_log_non_ect(__be32 saddr, u8 tos);
@@ -445,6 +447,24 @@ void rvnet_netdev_set_tunnel_addrs(struct net_device *dev, __be32 local, __be32 
 void rvnet_netdev_state_change(struct net_device *dev);
 void rvnet_netdev_setup_ip_tunnel(struct net_device *dev, unsigned short type);
 
+/* GRE (gre.ko's version 0 slot, as ip_gre.ko): the handler, the parsed
+ * header (flags as the be16 GRE bits), transmit's header push. */
+struct gre_protocol;
+struct rvnet_gre_tpi {
+	__be16 flags, proto;
+	__be32 key, seq;
+};
+struct gre_protocol *rvnet_gre_register(int (*rcv)(struct sk_buff *),
+					void (*err)(struct sk_buff *, u32), int *ret);
+void rvnet_gre_deregister(struct gre_protocol *p);
+int rvnet_gre_parse(struct sk_buff *skb, struct rvnet_gre_tpi *tpi);
+u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len);
+void rvnet_gre_rx_drop(struct sk_buff *skb);
+void rvnet_gre_reject(struct sk_buff *skb);
+void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, bool csum);
+void rvnet_netdev_setup_gre(struct net_device *dev, unsigned short type, bool ether);
+void rvnet_netdev_set_gso_software(struct net_device *dev, bool on);
+void rvnet_netdev_set_link_type(struct net_device *dev, unsigned short type);
 /* sit: IPv6 in IPv4 (IPv6 addresses as 16 bytes). */
 void rvnet_netdev_set_isatap(struct net_device *dev);
 void rvnet_tunnel_rx_ipv6_addrs(struct sk_buff *skb, u8 *saddr, u8 *daddr);
@@ -456,4 +476,4 @@ bool rvnet_tunnel_neigh6(struct sk_buff *skb, u8 *addr);
 void rvnet_sit_log_spoofed(bool source, __be32 saddr, const u8 *saddr6, __be32 daddr,
 			   const u8 *daddr6);
 bool rvnet_rt_unicast_or_local(struct rtable *rt);
-bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 data_len);
+bool rvnet_ip6_err_gen_icmpv6_unreach(struct sk_buff *skb, u8 type, u32 hdr_len, u32 data_len);

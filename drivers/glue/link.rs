@@ -151,6 +151,10 @@ pub trait DeviceOps: Sized + 'static {
     /// addresses of that form (tunnels) say no.
     const VALIDATE_ETHER_ADDR: bool = true;
 
+    /// Whether `ndo_set_mac_address` is the kernel's `eth_mac_addr()`
+    /// (rather than [`DeviceOps::set_mac_address`]).
+    const ETH_MAC_ADDR: bool = false;
+
     /// `ndo_add_slave`: `ip link set PORT master DEV`.
     fn add_slave(_dev: Dev<'_, Self>, _port: &NetDevice, _extack: &ExtAck) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -777,6 +781,8 @@ impl<T: LinkOps> Adapter<T> {
         }
         if T::HAS_SET_MAC_ADDRESS {
             o.ndo_set_mac_address = Some(ndo_set_mac_address::<T>);
+        } else if T::ETH_MAC_ADDR {
+            o.ndo_set_mac_address = Some(b::eth_mac_addr);
         }
         if T::HAS_SET_RX_MODE {
             o.ndo_set_rx_mode = Some(ndo_set_rx_mode::<T>);

@@ -205,31 +205,53 @@ impl RxPacket {
         unsafe { b::rvnet_skb_set_ndisc_nodetype(self.skb.as_raw(), nodetype) }
     }
 
-    /// Pulls the outer header off (`iptunnel_pull_header()`), the inner
-    /// protocol being `inner_proto` (host order), and with `collect_md`
-    /// attaches the outer header as metadata. On error the packet is
-    /// dropped.
+    /// Pulls the outer header and `hdr_len` more bytes off
+    /// (`__iptunnel_pull_header()`), the inner protocol being `inner_proto`
+    /// (host order; `raw`: not looked into, as for collect_md gre's
+    /// Ethernet), and with `md` attaches the outer header as metadata
+    /// (GRE flags and key). On error the packet is dropped.
     pub fn decapsulate(
         self,
+        hdr_len: u32,
         inner_proto: u16,
-        collect_md: bool,
+        raw: bool,
+        md: Option<MdKey>,
     ) -> core::result::Result<Decapsulated, PullError> {
-        let mut md = core::ptr::null_mut();
+        let mut raw_md = core::ptr::null_mut();
         let skb = self.skb;
+        let key = md.unwrap_or_default();
         // SAFETY: We own the skb.
-        let ret =
-            unsafe { b::rvnet_tunnel_pull(skb.as_raw(), inner_proto.to_be(), collect_md, &mut md) };
+        let ret = unsafe {
+            b::rvnet_tunnel_pull(
+                skb.as_raw(),
+                hdr_len,
+                inner_proto.to_be(),
+                raw,
+                md.is_some(),
+                key.flags.to_be(),
+                key.key.to_be(),
+                &mut raw_md,
+            )
+        };
         let d = Decapsulated {
             skb: Some(skb),
-            md,
+            md: raw_md,
             outer: self.outer,
         };
         match ret {
             0 => Ok(d),
-            r if r == EMSGSIZE.to_errno() => Err(PullError::Truncated),
             _ => Err(PullError::Malformed),
         }
     }
+}
+
+/// The tunnel key and GRE flags receive metadata carries.
+#[derive(Clone, Copy, Default)]
+pub struct MdKey {
+    /// GRE flags (host order of the be16 bits).
+    pub flags: u16,
+    /// The key.
+    pub key: u32,
 }
 
 /// Why decapsulation dropped a packet.
@@ -253,6 +275,21 @@ impl Decapsulated {
     /// The outer header it came in.
     pub fn outer(&self) -> Outer<'_> {
         Outer(&self.outer)
+    }
+
+    /// Points the network header at the inner packet (after an Ethernet
+    /// header with `ether`) and checks its header is there
+    /// (`pskb_inet_may_pull()`; `Err`: rx_length_errors).
+    pub fn pull_inner(&mut self, ether: bool) -> core::result::Result<(), PullError> {
+        let Some(skb) = &self.skb else {
+            return Err(PullError::Malformed);
+        };
+        // SAFETY: We own the skb.
+        if unsafe { b::rvnet_tunnel_pull_inner(skb.as_raw(), ether) } {
+            Ok(())
+        } else {
+            Err(PullError::Truncated)
+        }
     }
 
     /// The inner packet's DS field, if it is IPv4 or IPv6.
@@ -349,17 +386,28 @@ impl IcmpError<'_> {
     }
     /// Translates the error into an ICMPv6 one to the inner sender
     /// (`ip6_err_gen_icmpv6_unreach()`, when the receiving device has
-    /// IPv6), the original datagram being `data_len` bytes; whether it
-    /// was sent.
-    pub fn translate_to_icmpv6(&self, data_len: u32) -> bool {
+    /// IPv6), our tunnel header after the outer one being `hdr_len` bytes
+    /// (GRE's) and the original datagram `data_len` bytes; whether it was
+    /// sent.
+    pub fn translate_to_icmpv6(&self, hdr_len: u32, data_len: u32) -> bool {
         // SAFETY: The skb is valid for the handler's call; `data` is our
         // own outer header.
-        unsafe { b::rvnet_ip6_err_gen_icmpv6_unreach(self.skb, self.outer.icmp_type, data_len) }
+        unsafe {
+            b::rvnet_ip6_err_gen_icmpv6_unreach(self.skb, self.outer.icmp_type, hdr_len, data_len)
+        }
     }
     /// `ipv4_redirect()` for our packets on `link`.
     pub fn redirect(&self, link: i32) {
         // SAFETY: As above.
         unsafe { b::rvnet_ipv4_redirect(self.skb, self.outer.net, link, self.outer.protocol) }
+    }
+    /// What the error quotes after our outer header, at most `buf`'s
+    /// length.
+    pub fn quote<'b>(&self, buf: &'b mut [u8]) -> &'b [u8] {
+        // SAFETY: The skb is valid for the call; `buf` is writable for its
+        // length.
+        let n = unsafe { b::rvnet_tunnel_err_quote(self.skb, buf.as_mut_ptr(), buf.len() as u32) };
+        &buf[..(n as usize).min(buf.len())]
     }
 }
 
@@ -576,6 +624,10 @@ pub enum DevStat {
     RxFrameErrors,
     /// `rx_length_errors`.
     RxLengthErrors,
+    /// `rx_crc_errors`.
+    RxCrcErrors,
+    /// `rx_fifo_errors`.
+    RxFifoErrors,
 }
 
 /// IPv4 tunnel devices' setup and fields.
@@ -591,6 +643,8 @@ impl NetDevice {
             DevStat::RxErrors => b::RVNET_RX_ERRORS,
             DevStat::RxFrameErrors => b::RVNET_RX_FRAME_ERRORS,
             DevStat::RxLengthErrors => b::RVNET_RX_LENGTH_ERRORS,
+            DevStat::RxCrcErrors => b::RVNET_RX_CRC_ERRORS,
+            DevStat::RxFifoErrors => b::RVNET_RX_FIFO_ERRORS,
         };
         // SAFETY: The device is valid; the counters are atomic.
         unsafe { b::rvnet_dev_stats_inc(self.as_raw(), which) }
@@ -602,6 +656,27 @@ impl NetDevice {
     pub fn setup_ip_tunnel(&self, link_type: u16) {
         // SAFETY: A device being set up, ours alone.
         unsafe { b::rvnet_netdev_setup_ip_tunnel(self.as_raw(), link_type) }
+    }
+
+    /// Sets a new device up as a GRE tunnel (`ipgre_tunnel_setup()`, or
+    /// with `ether` `ipgre_tap_setup()`), with GRE's features but GSO
+    /// (see [`NetDevice::set_gso_software`]) and no header ops.
+    pub fn setup_gre(&self, link_type: u16, ether: bool) {
+        // SAFETY: A device being set up, ours alone.
+        unsafe { b::rvnet_netdev_setup_gre(self.as_raw(), link_type, ether) }
+    }
+
+    /// Turns software GSO on or off (in `features` and `hw_features`).
+    /// Before registration or under RTNL.
+    pub fn set_gso_software(&self, on: bool) {
+        // SAFETY: The device is valid; callers hold RTNL or own it.
+        unsafe { b::rvnet_netdev_set_gso_software(self.as_raw(), on) }
+    }
+
+    /// Changes the link type of a device not yet registered.
+    pub fn set_link_type(&self, link_type: u16) {
+        // SAFETY: The device is valid and not yet visible.
+        unsafe { b::rvnet_netdev_set_link_type(self.as_raw(), link_type) }
     }
 
     /// Marks the device an ISATAP interface (`IFF_ISATAP`), before it is
@@ -939,10 +1014,150 @@ impl TxPacket {
         }
     }
 
+    /// Pushes a GRE header built as `hdr` in front of a payload of
+    /// protocol `proto` (host order), the checksum word filled in or left
+    /// to the offload when `csum` (`gre_build_header()`). The headroom
+    /// must be there.
+    pub fn push_gre(&mut self, hdr: &[u8], proto: u16, csum: bool) {
+        // SAFETY: We own the skb; callers made the headroom.
+        unsafe {
+            b::rvnet_gre_push(
+                self.skb.as_raw(),
+                hdr.as_ptr(),
+                hdr.len() as u32,
+                proto.to_be(),
+                csum,
+            )
+        }
+    }
+
     /// Gives the skb back (to be dropped).
     pub fn into_skb(self) -> SkBuff {
         self.skb
     }
+}
+
+/// A GRE packet's header as `gre_parse_header()` read it.
+#[derive(Clone, Copy)]
+pub struct GreInfo {
+    /// The flags (host order of the be16 bits).
+    pub flags: u16,
+    /// The payload's protocol.
+    pub proto: u16,
+    /// The key (0 without).
+    pub key: u32,
+    /// The sequence number (0 without).
+    pub seq: u32,
+    /// The header's length.
+    pub hdr_len: u32,
+}
+
+/// What a GRE receive handler did with a packet.
+pub enum GreVerdict {
+    /// Taken (delivered or dropped).
+    Taken,
+    /// No tunnel: answered with ICMP port unreachable and dropped.
+    Reject(RxPacket),
+}
+
+/// The receive and error handler of GRE version 0 (gre.ko's
+/// `GREPROTO_CISCO` slot, ip_gre.ko's).
+pub trait GreHandler: 'static {
+    /// A valid GRE packet arrived in `net` (its outer header is the
+    /// network header, `gre` its parsed GRE header).
+    fn rcv(pkt: RxPacket, gre: GreInfo, net: &Net) -> GreVerdict;
+    /// An ICMP error about a GRE packet we sent.
+    fn err(e: &IcmpError<'_>, info: u32);
+}
+
+/// A handler in gre.ko's version 0 slot; released on drop.
+pub struct GreRegistration<H: GreHandler> {
+    raw: NonNull<b::gre_protocol>,
+    _p: PhantomData<H>,
+}
+
+// SAFETY: The registration is only the handle to release the slot.
+unsafe impl<H: GreHandler> Send for GreRegistration<H> {}
+// SAFETY: As above.
+unsafe impl<H: GreHandler> Sync for GreRegistration<H> {}
+
+impl<H: GreHandler> GreRegistration<H> {
+    /// Takes the slot (`EBUSY` if ip_gre.ko or another holds it).
+    pub fn new() -> Result<Self> {
+        let mut ret: c_int = 0;
+        // SAFETY: The callbacks are valid for as long as the module is.
+        let raw = unsafe {
+            b::rvnet_gre_register(
+                Some(gre_rcv_callback::<H>),
+                Some(gre_err_callback::<H>),
+                &mut ret,
+            )
+        };
+        match NonNull::new(raw) {
+            Some(raw) => Ok(GreRegistration {
+                raw,
+                _p: PhantomData,
+            }),
+            None => Err(kernel::error::Error::from_errno(ret)),
+        }
+    }
+}
+
+impl<H: GreHandler> Drop for GreRegistration<H> {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `new`; releasing waits for readers.
+        unsafe { b::rvnet_gre_deregister(self.raw.as_ptr()) }
+    }
+}
+
+/// # Safety
+///
+/// Called by gre.ko with an skb it hands over.
+unsafe extern "C" fn gre_rcv_callback<H: GreHandler>(skb: *mut b::sk_buff) -> c_int {
+    let mut tpi = b::rvnet_gre_tpi::default();
+    // SAFETY: gre.ko passes a valid skb, ours from now on.
+    let hdr_len = unsafe { b::rvnet_gre_parse(skb, &mut tpi) };
+    if hdr_len < 0 {
+        // SAFETY: As above: counted on the receiving device and freed.
+        unsafe { b::rvnet_gre_rx_drop(skb) };
+        return 0;
+    }
+    // SAFETY: As above.
+    let Some(skb) = (unsafe { SkBuff::from_raw(skb) }) else {
+        return 0;
+    };
+    let mut outer = b::rvnet_tunnel_outer::default();
+    // SAFETY: The skb is valid; its network header is the outer header.
+    unsafe { b::rvnet_tunnel_outer(skb.as_raw(), &mut outer, false) };
+    // SAFETY: The receiving device's namespace outlives the call.
+    let net = unsafe { Net::from_raw(outer.net) };
+    let gre = GreInfo {
+        flags: u16::from_be(tpi.flags),
+        proto: u16::from_be(tpi.proto),
+        key: u32::from_be(tpi.key),
+        seq: u32::from_be(tpi.seq),
+        hdr_len: hdr_len as u32,
+    };
+    if let GreVerdict::Reject(pkt) = H::rcv(RxPacket { skb, outer }, gre, net) {
+        // SAFETY: We own the skb; this frees it.
+        unsafe { b::rvnet_gre_reject(pkt.skb.into_raw()) };
+    }
+    0
+}
+
+/// # Safety
+///
+/// Called by gre.ko's ICMP error path with the offending packet.
+unsafe extern "C" fn gre_err_callback<H: GreHandler>(skb: *mut b::sk_buff, info: u32) {
+    let mut outer = b::rvnet_tunnel_outer::default();
+    // SAFETY: The skb is valid for the call; `data` is our own header.
+    unsafe { b::rvnet_tunnel_outer(skb, &mut outer, true) };
+    let e = IcmpError {
+        skb,
+        outer,
+        _p: PhantomData,
+    };
+    H::err(&e, info)
 }
 
 /// The `log_ecn_error` module parameter (0644, as ipip.ko's).

@@ -56,7 +56,11 @@ fn changelink(dev: Dev<'_, IpipKind>, tb: Option<Attrs<'_>>, data: Option<Attrs<
         return Err(EPERM);
     }
     let old = t.config();
-    let r = ipip_request(data, old.fwmark, Creation::Netlink { mtu_given: false })?;
+    let how = Creation::Netlink {
+        mtu_given: false,
+        addr_given: false,
+    };
+    let r = ipip_request(data, old.fwmark, how)?;
     if r.encap_given {
         let mut cfg = old;
         cfg.encap = r.req.encap;
@@ -150,7 +154,11 @@ impl LinkOps for IpipKind {
 
     fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
         let mtu_given = link.tb().is_some_and(|tb| tb.get(IFLA_MTU).is_some());
-        let r = ipip_request(link.data(), 0, Creation::Netlink { mtu_given })?;
+        let how = Creation::Netlink {
+            mtu_given,
+            addr_given: false,
+        };
+        let r = ipip_request(link.data(), 0, how)?;
         let dev_net = link.device().net();
         let net = link.explicit_link_net().unwrap_or(dev_net);
         iptunnel::create(link, net, &r.req)

@@ -22,6 +22,9 @@ pub(crate) enum Creation {
     Netlink {
         /// Whether `IFLA_MTU` was given.
         mtu_given: bool,
+        /// Whether `IFLA_ADDRESS` was given (else an Ethernet kind's
+        /// device gets a random address).
+        addr_given: bool,
     },
     /// A namespace's fallback device.
     Fallback,
@@ -39,6 +42,8 @@ pub(crate) struct Request {
     pub(crate) collect_md: bool,
     /// The encapsulation attributes (type, flags, sport, dport).
     pub(crate) encap: [u16; 4],
+    /// `ignore-df` (gre).
+    pub(crate) ignore_df: bool,
     /// The creation path.
     pub(crate) how: Creation,
 }
@@ -51,6 +56,7 @@ impl Request {
             fwmark: 0,
             collect_md: false,
             encap: [0; 4],
+            ignore_df: false,
             how: Creation::Fallback,
         }
     }
@@ -77,13 +83,27 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
         fwmark: req.fwmark,
         encap: req.encap,
         name: [0; 16],
+        ignore_df: req.ignore_df,
     };
-    dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
+    if K::ETH_HLEN == 0 {
+        dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
+    }
     if req.collect_md {
         dev.keep_dst();
     }
     let state = Tunnel::new(net, cfg, req.collect_md, TunnelCells::new(dev)?)?;
     let dev = link.register(state)?;
+    if K::ETH_HLEN != 0
+        && matches!(
+            req.how,
+            Creation::Netlink {
+                addr_given: false,
+                ..
+            }
+        )
+    {
+        dev.set_random_mac();
+    }
     let mtu = bind_dev(dev);
     let hlen = K::hlen(&cfg);
     match req.how {
@@ -91,9 +111,9 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
             dev.set_netns_immutable();
             dev.store_mtu(mtu);
         }
-        Creation::Netlink { mtu_given } => {
+        Creation::Netlink { mtu_given, .. } => {
             let mtu = if mtu_given {
-                mtu::clamp_requested(dev.mtu(), hlen, 0)
+                mtu::clamp_requested(dev.mtu(), hlen, K::ETH_HLEN)
             } else {
                 mtu
             };
@@ -101,7 +121,7 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
         }
         Creation::Ioctl => {
             dev.set_mtu(mtu)?;
-            dev.set_mtu_range(MIN_MTU, mtu::max_mtu(hlen, 0));
+            dev.set_mtu_range(MIN_MTU, mtu::max_mtu(hlen, K::ETH_HLEN));
         }
     }
     itn.add(dev, req.how == Creation::Fallback)
@@ -136,7 +156,9 @@ pub(crate) fn update<K: TunnelKind>(
     cfg.parms.link = p.link;
     cfg.fwmark = fwmark;
     itn.remove(&dev, false)?;
-    dev.set_tunnel_addrs(p.saddr, p.daddr);
+    if K::ETH_HLEN == 0 {
+        dev.set_tunnel_addrs(p.saddr, p.daddr);
+    }
     t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
     itn.add(dev, false)?;
     if old.parms.link != p.link || old.fwmark != fwmark {
@@ -150,8 +172,25 @@ pub(crate) fn update<K: TunnelKind>(
     Ok(())
 }
 
-/// Whether `dev`'s point-to-point/broadcast flags fit a remote `daddr`.
-fn flags_fit(dev: &NetDevice, daddr: u32) -> bool {
+/// Stores new GRE flags after [`update`] (as `ipgre_changelink()` and
+/// `ipgre_tunnel_ctl()` copy them) and files the tunnel under them.
+pub(crate) fn set_flags<K: TunnelKind>(dev: Dev<'_, K>, i_flags: u16, o_flags: u16) -> Result {
+    let t = dev.state();
+    let itn = TunnelNet::<K>::of_net(t.net.get());
+    let mut cfg = t.config();
+    cfg.parms.i_flags = i_flags;
+    cfg.parms.o_flags = o_flags;
+    itn.remove(&dev, false)?;
+    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
+    itn.add(dev, false)
+}
+
+/// Whether `dev`'s point-to-point/broadcast flags fit a remote `daddr`
+/// (always for Ethernet kinds).
+fn flags_fit<K: TunnelKind>(dev: &NetDevice, daddr: u32) -> bool {
+    if K::ETH_HLEN != 0 {
+        return true;
+    }
     let (p2p, bcast) = p2p_flags(daddr);
     let mut want = 0;
     if p2p {
@@ -183,7 +222,7 @@ pub(crate) fn changelink<K: TunnelKind>(
     match clash {
         Some(true) => return Err(EEXIST),
         Some(false) => {}
-        None if !flags_fit(&dev, p.daddr) => return Err(EINVAL),
+        None if !flags_fit::<K>(&dev, p.daddr) => return Err(EINVAL),
         None => {}
     }
     update(dev, p, keep_mtu, fwmark)
@@ -270,7 +309,7 @@ pub(crate) fn tunnel_ctl<K: TunnelKind>(
                 match &found {
                     Some(f) if !f.device().ptr_eq(&dev) => return Err(EEXIST),
                     Some(_) => Some(dev),
-                    None if !flags_fit(&dev, p.daddr) => return Err(EINVAL),
+                    None if !flags_fit::<K>(&dev, p.daddr) => return Err(EINVAL),
                     None => Some(dev),
                 }
             } else {
@@ -314,6 +353,7 @@ fn ioctl_add<K: TunnelKind>(net: &Net, parm: &TunnelParm, p: Parms) -> Result {
         fwmark: 0,
         collect_md: false,
         encap: [0; 4],
+        ignore_df: false,
         how: Creation::Ioctl,
     };
     let mut default_name = [0u8; 16];
@@ -364,7 +404,7 @@ pub(crate) fn uninit<K: TunnelKind>(dev: Dev<'_, K>) {
 
 /// `ip_tunnel_change_mtu()`.
 pub(crate) fn change_mtu<K: TunnelKind>(dev: Dev<'_, K>, new_mtu: u32) -> Result {
-    if !mtu::change_mtu_ok(new_mtu, K::hlen(&dev.state().config()), 0) {
+    if !mtu::change_mtu_ok(new_mtu, K::hlen(&dev.state().config()), K::ETH_HLEN) {
         return Err(EINVAL);
     }
     dev.store_mtu(new_mtu);

@@ -53,31 +53,30 @@ pub(crate) fn ipip_validate(data: Option<Attrs<'_>>) -> Result {
     }
 }
 
-/// `ip_tunnel_netlink_encap_parms()` with `ip_tunnel_encap_setup()`: no
+/// `ip_tunnel_netlink_encap_parms()` (`ipgre_netlink_encap_parms()`)
+/// with `ip_tunnel_encap_setup()`, the attributes being `first` (the
+/// type) and the flags, source and destination port after it: no
 /// encapsulation type is registered in this kernel (no FOU), so only
 /// `none` is accepted. `None`: no encapsulation attribute given.
-fn encap_parms(data: Option<Attrs<'_>>) -> Result<Option<[u16; 4]>> {
+pub(crate) fn encap_parms(data: Option<Attrs<'_>>, first: u32) -> Result<Option<[u16; 4]>> {
     let Some(d) = data else {
         return Ok(None);
     };
-    let kinds = [
-        IFLA_IPTUN_ENCAP_TYPE,
-        IFLA_IPTUN_ENCAP_FLAGS,
-        IFLA_IPTUN_ENCAP_SPORT,
-        IFLA_IPTUN_ENCAP_DPORT,
-    ];
-    if kinds.iter().all(|&k| d.get(k).is_none()) {
+    let [kind, flags, sport, dport] = [first, first + 1, first + 2, first + 3];
+    if [kind, flags, sport, dport]
+        .iter()
+        .all(|&k| d.get(k).is_none())
+    {
         return Ok(None);
     }
-    let kind = d.get(IFLA_IPTUN_ENCAP_TYPE).map_or(0, |a| a.u16());
-    if kind != 0 {
+    if d.get(kind).map_or(0, |a| a.u16()) != 0 {
         return Err(EINVAL);
     }
     Ok(Some([
         0,
-        d.get(IFLA_IPTUN_ENCAP_FLAGS).map_or(0, |a| a.u16()),
-        d.get(IFLA_IPTUN_ENCAP_SPORT).map_or(0, |a| a.be16()),
-        d.get(IFLA_IPTUN_ENCAP_DPORT).map_or(0, |a| a.be16()),
+        d.get(flags).map_or(0, |a| a.u16()),
+        d.get(sport).map_or(0, |a| a.be16()),
+        d.get(dport).map_or(0, |a| a.be16()),
     ]))
 }
 
@@ -153,7 +152,7 @@ fn request(
     how: Creation,
     parms: fn(Option<&NetlinkAttrs>) -> Parms,
 ) -> Result<TunnelRequest> {
-    let encap = encap_parms(data)?;
+    let encap = encap_parms(data, IFLA_IPTUN_ENCAP_TYPE)?;
     let attrs = data.map(|d| NetlinkAttrs {
         link: d.get(IFLA_IPTUN_LINK).map(|a| a.u32()),
         local: d.get(IFLA_IPTUN_LOCAL).map(|a| u32::from_be(a.u32())),
@@ -172,6 +171,7 @@ fn request(
                 .map_or(fwmark, |a| a.u32()),
             collect_md: data.is_some_and(|d| d.get(IFLA_IPTUN_COLLECT_METADATA).is_some()),
             encap: encap.unwrap_or_default(),
+            ignore_df: false,
             how,
         },
         encap_given: encap.is_some(),

@@ -109,6 +109,7 @@ fn create<'a>(link: NewLink<'a, SitKind>, net: &Net, req: &Request) -> Result<De
         fwmark: req.fwmark,
         encap: req.encap,
         name: [0; 16],
+        ignore_df: false,
     };
     let state = Tunnel::new(net, cfg, false, TunnelCells::new(dev)?)?;
     let dev = link.register(state)?;
@@ -126,7 +127,11 @@ fn changelink(dev: Dev<'_, SitKind>, data: Option<Attrs<'_>>) -> Result {
         return Err(EINVAL);
     }
     let old = t.config();
-    let r = sit_request(data, old.fwmark, Creation::Netlink { mtu_given: false })?;
+    let how = Creation::Netlink {
+        mtu_given: false,
+        addr_given: false,
+    };
+    let r = sit_request(data, old.fwmark, how)?;
     if r.encap_given {
         let mut cfg = old;
         cfg.encap = r.req.encap;
@@ -294,6 +299,7 @@ impl LinkOps for SitKind {
             0,
             Creation::Netlink {
                 mtu_given: mtu.is_some(),
+                addr_given: false,
             },
         )?;
         let dev_net = link.device().net();
@@ -410,7 +416,7 @@ fn sit_err(e: &IcmpError<'_>, info: u32) -> Result {
             ErrAction::UpdatePmtu => e.update_pmtu(info, p.link),
             ErrAction::Redirect => e.redirect(p.link),
             ErrAction::Translate { data_len } => {
-                if !e.translate_to_icmpv6(data_len)
+                if !e.translate_to_icmpv6(0, data_len)
                     && sit::counts_error(e.icmp_type(), p.daddr, p.ttl)
                 {
                     t.set_errors(t.errors().record(now_ms()));

@@ -27,9 +27,8 @@ pub(crate) enum Matching {
     Sit,
 }
 
-/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, sit (later gre,
-/// gretap, erspan). Each has its own tables and fallback device per
-/// namespace.
+/// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, sit, gre,
+/// gretap. Each has its own tables and fallback device per namespace.
 pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Its devices' link type (`dev->type`), which the tables match on.
     const LINK_TYPE: u16;
@@ -40,6 +39,10 @@ pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Where its ops are published, to create fallback devices and `ip
     /// tunnel add`'s.
     const HANDLE: &'static KindHandle<Self>;
+
+    /// The Ethernet header its devices carry (gretap: `ETH_HLEN`; 0 for
+    /// the `ARPHRD_ETHER`-less kinds), which the MTU rules subtract.
+    const ETH_HLEN: u32 = 0;
 
     /// How its table matches tunnels.
     const MATCHING: Matching = Matching::IpTunnel;
@@ -68,7 +71,7 @@ pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// The MTU and `needed_headroom` of a device bound to `underlay`
     /// (whose MTU is `current` now).
     fn bind_mtu(underlay: Option<Underlay>, c: &Config, _current: u32) -> (u32, u32) {
-        mtu::bind(underlay, Self::hlen(c), 0)
+        mtu::bind(underlay, Self::hlen(c), Self::ETH_HLEN)
     }
 
     /// Creates a namespace's fallback device (`ip_tunnel_init_net()`).
@@ -87,6 +90,8 @@ pub(crate) struct Config {
     pub(crate) encap: [u16; 4],
     /// The name the ioctls report (`parms.name`, set at registration).
     pub(crate) name: [u8; 16],
+    /// `ignore-df`: the inner packet's DF is not copied (gre).
+    pub(crate) ignore_df: bool,
 }
 
 /// A tunnel device's state (`struct ip_tunnel`).
@@ -103,6 +108,10 @@ pub(crate) struct Tunnel {
     pub(crate) err_count: AtomicU32,
     /// When the last came (`err_time`, ms).
     pub(crate) err_time: AtomicU64,
+    /// The next GRE sequence number expected (`i_seqno`; 0: any).
+    pub(crate) i_seqno: AtomicU32,
+    /// The next GRE sequence number sent (`o_seqno`).
+    pub(crate) o_seqno: AtomicU32,
 }
 
 impl Tunnel {
@@ -121,6 +130,8 @@ impl Tunnel {
                 cells,
                 err_count: AtomicU32::new(0),
                 err_time: AtomicU64::new(0),
+                i_seqno: AtomicU32::new(0),
+                o_seqno: AtomicU32::new(0),
             },
             GFP_KERNEL,
         )?)
@@ -388,7 +399,9 @@ pub(crate) fn bind_dev<K: TunnelKind>(dev: Dev<'_, K>) -> u32 {
                 headroom: d.lower_headroom(),
             });
         }
-        dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        if K::ETH_HLEN == 0 {
+            dev.set_raw_flags(crate::glue::bindings::IFF_POINTOPOINT, 0);
+        }
         t.cells.reset_route();
     }
     if underlay.is_none() && p.link != 0 {

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko and sit.ko without
-//! ip_tunnel.ko (`net/ipv4/ipip.c`, `net/ipv6/sit.c`,
-//! `net/ipv4/ip_tunnel.c`).
+//! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko, sit.ko and ip_gre.ko
+//! (gre, gretap) without ip_tunnel.ko (`net/ipv4/ipip.c`,
+//! `net/ipv6/sit.c`, `net/ipv4/ip_gre.c`, `net/ipv4/ip_tunnel.c`).
 //!
-//! `ip link add NAME type ipip|sit [local A] [remote A] [ttl N|inherit]
-//! [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M] [external]
-//! [isatap]`, `ip link set ... type ipip|sit ...`, `ip tunnel
-//! add|change|del|show`, and the fallback devices `tunl0` and `sit0` of
-//! each namespace.
+//! `ip link add NAME type ipip|sit|gre|gretap [local A] [remote A] [ttl
+//! N|inherit] [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M]
+//! [external]` (sit: `[isatap]`; gre, gretap: `[[i|o]key K] [[i|o]csum]
+//! [[i|o]seq] [ignore-df]`), `ip link set ...`, `ip tunnel
+//! add|change|del|show` (ipip, sit, gre), and the fallback devices `tunl0`,
+//! `sit0`, `gre0` and `gretap0` of each namespace.
 //!
 //! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
 //! per-namespace tables, fallback devices and parameter updates),
 //! `netlink.rs` (the rtnl kind and the ioctls), `xmit.rs` and `rcv.rs`
 //! (the datapath of `ip_tunnel_xmit()` and `ip_tunnel_rcv()`, sit's
 //! transmit), `ipip.rs` (`ipip.c`: the tunnel4 handler and ICMP errors),
-//! `sit.rs` (`sit.c`: the kind, its handlers and ioctls). The decisions are the
-//! core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the kernel's
-//! built-in tunnel primitives.
+//! `sit.rs` (`sit.c`: the kind, its handlers and ioctls), `gre.rs` and
+//! `gre_netlink.rs` (`ip_gre.c`: the kinds, their `IFLA_GRE_*`
+//! attributes, the handler in gre.ko's version 0 slot). The decisions are
+//! the core crate's (`rvnet_core::tunnel`); `glue/tunnel.rs` binds the
+//! kernel's built-in tunnel primitives.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "../../src/lib.rs"]
@@ -27,6 +30,8 @@ mod rvnet_core;
 #[path = "../glue/mod.rs"]
 mod glue;
 
+mod gre;
+mod gre_netlink;
 mod ipip;
 mod iptunnel;
 mod netlink;
@@ -37,23 +42,32 @@ mod xmit;
 
 use glue::link::LinkRegistration;
 use glue::pernet::PernetRegistration;
-use glue::tunnel::{Tunnel4Registration, AF_INET, AF_INET6};
+use glue::tunnel::{GreRegistration, Tunnel4Registration, AF_INET, AF_INET6};
 use kernel::prelude::*;
 
 module! {
     type: RvnetTunnel,
     name: "rvnet_tunnel",
     authors: ["rvnet developers"],
-    description: "rvnet IPv4 tunnels (ipip, sit)",
+    description: "rvnet IPv4 tunnels (ipip, sit, gre, gretap)",
     license: "GPL",
-    alias: ["rtnl-link-ipip", "netdev-tunl0", "rtnl-link-sit", "netdev-sit0"],
+    alias: [
+        "rtnl-link-ipip",
+        "netdev-tunl0",
+        "rtnl-link-sit",
+        "netdev-sit0",
+        "rtnl-link-gre",
+        "rtnl-link-gretap",
+        "netdev-gre0",
+        "netdev-gretap0",
+    ],
 }
 
 struct RvnetTunnel {
     // Fields drop in declaration order, per kind: the receive handlers
     // first, then the namespaces' tables (whose exit deletes every tunnel,
-    // fallback devices included, as ipip.ko's and sit.ko's pernet exits),
-    // then the kind.
+    // fallback devices included, as the C modules' pernet exits), then the
+    // kinds.
     _rcv: Tunnel4Registration<ipip::IpipHandler>,
     _nets: PernetRegistration<ipip::IpipNet>,
     _link: LinkRegistration<ipip::IpipKind>,
@@ -61,6 +75,11 @@ struct RvnetTunnel {
     _sit_rcv4: Tunnel4Registration<sit::SitIpipHandler>,
     _sit_nets: PernetRegistration<sit::SitNet>,
     _sit_link: LinkRegistration<sit::SitKind>,
+    _gre_rcv: GreRegistration<gre::IpGreHandler>,
+    _gre_nets: PernetRegistration<gre::GreNet>,
+    _gretap_nets: PernetRegistration<gre::GreTapNet>,
+    _gre_link: LinkRegistration<gre::GreKind>,
+    _gretap_link: LinkRegistration<gre::GreTapKind>,
 }
 
 impl kernel::Module for RvnetTunnel {
@@ -76,6 +95,14 @@ impl kernel::Module for RvnetTunnel {
         // sit.ko's priorities: first for IPv6 in IPv4, after ipip for IPv4.
         let sit_rcv6 = Tunnel4Registration::new(1, AF_INET6)?;
         let sit_rcv4 = Tunnel4Registration::new(2, AF_INET)?;
+        let mut gre_link = LinkRegistration::<gre::GreKind>::new()?;
+        gre_link.publish(&gre::GRE_KIND);
+        let mut gretap_link = LinkRegistration::<gre::GreTapKind>::new()?;
+        gretap_link.publish(&gre::GRETAP_KIND);
+        let gre_nets = PernetRegistration::new()?;
+        let gretap_nets = PernetRegistration::new()?;
+        // ip_gre.ko's slot: GRE version 0.
+        let gre_rcv = GreRegistration::new()?;
         Ok(RvnetTunnel {
             _rcv: rcv,
             _nets: nets,
@@ -84,6 +111,11 @@ impl kernel::Module for RvnetTunnel {
             _sit_rcv4: sit_rcv4,
             _sit_nets: sit_nets,
             _sit_link: sit_link,
+            _gre_rcv: gre_rcv,
+            _gre_nets: gre_nets,
+            _gretap_nets: gretap_nets,
+            _gre_link: gre_link,
+            _gretap_link: gretap_link,
         })
     }
 }
@@ -92,6 +124,7 @@ impl kernel::Module for RvnetTunnel {
 mod tests {
     use crate::glue::tunnel::TunnelParm;
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::gre::{self, Header, RxCheck};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
     use crate::rvnet_core::tunnel::{mtu, sit, Parms};
     use kernel::prelude::*;
@@ -170,6 +203,30 @@ mod tests {
         assert_eq!(ecn::decapsulate(ecn::CE, Some(ecn::NOT_ECT)), Decap::Drop);
         assert_eq!(ecn::encapsulate(0, Some(ecn::CE)), ecn::ECT_0);
         assert_eq!(mtu::bind(None, 0, 0), (1480, 116));
+    }
+
+    #[test]
+    fn gre_header_and_checks() {
+        let h = Header {
+            flags: gre::KEY | gre::SEQ,
+            proto: 0x0800,
+            key: 42,
+            seq: 3,
+        };
+        let mut buf = [0u8; gre::MAX_HLEN];
+        let len = h.build(&mut buf);
+        assert_eq!(buf[..len], [0x30, 0, 8, 0, 0, 0, 0, 42, 0, 0, 0, 3]);
+        assert_eq!(Header::parse(&buf[..len]), Some((h, len)));
+        assert_eq!(
+            gre::rx_check(gre::SEQ, 4, gre::SEQ, 3),
+            RxCheck::BadSequence
+        );
+        let eth = Some(mtu::Underlay {
+            mtu: 1500,
+            headroom: 14,
+        });
+        assert_eq!(mtu::bind(eth, gre::hlen(h.flags), 0).0, 1468);
+        assert_eq!(mtu::bind(eth, gre::hlen(0), 14).0, 1462);
     }
 
     #[test]

@@ -42,7 +42,7 @@ fn inner_of(i: &InnerInfo) -> Inner {
 }
 
 /// Drops `skb`, counting `stat` (and `tx_errors` for the error kinds).
-fn drop_counted<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, stat: Option<DevStat>) {
+pub(crate) fn drop_counted<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, stat: Option<DevStat>) {
     if let Some(s) = stat {
         dev.count(s);
     }
@@ -172,8 +172,13 @@ fn ipip6_xmit(dev: Dev<'_, SitKind>, pkt: TxPacket, ctx: &TxContext) {
     pkt.send(rt, saddr, dst, IPPROTO_IPV6, tos, ttl, df, xnet);
 }
 
-/// `ip_tunnel_xmit()`.
-fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx: &TxContext) {
+/// `ip_tunnel_xmit()`: `pkt` carries the kind's own header already.
+pub(crate) fn tunnel_xmit<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    pkt: TxPacket,
+    protocol: u8,
+    ctx: &TxContext,
+) {
     let t = dev.state();
     let cfg = t.cfg.get(ctx);
     let p = cfg.parms;
@@ -238,9 +243,9 @@ fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx:
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
     }
-    let df = outer_df(p.df, false, inner);
+    let df = outer_df(p.df, cfg.ignore_df, inner);
     let hlen = K::hlen(cfg);
-    if update_pmtu(&pkt, &rt, df, hlen, &info, p.daddr).is_err() {
+    if update_pmtu(&pkt, &rt, df, hlen, K::ETH_HLEN, &info, p.daddr).is_err() {
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), None);
     }
@@ -253,7 +258,7 @@ fn tunnel_xmit<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, protocol: u8, ctx:
     }
     let tos = ecn::encapsulate(tos, inner.dsfield());
     let ttl = outer_ttl(p.ttl, inner, rt.hoplimit());
-    let headroom = rt.headroom() + IPV4_HLEN + hlen;
+    let headroom = rt.headroom() + IPV4_HLEN;
     let pkt = match pkt.reserve(headroom) {
         Ok(p) => p,
         Err(skb) => {
@@ -277,11 +282,12 @@ fn update_pmtu(
     rt: &Route,
     df: bool,
     hlen: u32,
+    eth_hlen: u32,
     info: &InnerInfo,
     daddr: u32,
 ) -> Result<(), ()> {
-    let pkt_size = info.len.saturating_sub(hlen);
-    let mtu = mtu::path_mtu(df, rt.mtu(), hlen, 0, info.mtu);
+    let pkt_size = info.len.saturating_sub(hlen + eth_hlen);
+    let mtu = mtu::path_mtu(df, rt.mtu(), hlen, eth_hlen, info.mtu);
     pkt.update_pmtu(mtu);
     match info.protocol {
         ETH_P_IP if !info.gso && info.df && mtu < pkt_size => {

@@ -9,6 +9,7 @@
 //! 192.0.2.1); keys are host-order values as `ip` shows them.
 
 pub mod ecn;
+pub mod gre;
 pub mod lookup;
 pub mod mtu;
 pub mod sit;
@@ -323,6 +324,8 @@ pub mod icmp {
     pub const TIME_EXCEEDED: u8 = 11;
     /// `ICMP_FRAG_NEEDED`.
     pub const FRAG_NEEDED: u8 = 4;
+    /// `ICMP_PORT_UNREACH`.
+    pub const PORT_UNREACH: u8 = 3;
     /// `ICMP_SR_FAILED`.
     pub const SR_FAILED: u8 = 5;
     /// `ICMP_EXC_TTL`.

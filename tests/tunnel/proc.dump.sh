@@ -48,5 +48,5 @@ $L ethtool -k p2p
 $L ethtool -i sp2p
 $L ethtool -k sp2p
 echo "== ip tunnel show"
-$L ip tunnel show | sort
+tunnels_shown left gre0
 echo "---- END DUMP ----"

@@ -51,3 +51,26 @@ expect_fail "Operation not permitted" unprivileged ip tunnel del s9
 expect_fail "Operation not permitted" unprivileged ip link set s9 type sit ttl 3
 ip link show s8 >/dev/null 2>&1 && fail "s8 exists"
 pass "the initial namespace's sit tunnels out of its reach"
+
+# gre and gretap likewise (ip_gre.ko's ipgre_changelink and ioctls check
+# the same capability).
+modprobe "$GRE_MODULE"
+container '
+	ip link show gre0 >/dev/null || fail "no gre0 in the container"
+	ip link add g1 type gre local 10.0.0.1 remote 10.0.0.2 key 1 csum
+	ip link set g1 type gre ttl 9 noseq
+	ip link add tap1 type gretap local 10.0.0.1 remote 10.0.0.2
+	ip tunnel add g2 mode gre remote 10.0.0.3 local 10.0.0.1 key 2
+	ip tunnel change g2 mode gre remote 10.0.0.4 local 10.0.0.1 key 2
+	ip tunnel show g2 | grep -q "remote 10.0.0.4" || fail "g2: $(ip tunnel show g2)"
+	ip tunnel del g2
+	ip link del g1
+	ip link del tap1
+	true
+'
+pass "gre tunnels in a container"
+ip link add g9 type gre local 10.0.9.1 remote 10.0.9.2 key 9
+expect_fail "Operation not permitted" unprivileged ip tunnel add g8 mode gre remote 10.0.8.2
+expect_fail "Operation not permitted" unprivileged ip tunnel change g9 mode gre remote 10.0.8.2 local 10.0.9.1 key 9
+expect_fail "Operation not permitted" unprivileged ip link set g9 type gre ttl 3
+pass "the initial namespace's gre tunnels out of its reach"

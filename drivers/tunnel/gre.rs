@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! GRE over IPv4 (`net/ipv4/ip_gre.c`): the kinds gre (`ipgre_link_ops`,
+//! `ipgre_netdev_ops`) and gretap (`ipgre_tap_ops`, `gre_tap_netdev_ops`),
+//! their transmit (`ipgre_xmit()`, `gre_tap_xmit()`, `__gre_xmit()`),
+//! changes (`ipgre_changelink()`, `ipgre_link_update()`,
+//! `ipgre_tunnel_ctl()`), and the handler in gre.ko's version 0 slot
+//! (`gre_rcv()`, `ipgre_rcv()`, `gre_err()`, `ipgre_err()`).
+
+use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::bindings::{
+    ARPHRD_ETHER, ARPHRD_IPGRE, ARPHRD_NONE, IFLA_ADDRESS, IFLA_GRE_COLLECT_METADATA, IFLA_MTU,
+    SKB_GSO_GRE, SKB_GSO_GRE_CSUM,
+};
+use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
+use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
+use crate::glue::pernet::PernetId;
+use crate::glue::rcu::rcu_read;
+use crate::glue::skb::SkBuff;
+use crate::glue::timer::now_ms;
+use crate::glue::tunnel::{
+    cmd, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket, TunnelParm, TxPacket,
+};
+use crate::gre_netlink::{
+    gre_fill_info, gre_info_size, gre_request, gre_validate, gretap_validate, GRE_POLICY,
+};
+use crate::iptunnel::{self, Creation};
+use crate::rvnet_core::tunnel::gre::{self, Header};
+use crate::rvnet_core::tunnel::lookup::PacketKey;
+use crate::rvnet_core::tunnel::mtu::MIN_MTU;
+use crate::rvnet_core::tunnel::{icmp, IoctlIph};
+use crate::table::{Tunnel, TunnelKind, TunnelNet};
+use core::sync::atomic::Ordering;
+use kernel::prelude::*;
+
+/// `ETH_P_IPV6`.
+const ETH_P_IPV6: u16 = 0x86dd;
+
+/// The rtnl kind "gre": IP (and anything else with an EtherType) over GRE.
+pub(crate) struct GreKind;
+
+/// The rtnl kind "gretap": Ethernet over GRE.
+pub(crate) struct GreTapKind;
+
+/// Where the gre kind's ops are published.
+pub(crate) static GRE_KIND: KindHandle<GreKind> = KindHandle::new();
+/// Where the gretap kind's ops are published.
+pub(crate) static GRETAP_KIND: KindHandle<GreTapKind> = KindHandle::new();
+
+/// gre's per-namespace state id (`ipgre_net_id`).
+static GRE_NET_ID: PernetId = PernetId::new();
+/// gretap's (`gre_tap_net_id`).
+static GRETAP_NET_ID: PernetId = PernetId::new();
+
+/// gre's per-namespace tables.
+pub(crate) type GreNet = TunnelNet<GreKind>;
+/// gretap's.
+pub(crate) type GreTapNet = TunnelNet<GreTapKind>;
+
+impl TunnelKind for GreKind {
+    const LINK_TYPE: u16 = ARPHRD_IPGRE as u16;
+    const NET_ID: &'static PernetId = &GRE_NET_ID;
+    const FALLBACK_NAME: &'static CStr = c"gre0";
+    const HANDLE: &'static KindHandle<Self> = &GRE_KIND;
+
+    fn hlen(cfg: &crate::table::Config) -> u32 {
+        gre::hlen(cfg.parms.o_flags)
+    }
+
+    fn create_fallback(net: &Net) -> Result {
+        iptunnel::create_fallback::<Self>(net)
+    }
+}
+
+impl TunnelKind for GreTapKind {
+    const LINK_TYPE: u16 = ARPHRD_ETHER as u16;
+    const NET_ID: &'static PernetId = &GRETAP_NET_ID;
+    const FALLBACK_NAME: &'static CStr = c"gretap0";
+    const HANDLE: &'static KindHandle<Self> = &GRETAP_KIND;
+    const ETH_HLEN: u32 = 14;
+
+    fn hlen(cfg: &crate::table::Config) -> u32 {
+        gre::hlen(cfg.parms.o_flags)
+    }
+
+    fn create_fallback(net: &Net) -> Result {
+        iptunnel::create_fallback::<Self>(net)
+    }
+}
+
+/// `__gre_tunnel_init()` after `ip_tunnel_init()`: protocol GRE, GSO
+/// unless sequence numbers go out.
+fn gre_init<K: TunnelKind>(dev: Dev<'_, K>) -> Result {
+    iptunnel::init(dev)?;
+    let t = dev.state();
+    let mut cfg = t.config();
+    cfg.parms.protocol = gre::IPPROTO_GRE;
+    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
+    dev.set_gso_software(gre::gso_allowed(cfg.parms.o_flags));
+    Ok(())
+}
+
+/// Drops a packet before encapsulation, as `ipgre_xmit()` does
+/// (`tx_dropped`).
+fn drop_early<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff) {
+    dev.count(DevStat::TxDropped);
+    drop(skb);
+}
+
+/// `ipgre_xmit()` and `gre_tap_xmit()` with `__gre_xmit()`: the GRE
+/// header for payload `proto` (host order), then `ip_tunnel_xmit()`.
+fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxContext) {
+    let t = dev.state();
+    let p = t.cfg.get(ctx).parms;
+    if t.collect_md {
+        // `gre_fb_xmit()` needs tunnel metadata on the skb, which rvnet's
+        // collect_md tunnels do not take yet: dropped as without it.
+        return drop_early(dev, skb);
+    }
+    let csum = p.o_flags & gre::CSUM != 0;
+    let gso = if csum { SKB_GSO_GRE_CSUM } else { SKB_GSO_GRE };
+    let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso) {
+        Ok(p) => p,
+        Err(skb) => return drop_early(dev, skb),
+    };
+    let mut pkt = match pkt.reserve(dev.needed_headroom()) {
+        Ok(p) => p,
+        Err(skb) => return drop_early(dev, skb),
+    };
+    let seq = if p.o_flags & gre::SEQ != 0 {
+        t.o_seqno.fetch_add(1, Ordering::Relaxed)
+    } else {
+        0
+    };
+    let header = Header {
+        flags: p.o_flags,
+        proto,
+        key: p.o_key,
+        seq,
+    };
+    let mut buf = [0u8; gre::MAX_HLEN];
+    let len = header.build(&mut buf);
+    pkt.push_gre(&buf[..len], proto, csum);
+    crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx)
+}
+
+/// `ipgre_link_update()`: the device's header room and (with `set_mtu`)
+/// MTU follow a change of the transmit flags from `old_o_flags`; GSO as
+/// the new flags allow.
+fn link_update<K: TunnelKind>(dev: Dev<'_, K>, old_o_flags: u16, set_mtu: bool) {
+    let o_flags = dev.state().config().parms.o_flags;
+    let delta = gre::hlen(o_flags) as i32 - gre::hlen(old_o_flags) as i32;
+    let headroom = dev.needed_headroom() as i32 + delta;
+    dev.set_needed_headroom(headroom.max(0) as u32);
+    if set_mtu {
+        let mtu = (dev.mtu() as i32 - delta).max(MIN_MTU as i32);
+        dev.store_mtu(mtu as u32);
+    }
+    dev.set_gso_software(gre::gso_allowed(o_flags));
+}
+
+/// `ipgre_changelink()`, for gre and gretap.
+fn changelink<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    tb: Option<Attrs<'_>>,
+    data: Option<Attrs<'_>>,
+    extack: &ExtAck,
+) -> Result {
+    let t = dev.state();
+    if !dev.link_net_capable(t.net.get()) {
+        return Err(EPERM);
+    }
+    if data.is_some_and(|d| d.get(IFLA_GRE_COLLECT_METADATA).is_some()) && !t.collect_md {
+        return Err(extack.fail(
+            EOPNOTSUPP,
+            c"Enabling collect_md on an existing device is not supported",
+        ));
+    }
+    let old = t.config();
+    let how = Creation::Netlink {
+        mtu_given: false,
+        addr_given: false,
+    };
+    let r = gre_request(data, old.ignore_df, old.fwmark, how)?;
+    let mut cfg = old;
+    if let Some(encap) = r.encap {
+        cfg.encap = encap;
+    }
+    cfg.ignore_df = r.req.ignore_df;
+    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
+    let keep_mtu = tb.is_some_and(|tb| tb.get(IFLA_MTU).is_some());
+    let p = r.req.parms;
+    iptunnel::changelink(dev, &p, keep_mtu, r.req.fwmark)?;
+    iptunnel::set_flags(dev, p.i_flags, p.o_flags)?;
+    link_update(dev, old.parms.o_flags, !keep_mtu);
+    Ok(())
+}
+
+/// `ipgre_newlink()`, for gre and gretap: collect_md gre devices are
+/// `ARPHRD_NONE`.
+fn newlink<K: TunnelKind>(link: NewLink<'_, K>) -> Result {
+    let tb = link.tb();
+    let has = |k| tb.is_some_and(|tb| tb.get(k).is_some());
+    let how = Creation::Netlink {
+        mtu_given: has(IFLA_MTU),
+        addr_given: has(IFLA_ADDRESS),
+    };
+    let r = gre_request(link.data(), false, 0, how)?;
+    if r.req.collect_md && K::LINK_TYPE == ARPHRD_IPGRE as u16 {
+        link.device().set_link_type(ARPHRD_NONE as u16);
+    }
+    let dev_net = link.device().net();
+    let net = link.explicit_link_net().unwrap_or(dev_net);
+    iptunnel::create(link, net, &r.req)
+}
+
+/// `ipgre_tunnel_ctl()`: GRE's checks, then `ip_tunnel_ctl()`; a change
+/// takes the flags too.
+fn tunnel_ctl(dev: Dev<'_, GreKind>, parm: &mut TunnelParm, command: u32) -> Result {
+    if command == cmd::ADD || command == cmd::CHG {
+        let iph = IoctlIph {
+            version: parm.version,
+            ihl: parm.ihl,
+            frag_off: parm.frag_off,
+        };
+        if !gre::ioctl_valid(iph, parm.protocol, parm.i_flags, parm.o_flags) {
+            return Err(EINVAL);
+        }
+    }
+    parm.i_flags = gre::normalize(parm.i_flags);
+    parm.o_flags = gre::normalize(parm.o_flags);
+    let old_o_flags = dev.state().config().parms.o_flags;
+    iptunnel::tunnel_ctl(dev, parm, command)?;
+    if command == cmd::CHG {
+        iptunnel::set_flags(dev, parm.i_flags, parm.o_flags)?;
+        link_update(dev, old_o_flags, true);
+    }
+    Ok(())
+}
+
+/// gre devices' hooks (`ipgre_netdev_ops`, `ipgre_tunnel_setup()`).
+#[vtable]
+impl DeviceOps for GreKind {
+    type Device = Tunnel;
+    type Header = ();
+    // Not reported: gre devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
+    const DRIVER_NAME: &'static CStr = c"gre";
+    const DRIVER_VERSION: &'static CStr = c"";
+    const VALIDATE_ETHER_ADDR: bool = false;
+    const OWN_ETHTOOL_OPS: bool = false;
+
+    fn setup(dev: &NetDevice) {
+        dev.setup_gre(Self::LINK_TYPE, false);
+        dev.use_tstats();
+    }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        iptunnel::lower(dev)
+    }
+
+    fn iflink(dev: Dev<'_, Self>) -> i32 {
+        dev.state().config().parms.link
+    }
+
+    fn init(dev: Dev<'_, Self>) -> Result {
+        gre_init(dev)
+    }
+
+    fn uninit(dev: Dev<'_, Self>) {
+        iptunnel::uninit(dev)
+    }
+
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        let proto = skb.protocol();
+        gre_xmit(dev, skb, proto, ctx)
+    }
+
+    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+        iptunnel::change_mtu(dev, new_mtu)
+    }
+
+    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+        tunnel_ctl(dev, parm, command)
+    }
+}
+
+/// gretap devices' hooks (`gre_tap_netdev_ops`, `ipgre_tap_setup()`).
+#[vtable]
+impl DeviceOps for GreTapKind {
+    type Device = Tunnel;
+    type Header = ();
+    const DRIVER_NAME: &'static CStr = c"gretap";
+    const DRIVER_VERSION: &'static CStr = c"";
+    const OWN_ETHTOOL_OPS: bool = false;
+    const ETH_MAC_ADDR: bool = true;
+
+    fn setup(dev: &NetDevice) {
+        dev.setup_gre(Self::LINK_TYPE, true);
+        dev.use_tstats();
+    }
+
+    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
+        iptunnel::lower(dev)
+    }
+
+    fn iflink(dev: Dev<'_, Self>) -> i32 {
+        dev.state().config().parms.link
+    }
+
+    fn init(dev: Dev<'_, Self>) -> Result {
+        gre_init(dev)
+    }
+
+    fn uninit(dev: Dev<'_, Self>) {
+        iptunnel::uninit(dev)
+    }
+
+    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+        gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
+    }
+
+    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+        iptunnel::change_mtu(dev, new_mtu)
+    }
+}
+
+/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`): the
+/// same policy, parameters, changes and attributes; `$validate` checks a
+/// request's attributes (`tb`, `data`).
+macro_rules! gre_link_ops {
+    ($kind:ty, $name:literal, $doc:literal, $validate:path) => {
+        #[doc = $doc]
+        #[vtable]
+        impl LinkOps for $kind {
+            const KIND: &'static CStr = $name;
+            const POLICY: &'static [Policy] = &GRE_POLICY;
+
+            fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+                $validate(tb, data)
+            }
+
+            fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+                newlink(link)
+            }
+
+            fn changelink_full(
+                dev: Dev<'_, Self>,
+                tb: Option<Attrs<'_>>,
+                data: Option<Attrs<'_>>,
+                extack: &ExtAck,
+            ) -> Result {
+                changelink(dev, tb, data, extack)
+            }
+
+            fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
+                iptunnel::dellink(dev, queue)
+            }
+
+            fn info_size(_dev: Dev<'_, Self>) -> usize {
+                gre_info_size()
+            }
+
+            fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
+                gre_fill_info(dev.state(), msg)
+            }
+
+            fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
+                dev.state().net.get()
+            }
+        }
+    };
+}
+
+gre_link_ops!(
+    GreKind,
+    c"gre",
+    "The rtnl kind gre (`ipgre_link_ops`).",
+    gre_validate
+);
+gre_link_ops!(
+    GreTapKind,
+    c"gretap",
+    "The rtnl kind gretap (`ipgre_tap_ops`).",
+    gretap_validate
+);
+
+/// The key a GRE header carries, as the tables match it.
+fn packet_key(flags: u16, key: u32) -> PacketKey {
+    if flags & gre::KEY != 0 {
+        PacketKey::Present(key)
+    } else {
+        PacketKey::Absent
+    }
+}
+
+/// `__ipgre_rcv()` on the tables of kind `K`: `Err` gives the packet back
+/// when no tunnel matches (`raw`: the payload is not looked into).
+fn rcv_on<K: TunnelKind>(
+    pkt: RxPacket,
+    g: &GreInfo,
+    net: &Net,
+    raw: bool,
+) -> core::result::Result<(), RxPacket> {
+    let outer = pkt.outer();
+    let (ifindex, remote, local) = (outer.ifindex(), outer.saddr(), outer.daddr());
+    rcu_read(|ctx| {
+        let table = TunnelNet::<K>::of_net(net).table(ctx);
+        let Some(dev) = table.lookup(ifindex, packet_key(g.flags, g.key), remote, local) else {
+            return Err(pkt);
+        };
+        let t = dev.state();
+        let nbma = t.cfg.get(ctx).parms.daddr == 0;
+        let md = (t.collect_md || nbma).then_some(MdKey {
+            flags: g.flags & (gre::CSUM | gre::KEY),
+            key: g.key,
+        });
+        // A packet that cannot be pulled is dropped.
+        if let Ok(d) = pkt.decapsulate(g.hdr_len, g.proto, raw, md) {
+            crate::rcv::tunnel_rcv(dev, d, Some(g));
+        }
+        Ok(())
+    })
+}
+
+/// ip_gre.ko's handler in gre.ko's version 0 slot.
+pub(crate) struct IpGreHandler;
+
+impl GreHandler for IpGreHandler {
+    /// `gre_rcv()` and `ipgre_rcv()`: Ethernet payloads to the gretap
+    /// tables, then (collect_md gre takes them raw) gre's; the rest to
+    /// gre's. No erspan tunnels exist here, so ERSPAN is unreachable.
+    fn rcv(pkt: RxPacket, g: GreInfo, net: &Net) -> GreVerdict {
+        if g.proto == gre::ETH_P_ERSPAN || g.proto == gre::ETH_P_ERSPAN2 {
+            return GreVerdict::Reject(pkt);
+        }
+        let res = if g.proto == gre::ETH_P_TEB {
+            rcv_on::<GreTapKind>(pkt, &g, net, false)
+                .or_else(|pkt| rcv_on::<GreKind>(pkt, &g, net, true))
+        } else {
+            rcv_on::<GreKind>(pkt, &g, net, false)
+        };
+        match res {
+            Ok(()) => GreVerdict::Taken,
+            Err(pkt) => GreVerdict::Reject(pkt),
+        }
+    }
+
+    /// `gre_err()` and `ipgre_err()`.
+    fn err(e: &IcmpError<'_>, info: u32) {
+        let mut buf = [0u8; gre::MAX_HLEN];
+        let Some((h, hdr_len)) = Header::parse(e.quote(&mut buf)) else {
+            return;
+        };
+        let outer = e.outer();
+        let (kind, code) = (e.icmp_type(), e.icmp_code());
+        if kind == icmp::DEST_UNREACH && code == icmp::FRAG_NEEDED {
+            e.update_pmtu(info, outer.ifindex());
+            return;
+        }
+        if kind == icmp::REDIRECT {
+            e.redirect(outer.ifindex());
+            return;
+        }
+        if h.proto == gre::ETH_P_TEB {
+            err_on::<GreTapKind>(e, &h, hdr_len as u32);
+        } else if h.proto != gre::ETH_P_ERSPAN && h.proto != gre::ETH_P_ERSPAN2 {
+            err_on::<GreKind>(e, &h, hdr_len as u32);
+        }
+    }
+}
+
+/// `ipgre_err()` on the tables of kind `K`: our packet went from the
+/// outer source to the outer destination.
+fn err_on<K: TunnelKind>(e: &IcmpError<'_>, h: &Header, hdr_len: u32) {
+    let outer = e.outer();
+    let (net, ifindex) = (outer.net(), outer.ifindex());
+    let (kind, code) = (e.icmp_type(), e.icmp_code());
+    rcu_read(|ctx| {
+        let table = TunnelNet::<K>::of_net(net).table(ctx);
+        let key = packet_key(h.flags, h.key);
+        let Some(dev) = table.lookup(ifindex, key, outer.daddr(), outer.saddr()) else {
+            return;
+        };
+        if !gre::err_relevant(kind, code) {
+            return;
+        }
+        // RFC 4884 4.1: the original datagram's length, in 32-bit words.
+        let data_len = if kind == icmp::TIME_EXCEEDED {
+            u32::from(e.icmp_length()) * 4
+        } else {
+            0
+        };
+        if h.proto == ETH_P_IPV6 && e.translate_to_icmpv6(hdr_len, data_len) {
+            return;
+        }
+        let t = dev.state();
+        let p = t.cfg.get(ctx).parms;
+        if gre::err_counts(kind, p.daddr, p.ttl) {
+            t.set_errors(t.errors().record(now_ms()));
+        }
+    })
+}
