@@ -2,7 +2,7 @@
 # Privileges across namespaces: a container (an unprivileged user as root
 # of its own user and network namespaces) has its own tunl0 and runs ipip
 # tunnels through netlink and the tunnel ioctls as root does, and so with
-# sit0 and sit tunnels; the initial namespace's tunnels are out of its
+# sit0, gre0 and their tunnels; the initial namespace's tunnels are out of its
 # reach, ioctls included.
 . "$RVNET_TESTS/lib.sh"
 modprobe "$IPIP_MODULE"
