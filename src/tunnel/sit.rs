@@ -104,27 +104,23 @@ pub fn chain(p: &Parms) -> usize {
 /// newest wildcard tunnel (the fallback device, or one bound to a link) if
 /// it is up, whatever its link.
 pub fn lookup<'a, E: Entry + 'a, I: Iterator<Item = &'a E>>(
-    mut chain: impl FnMut(usize) -> I,
+    chain: impl Fn(usize) -> I,
     ifindex: i32,
     sifindex: i32,
     remote: u32,
     local: u32,
 ) -> Option<&'a E> {
     let usable = |e: &E| link_ok(e.parms().link, ifindex, sifindex) && e.is_up();
+    let pass = |index, matches: &dyn Fn(&Parms) -> bool| {
+        chain(index).find(|e| matches(e.parms()) && usable(e))
+    };
     let (h_remote, h_local) = (addr_hash(remote), addr_hash(local));
-    let passes: [(usize, &dyn Fn(&Parms) -> bool); 3] = [
-        (chain_index(3, h_remote ^ h_local), &|p| {
-            p.saddr == local && p.daddr == remote
-        }),
-        (chain_index(2, h_remote), &|p| p.daddr == remote),
-        (chain_index(1, h_local), &|p| p.saddr == local),
-    ];
-    for (index, pass) in passes {
-        if let Some(e) = chain(index).find(|e| pass(e.parms()) && usable(e)) {
-            return Some(e);
-        }
-    }
-    chain(chain_index(0, 0)).next().filter(|e| e.is_up())
+    pass(chain_index(3, h_remote ^ h_local), &|p| {
+        p.saddr == local && p.daddr == remote
+    })
+    .or_else(|| pass(chain_index(2, h_remote), &|p| p.daddr == remote))
+    .or_else(|| pass(chain_index(1, h_local), &|p| p.saddr == local))
+    .or_else(|| chain(chain_index(0, 0)).next().filter(|e| e.is_up()))
 }
 
 /// `ipip6_tunnel_locate()` without creating: the tunnel with the same
@@ -440,7 +436,7 @@ mod tests {
     }
 
     /// The chains of a list of tunnels (newest first).
-    fn chains<'a>(table: &'a [T]) -> impl FnMut(usize) -> std::vec::IntoIter<&'a T> + 'a {
+    fn chains<'a>(table: &'a [T]) -> impl Fn(usize) -> std::vec::IntoIter<&'a T> + 'a {
         move |i| {
             table
                 .iter()
