@@ -7,13 +7,13 @@
 //! `ipgre_tunnel_ctl()`), and the handler in gre.ko's version 0 slot
 //! (`gre_rcv()`, `ipgre_rcv()`, `gre_err()`, `ipgre_err()`).
 
-use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::attr::{Attrs, ExtAck};
 use crate::glue::bindings::{
     ARPHRD_ETHER, ARPHRD_IPGRE, ARPHRD_NONE, IFLA_ADDRESS, IFLA_GRE_COLLECT_METADATA, IFLA_MTU,
     SKB_GSO_GRE, SKB_GSO_GRE_CSUM,
 };
-use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
+use crate::glue::link::{Dev, KindHandle, NewLink, TxContext};
+use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
@@ -24,12 +24,12 @@ use crate::glue::tunnel::{
 use crate::gre_netlink::{
     gre_fill_info, gre_info_size, gre_request, gre_validate, gretap_validate, GRE_POLICY,
 };
-use crate::iptunnel::{self, Creation};
+use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation};
 use crate::rvnet_core::tunnel::gre::{self, Header};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::mtu::MIN_MTU;
 use crate::rvnet_core::tunnel::{icmp, IoctlIph};
-use crate::table::{Tunnel, TunnelKind, TunnelNet};
+use crate::table::{TunnelKind, TunnelNet};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -238,136 +238,91 @@ fn tunnel_ctl(dev: Dev<'_, GreKind>, parm: &mut TunnelParm, command: u32) -> Res
     Ok(())
 }
 
-/// gre devices' hooks (`ipgre_netdev_ops`, `ipgre_tunnel_setup()`).
-#[vtable]
-impl DeviceOps for GreKind {
-    type Device = Tunnel;
-    type Header = ();
-    // Not reported: gre devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
-    const DRIVER_NAME: &'static CStr = c"gre";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const VALIDATE_ETHER_ADDR: bool = false;
-    const OWN_ETHTOOL_OPS: bool = false;
+tunnel_device_ops!(
+    /// gre devices' hooks (`ipgre_netdev_ops`, `ipgre_tunnel_setup()`).
+    GreKind {
+        const DRIVER_NAME: &'static CStr = c"gre";
+        const VALIDATE_ETHER_ADDR: bool = false;
 
-    fn setup(dev: &NetDevice) {
-        dev.setup_gre(Self::LINK_TYPE, false);
-        dev.use_tstats();
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        gre_init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        let proto = skb.protocol();
-        gre_xmit(dev, skb, proto, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-
-    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
-        tunnel_ctl(dev, parm, command)
-    }
-}
-
-/// gretap devices' hooks (`gre_tap_netdev_ops`, `ipgre_tap_setup()`).
-#[vtable]
-impl DeviceOps for GreTapKind {
-    type Device = Tunnel;
-    type Header = ();
-    const DRIVER_NAME: &'static CStr = c"gretap";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const OWN_ETHTOOL_OPS: bool = false;
-    const ETH_MAC_ADDR: bool = true;
-
-    fn setup(dev: &NetDevice) {
-        dev.setup_gre(Self::LINK_TYPE, true);
-        dev.use_tstats();
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        gre_init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-}
-
-/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`): the
-/// same policy, parameters, changes and attributes; `$validate` checks a
-/// request's attributes (`tb`, `data`).
-macro_rules! gre_link_ops {
-    ($kind:ty, $name:literal, $doc:literal, $validate:path) => {
-        #[doc = $doc]
-        #[vtable]
-        impl LinkOps for $kind {
-            const KIND: &'static CStr = $name;
-            const POLICY: &'static [Policy] = &GRE_POLICY;
-
-            fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-                $validate(tb, data)
-            }
-
-            fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-                newlink(link)
-            }
-
-            fn changelink_full(
-                dev: Dev<'_, Self>,
-                tb: Option<Attrs<'_>>,
-                data: Option<Attrs<'_>>,
-                extack: &ExtAck,
-            ) -> Result {
-                changelink(dev, tb, data, extack)
-            }
-
-            fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-                iptunnel::dellink(dev, queue)
-            }
-
-            fn info_size(_dev: Dev<'_, Self>) -> usize {
-                gre_info_size()
-            }
-
-            fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-                gre_fill_info(dev.state(), msg)
-            }
-
-            fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-                dev.state().net.get()
-            }
+        fn setup(dev: &NetDevice) {
+            dev.setup_gre(Self::LINK_TYPE, false);
+            dev.use_tstats();
         }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            gre_init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            let proto = skb.protocol();
+            gre_xmit(dev, skb, proto, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+
+        fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+            tunnel_ctl(dev, parm, command)
+        }
+    }
+);
+
+tunnel_device_ops!(
+    /// gretap devices' hooks (`gre_tap_netdev_ops`, `ipgre_tap_setup()`).
+    GreTapKind {
+        const DRIVER_NAME: &'static CStr = c"gretap";
+        const ETH_MAC_ADDR: bool = true;
+
+        fn setup(dev: &NetDevice) {
+            dev.setup_gre(Self::LINK_TYPE, true);
+            dev.use_tstats();
+        }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            gre_init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+    }
+);
+
+/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`,
+/// `erspan_link_ops`): the same policy and attributes; `$validate` checks
+/// a request's attributes (`tb`, `data`), `$request` reads them.
+macro_rules! gre_link_ops {
+    ($kind:ty, $name:literal, $doc:literal, $validate:path, $fill:path) => {
+        tunnel_link_ops!(
+            #[doc = $doc]
+            $kind {
+                kind: $name,
+                policy: GRE_POLICY,
+                info: (gre_info_size, $fill),
+
+                fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+                    $validate(tb, data)
+                }
+
+                fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+                    newlink(link)
+                }
+
+                fn changelink_full(
+                    dev: Dev<'_, Self>,
+                    tb: Option<Attrs<'_>>,
+                    data: Option<Attrs<'_>>,
+                    extack: &ExtAck,
+                ) -> Result {
+                    changelink(dev, tb, data, extack)
+                }
+            }
+        );
     };
 }
 
@@ -375,13 +330,15 @@ gre_link_ops!(
     GreKind,
     c"gre",
     "The rtnl kind gre (`ipgre_link_ops`).",
-    gre_validate
+    gre_validate,
+    gre_fill_info
 );
 gre_link_ops!(
     GreTapKind,
     c"gretap",
     "The rtnl kind gretap (`ipgre_tap_ops`).",
-    gretap_validate
+    gretap_validate,
+    gre_fill_info
 );
 
 /// The key a GRE header carries, as the tables match it.
