@@ -10,6 +10,7 @@ use crate::glue::bindings::{IFF_BROADCAST, IFF_POINTOPOINT};
 use crate::glue::link::{Dev, DevRef, NewLink};
 use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
 use crate::glue::tunnel::{cmd, TunnelCells, TunnelParm};
+use crate::rvnet_core::tunnel::erspan::Settings;
 use crate::rvnet_core::tunnel::mtu::{self, MIN_MTU};
 use crate::rvnet_core::tunnel::{ioctl_normalize, p2p_flags, Parms, IP_DF};
 use crate::table::{bind_dev, Config, Tunnel, TunnelKind, TunnelNet};
@@ -44,6 +45,8 @@ pub(crate) struct Request {
     pub(crate) encap: [u16; 4],
     /// `ignore-df` (gre).
     pub(crate) ignore_df: bool,
+    /// ERSPAN settings (erspan).
+    pub(crate) erspan: Settings,
     /// The creation path.
     pub(crate) how: Creation,
 }
@@ -57,6 +60,7 @@ impl Request {
             collect_md: false,
             encap: [0; 4],
             ignore_df: false,
+            erspan: Settings::default(),
             how: Creation::Fallback,
         }
     }
@@ -84,6 +88,7 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
         encap: req.encap,
         name: [0; 16],
         ignore_df: req.ignore_df,
+        erspan: req.erspan,
     };
     if K::ETH_HLEN == 0 {
         dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
@@ -354,6 +359,7 @@ fn ioctl_add<K: TunnelKind>(net: &Net, parm: &TunnelParm, p: Parms) -> Result {
         collect_md: false,
         encap: [0; 4],
         ignore_df: false,
+        erspan: Settings::default(),
         how: Creation::Ioctl,
     };
     let mut default_name = [0u8; 16];

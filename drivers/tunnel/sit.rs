@@ -110,6 +110,7 @@ fn create<'a>(link: NewLink<'a, SitKind>, net: &Net, req: &Request) -> Result<De
         encap: req.encap,
         name: [0; 16],
         ignore_df: false,
+        erspan: Default::default(),
     };
     let state = Tunnel::new(net, cfg, false, TunnelCells::new(dev)?)?;
     let dev = link.register(state)?;
