@@ -293,6 +293,8 @@ $L ip -d link show sp1 | grep -q "erspan_index 77" || fail "sp1's new index: $($
 $L ip link del erspan0
 $L ip link show erspan0 >/dev/null || fail "ip link del erspan0 deleted it"
 expect_fail "The interface netns is immutable" $L ip link set erspan0 netns far
+# Its address is zero: it cannot come up (eth_validate_addr).
+expect_fail "Cannot assign requested address" $L ip link set erspan0 up
 pass "erspan's bad input refused as ip_gre.ko"
 
 # ip tunnel (the ioctls on gre0): keys, checksums and sequence numbers;
