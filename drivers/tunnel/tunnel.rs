@@ -134,6 +134,7 @@ impl kernel::Module for RvnetTunnel {
 mod tests {
     use crate::glue::tunnel::TunnelParm;
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::erspan;
     use crate::rvnet_core::tunnel::gre::{self, Header, RxCheck};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
     use crate::rvnet_core::tunnel::{mtu, sit, Parms};
@@ -237,6 +238,28 @@ mod tests {
         });
         assert_eq!(mtu::bind(eth, gre::hlen(h.flags), 0).0, 1468);
         assert_eq!(mtu::bind(eth, gre::hlen(0), 14).0, 1462);
+    }
+
+    #[test]
+    fn erspan_header() {
+        let s = erspan::Settings {
+            ver: 2,
+            index: 0,
+            dir: 1,
+            hwid: 7,
+        };
+        let f = erspan::Frame {
+            tos: 0,
+            eth_proto: 0x0800,
+            tci: 0,
+            len: 98,
+        };
+        let h = erspan::Header::for_frame(&s, 200, &f, false, 0);
+        let mut buf = [0u8; erspan::MAX_HLEN];
+        assert_eq!(h.build(&mut buf), 12);
+        assert_eq!(buf[..4], [0x20, 0, 0, 200]);
+        assert_eq!(buf[10..], [0x80, 0x78]);
+        assert_eq!(erspan::Header::parse(&buf), Some(h));
     }
 
     #[test]
