@@ -154,6 +154,11 @@ mod tests {
         }
     }
 
+    /// Chain `index` of the tunnels `v` (newest first) by `chain_of`.
+    fn chain(v: &[T], index: usize, chain_of: fn(&Parms) -> usize) -> impl Iterator<Item = &T> {
+        v.iter().filter(move |t| chain_of(&t.0) == index)
+    }
+
     fn tunnel(saddr: u32, daddr: u32, link: i32) -> T {
         T(
             Parms {
@@ -176,7 +181,14 @@ mod tests {
         v.push(tunnel(0x0a00_0001, 0, 0), GFP_KERNEL)?;
         v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
         let find = |remote, local| {
-            lookup::lookup(&v, 0, PacketKey::None, remote, local).map(|t| (t.0.saddr, t.0.daddr))
+            lookup::lookup(
+                |i| chain(&v, i, lookup::bucket),
+                0,
+                PacketKey::None,
+                remote,
+                local,
+            )
+            .map(|t| (t.0.saddr, t.0.daddr))
         };
         assert_eq!(
             find(0x0a00_0002, 0x0a00_0001),
@@ -195,7 +207,14 @@ mod tests {
         v.push(tunnel(0x0a00_0001, 0x0a00_0002, 7), GFP_KERNEL)?;
         v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
         let find = |ifindex| {
-            sit::lookup(&v, ifindex, 0, 0x0a00_0002, 0x0a00_0001).map(|t| (t.0.saddr, t.0.link))
+            sit::lookup(
+                |i| chain(&v, i, sit::chain),
+                ifindex,
+                0,
+                0x0a00_0002,
+                0x0a00_0001,
+            )
+            .map(|t| (t.0.saddr, t.0.link))
         };
         assert_eq!(find(7), Some((0x0a00_0001, 7)));
         // Another link: sit0 takes it.
