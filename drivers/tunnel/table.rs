@@ -10,6 +10,7 @@ use crate::glue::netdev::{Net, UnregisterQueue};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
+use crate::rvnet_core::tunnel::erspan::Settings;
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
 use crate::rvnet_core::tunnel::sit;
@@ -28,7 +29,7 @@ pub(crate) enum Matching {
 }
 
 /// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, sit, gre,
-/// gretap. Each has its own tables and fallback device per namespace.
+/// gretap, erspan. Each has its own tables and fallback device per namespace.
 pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Its devices' link type (`dev->type`), which the tables match on.
     const LINK_TYPE: u16;
@@ -92,6 +93,8 @@ pub(crate) struct Config {
     pub(crate) name: [u8; 16],
     /// `ignore-df`: the inner packet's DF is not copied (gre).
     pub(crate) ignore_df: bool,
+    /// ERSPAN version and fields (erspan; all 0 for the other kinds).
+    pub(crate) erspan: Settings,
 }
 
 /// A tunnel device's state (`struct ip_tunnel`).
