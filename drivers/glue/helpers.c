@@ -2179,6 +2179,66 @@ void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, b
 	}
 }
 
+/* skb_tunnel_info() when it is IPv4 transmit metadata, as
+ * ip_md_tunnel_xmit() and gre_fb_xmit() accept it. */
+bool rvnet_tunnel_md_info(struct sk_buff *skb, struct rvnet_tunnel_md *md)
+{
+	struct ip_tunnel_info *info = skb_tunnel_info(skb);
+
+	if (!info || !(info->mode & IP_TUNNEL_INFO_TX) || ip_tunnel_info_af(info) != AF_INET)
+		return false;
+	md->dst = info->key.u.ipv4.dst;
+	md->src = info->key.u.ipv4.src;
+	md->tun_id = info->key.tun_id;
+	md->tos = info->key.tos;
+	md->ttl = info->key.ttl;
+	md->gre_flags = gre_tnl_flags_to_gre_flags(info->key.tun_flags);
+	md->df = test_bit(IP_TUNNEL_DONT_FRAGMENT_BIT, info->key.tun_flags);
+	md->encap_hlen = ip_encap_hlen(&info->encap);
+	return true;
+}
+
+/* ip_md_tunnel_xmit()'s route: the flow from the skb's tunnel key
+ * (ip_tunnel_init_flow() with oif 0, skb->mark and hash, the key's flow
+ * flags), ip_tunnel_encap(), the key's route cache when
+ * ip_tunnel_dst_cache_usable(). *err: 1 no metadata or encapsulation
+ * failed, 2 no route. */
+struct rtable *rvnet_tunnel_md_route(struct sk_buff *skb, struct net *net, u8 *proto, u8 tos,
+				     __be32 *saddr, __be32 *daddr, int *err)
+{
+	struct ip_tunnel_info *info = skb_tunnel_info(skb);
+	const struct ip_tunnel_key *key;
+	struct rtable *rt = NULL;
+	struct flowi4 fl4;
+	bool use_cache;
+
+	*err = 1;
+	if (!info)
+		return NULL;
+	key = &info->key;
+	ip_tunnel_init_flow(&fl4, *proto, key->u.ipv4.dst, key->u.ipv4.src,
+			    tunnel_id_to_key32(key->tun_id), tos, net, 0, skb->mark,
+			    skb_get_hash(skb), key->flow_flags);
+	if (ip_tunnel_encap(skb, &info->encap, proto, &fl4) < 0)
+		return NULL;
+	use_cache = ip_tunnel_dst_cache_usable(skb, info);
+	if (use_cache)
+		rt = dst_cache_get_ip4(&info->dst_cache, &fl4.saddr);
+	if (!rt) {
+		rt = ip_route_output_key(net, &fl4);
+		if (IS_ERR(rt)) {
+			*err = 2;
+			return NULL;
+		}
+		if (use_cache)
+			dst_cache_set_ip4(&info->dst_cache, &rt->dst, fl4.saddr);
+	}
+	*saddr = fl4.saddr;
+	*daddr = fl4.daddr;
+	*err = 0;
+	return rt;
+}
+
 /* erspan_build_header()'s reads of the frame at skb->data (after
  * pskb_inet_may_pull()). */
 void rvnet_erspan_frame(struct sk_buff *skb, struct rvnet_erspan_frame *out)

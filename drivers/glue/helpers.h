@@ -462,6 +462,19 @@ u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len);
 void rvnet_gre_rx_drop(struct sk_buff *skb);
 void rvnet_gre_reject(struct sk_buff *skb);
 void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, bool csum);
+/* Transmit metadata (skb_tunnel_info(), from a metadata dst or an
+ * lwtunnel route) as ip_md_tunnel_xmit() and gre_fb_xmit() read it. */
+struct rvnet_tunnel_md {
+	__be32 dst, src;
+	__be64 tun_id;
+	u8 tos, ttl;
+	__be16 gre_flags;	/* CSUM/KEY/SEQ of tun_flags as GRE bits */
+	bool df;		/* IP_TUNNEL_DONT_FRAGMENT_BIT */
+	int encap_hlen;		/* ip_encap_hlen(&info->encap) */
+};
+bool rvnet_tunnel_md_info(struct sk_buff *skb, struct rvnet_tunnel_md *md);
+struct rtable *rvnet_tunnel_md_route(struct sk_buff *skb, struct net *net, u8 *proto, u8 tos,
+				     __be32 *saddr, __be32 *daddr, int *err);
 /* What ERSPAN's header takes from a mirrored Ethernet frame. */
 struct rvnet_erspan_frame {
 	u8 tos;			/* ip_hdr(skb)->tos */

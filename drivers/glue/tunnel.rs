@@ -1072,10 +1072,92 @@ impl TxPacket {
         }
     }
 
+    /// The skb's IPv4 transmit metadata (`skb_tunnel_info()` from a
+    /// metadata dst or a lightweight tunnel route), if it has some.
+    pub fn tunnel_key(&self) -> Option<TxTunnelKey> {
+        let mut md = b::rvnet_tunnel_md::default();
+        // SAFETY: We own the skb; `md` is writable.
+        if !unsafe { b::rvnet_tunnel_md_info(self.skb.as_raw(), &mut md) } {
+            return None;
+        }
+        Some(TxTunnelKey {
+            dst: u32::from_be(md.dst),
+            src: u32::from_be(md.src),
+            id: u64::from_be(md.tun_id),
+            tos: md.tos,
+            ttl: md.ttl,
+            gre_flags: u16::from_be(md.gre_flags),
+            df: md.df,
+            encap_hlen: md.encap_hlen,
+        })
+    }
+
+    /// `ip_md_tunnel_xmit()`'s route in `net` for outer protocol `proto`
+    /// (which the metadata's encapsulation may change) and TOS `tos`
+    /// (DSCP bits): the flow from the skb's tunnel key, the key's route
+    /// cache when usable. Returns the route with the source and
+    /// destination addresses.
+    pub fn route_md(
+        &self,
+        net: &Net,
+        proto: &mut u8,
+        tos: u8,
+    ) -> core::result::Result<(Route, u32, u32), MdRouteError> {
+        let (mut saddr, mut daddr, mut err) = (0, 0, 0);
+        // SAFETY: We own the skb (the helper checks its metadata again);
+        // `net` is valid; the outputs are writable.
+        let rt = unsafe {
+            b::rvnet_tunnel_md_route(
+                self.skb.as_raw(),
+                net.as_raw(),
+                proto,
+                tos,
+                &mut saddr,
+                &mut daddr,
+                &mut err,
+            )
+        };
+        match NonNull::new(rt) {
+            Some(rt) => Ok((Route(rt), u32::from_be(saddr), u32::from_be(daddr))),
+            None if err == 2 => Err(MdRouteError::NoRoute),
+            None => Err(MdRouteError::Encap),
+        }
+    }
+
     /// Gives the skb back (to be dropped).
     pub fn into_skb(self) -> SkBuff {
         self.skb
     }
+}
+
+/// The tunnel key of an skb's IPv4 transmit metadata.
+#[derive(Clone, Copy)]
+pub struct TxTunnelKey {
+    /// Outer destination.
+    pub dst: u32,
+    /// Outer source (0: any).
+    pub src: u32,
+    /// Tunnel id (host order).
+    pub id: u64,
+    /// Outer TOS (1: inherit).
+    pub tos: u8,
+    /// Outer TTL (0: inherit).
+    pub ttl: u8,
+    /// The key's checksum, key and sequence flags as GRE bits (host order).
+    pub gre_flags: u16,
+    /// `IP_TUNNEL_DONT_FRAGMENT_BIT`.
+    pub df: bool,
+    /// The length of its encapsulation header (`ip_encap_hlen()`, negative
+    /// if it has none that this kernel knows).
+    pub encap_hlen: i32,
+}
+
+/// Why [`TxPacket::route_md`] gave no route.
+pub enum MdRouteError {
+    /// The metadata's encapsulation failed (`ip_tunnel_encap()`).
+    Encap,
+    /// No route to the destination.
+    NoRoute,
 }
 
 /// What an ERSPAN header takes from a mirrored Ethernet frame.

@@ -33,7 +33,7 @@ use crate::rvnet_core::tunnel::erspan::{self, Settings};
 use crate::rvnet_core::tunnel::gre::{self, Header};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::mtu::MIN_MTU;
-use crate::rvnet_core::tunnel::{icmp, IoctlIph};
+use crate::rvnet_core::tunnel::{icmp, md, IoctlIph};
 use crate::table::{TunnelKind, TunnelNet};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
@@ -150,15 +150,11 @@ fn drop_early<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff) {
 }
 
 /// `ipgre_xmit()` and `gre_tap_xmit()` with `__gre_xmit()`: the GRE
-/// header for payload `proto` (host order), then `ip_tunnel_xmit()`.
+/// header for payload `proto` (host order), then `ip_tunnel_xmit()`; on a
+/// collect_md tunnel `gre_fb_xmit()` and `ip_md_tunnel_xmit()`.
 fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxContext) {
     let t = dev.state();
     let p = t.cfg.get(ctx).parms;
-    if t.collect_md {
-        // `gre_fb_xmit()` needs tunnel metadata on the skb, which rvnet's
-        // collect_md tunnels do not take yet: dropped as without it.
-        return drop_early(dev, skb);
-    }
     let csum = p.o_flags & gre::CSUM != 0;
     let gso = if csum { SKB_GSO_GRE_CSUM } else { SKB_GSO_GRE };
     let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso) {
@@ -169,21 +165,34 @@ fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxCon
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
     };
-    let seq = if p.o_flags & gre::SEQ != 0 {
+    // collect_md (`gre_fb_xmit()`): flags and key from the packet's
+    // tunnel key, dropped without one.
+    let (flags, key, md_key) = if t.collect_md {
+        let Some(k) = pkt.tunnel_key() else {
+            return drop_early(dev, pkt.into_skb());
+        };
+        (md::gre_flags(k.gre_flags), md::key32(k.id), Some(k))
+    } else {
+        (p.o_flags, p.o_key, None)
+    };
+    let seq = if flags & gre::SEQ != 0 {
         t.o_seqno.fetch_add(1, Ordering::Relaxed)
     } else {
         0
     };
     let header = Header {
-        flags: p.o_flags,
+        flags,
         proto,
-        key: p.o_key,
+        key,
         seq,
     };
     let mut buf = [0u8; gre::MAX_HLEN];
     let len = header.build(&mut buf);
-    pkt.push_gre(&buf[..len], proto, csum);
-    crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx)
+    pkt.push_gre(&buf[..len], proto, flags & gre::CSUM != 0);
+    match md_key {
+        Some(k) => crate::xmit::md_xmit(dev, pkt, k, gre::IPPROTO_GRE, len as u32),
+        None => crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx),
+    }
 }
 
 /// `erspan_tunnel_init()` after `ip_tunnel_init()`: protocol GRE, GSO

@@ -2,18 +2,19 @@
 
 //! Transmit: `ipip_tunnel_xmit()` and `ip_tunnel_xmit()` with
 //! `tnl_update_pmtu()`; sit's `sit_tunnel_xmit()` and
-//! `ipip6_tunnel_xmit()`. The decisions (destination, TOS, TTL, DF, path
+//! `ipip6_tunnel_xmit()`; `ip_md_tunnel_xmit()` for collect_md tunnels.
+//! The decisions (destination, TOS, TTL, DF, path
 //! MTU, ECN, error window) are the core crate's.
 
 use crate::glue::link::{Dev, TxContext};
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
-use crate::glue::tunnel::{DevStat, Flow, InnerInfo, Route, TxPacket};
+use crate::glue::tunnel::{DevStat, Flow, InnerInfo, MdRouteError, Route, TxPacket, TxTunnelKey};
 use crate::ipip::IpipKind;
 use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
 use crate::rvnet_core::tunnel::sit::{self, IPPROTO_IPV6};
 use crate::rvnet_core::tunnel::{
-    ecn, is_multicast, outer_df, outer_tos, outer_ttl, Inner, DSCP_MASK, IPPROTO_IPIP,
+    ecn, is_multicast, md, outer_df, outer_tos, outer_ttl, Inner, DSCP_MASK, IPPROTO_IPIP,
 };
 use crate::sit::SitKind;
 use crate::table::TunnelKind;
@@ -63,10 +64,10 @@ pub(crate) fn ipip_xmit(dev: Dev<'_, IpipKind>, skb: SkBuff, ctx: &TxContext) {
         Err(skb) => return drop_counted(dev, skb, None),
     };
     if t.collect_md {
-        // `ip_md_tunnel_xmit()` needs the skb's tunnel metadata, which
-        // nothing in this kernel sets (no LWTUNNEL, BPF, tunnel_key or
-        // OVS): it counts the packet as an error.
-        return drop_counted(dev, pkt.into_skb(), None);
+        let Some(key) = pkt.tunnel_key() else {
+            return drop_counted(dev, pkt.into_skb(), None);
+        };
+        return md_xmit(dev, pkt, key, IPPROTO_IPIP, 0);
     }
     tunnel_xmit(dev, pkt, IPPROTO_IPIP, ctx)
 }
@@ -273,6 +274,62 @@ pub(crate) fn tunnel_xmit<K: TunnelKind>(
     }
     let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
     pkt.send(rt, saddr, dst, protocol, tos, ttl, df, xnet);
+}
+
+/// `ip_md_tunnel_xmit()`: the outer header from the packet's tunnel key
+/// `key` (read by the caller) instead of the tunnel's parameters. `pkt`
+/// carries the kind's own header of `hlen` bytes already (0 for ipip:
+/// the key's encapsulation header counts). No route cache of the tunnel
+/// (the key's own is used) and no ICMP error window.
+pub(crate) fn md_xmit<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    pkt: TxPacket,
+    key: TxTunnelKey,
+    protocol: u8,
+    hlen: u32,
+) {
+    let t = dev.state();
+    let info = pkt.inner(&dev);
+    let inner = inner_of(&info);
+    let tos = md::tos(key.tos, inner);
+    let hlen = if hlen == 0 {
+        md::ipip_hlen(key.encap_hlen)
+    } else {
+        hlen
+    };
+    let mut protocol = protocol;
+    let (rt, saddr, daddr) = match pkt.route_md(t.net.get(), &mut protocol, tos & DSCP_MASK) {
+        Ok(r) => r,
+        Err(MdRouteError::NoRoute) => {
+            return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxCarrierErrors));
+        }
+        Err(MdRouteError::Encap) => return drop_counted(dev, pkt.into_skb(), None),
+    };
+    if rt.device().ptr_eq(&dev) {
+        drop(rt);
+        return drop_counted(dev, pkt.into_skb(), Some(DevStat::Collisions));
+    }
+    if update_pmtu(&pkt, &rt, key.df, hlen, K::ETH_HLEN, &info, key.dst).is_err() {
+        drop(rt);
+        return drop_counted(dev, pkt.into_skb(), None);
+    }
+    let tos = ecn::encapsulate(tos, inner.dsfield());
+    let ttl = md::ttl(key.ttl, inner, rt.hoplimit());
+    let headroom = rt.headroom() + IPV4_HLEN;
+    let pkt = match pkt.reserve(headroom) {
+        Ok(p) => p,
+        Err(skb) => {
+            drop(rt);
+            dev.count(DevStat::TxDropped);
+            drop(skb);
+            return;
+        }
+    };
+    if let Some(h) = mtu::grown_headroom(dev.needed_headroom(), headroom) {
+        dev.set_needed_headroom(h);
+    }
+    let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
+    pkt.send(rt, saddr, daddr, protocol, tos, ttl, key.df, xnet);
 }
 
 /// `tnl_update_pmtu()`: lowers the inner route's MTU and answers packets

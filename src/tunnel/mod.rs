@@ -12,6 +12,7 @@ pub mod ecn;
 pub mod erspan;
 pub mod gre;
 pub mod lookup;
+pub mod md;
 pub mod mtu;
 pub mod sit;
 
