@@ -204,6 +204,30 @@ expect_fail "Invalid argument" $L ip link add x3 type gre remote 10.0.0.31 encap
 $L ip link add e1 type gre external
 [ "$(link_field left e1 .link_type)" = '"none"' ] || fail "external gre's link type: $(link_field left e1 .link_type)"
 expect_fail "File exists" $L ip link add e2 type gre external
+# collect_md transmit (gre_fb_xmit): the GRE flags and key from the
+# lightweight-tunnel route's key, sequence numbers from 0; right's g1
+# (key 42, checksums wanted) takes it and answers through left's g1. A
+# route without metadata: dropped as tx_dropped. (Pings of 300 bytes:
+# the capture takes packets over $MIN_LEN.)
+$L ip link set e1 addrgenmode none
+$L ip addr add 192.168.52.1/32 dev e1
+$L ip link set e1 up
+$L ip route add 192.168.52.2/32 encap ip id 42 dst 10.0.0.2 ttl 17 key csum seq dev e1
+$R ip addr add 192.168.52.2/32 dev g1
+$R ip route add 192.168.52.1/32 dev g1
+rx=$(tunnel_counter right g1 rx_packets)
+capture right b0 "tos 0x0, ttl 17, .*flags \[none\], proto GRE \(47\).*10\.0\.0\.1 > 10\.0\.0\.2: GREv0, Flags \[checksum present, key present, sequence# present\], sum 0x[0-9a-f]+, off 0x0, key=0x2a, seq 0, .*192\.168\.52\.1 > 192\.168\.52\.2: ICMP echo request" -s 300 -I 192.168.52.1 192.168.52.2
+$L ping -c 2 -W 2 -i 0.2 -I 192.168.52.1 192.168.52.2 >/dev/null || fail "no ping through the external gre tunnel"
+expect_counter left e1 tx_packets 4
+expect_counter right g1 rx_packets $((rx + 4))
+expect_counter right g1 rx_crc_errors 2
+$L ip route change 192.168.52.2/32 encap ip id 0x12345678 dst 10.0.0.2 key dev e1
+capture right b0 "ttl 64, .*GREv0, Flags \[key present\], key=0x12345678, .*192\.168\.52\.1 > 192\.168\.52\.2" -s 300 -I 192.168.52.1 192.168.52.2
+$L ip route add 192.168.53.0/24 dev e1
+$L ping -c 1 -W 1 -I 192.168.52.1 192.168.53.2 >/dev/null 2>&1 && fail "a ping without metadata passed"
+expect_counter left e1 tx_dropped 1
+expect_counter left e1 tx_errors 0
+pass "external gre: transmit by encap ip routes (key, csum, seq, TTL from the route's key), counters as C"
 expect_fail "Enabling collect_md on an existing device is not supported" $L ip link set g3 type gre external
 expect_fail "Invalid argument" $L ip link set g3 type gre local 10.0.0.1 remote any key 43
 expect_fail "Invalid argument" $L ip link set gre0 type gre ttl 3

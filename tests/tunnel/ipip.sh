@@ -6,7 +6,8 @@
 # receiving what no tunnel takes and sending NBMA by the route's gateway
 # (Calico's "via ... onlink"), the error counters (no route: carrier; a
 # route back through the tunnel: collisions), and ICMP errors about tunnel
-# packets turning into host unreachable for 30 s (ipip_err).
+# packets turning into host unreachable for 30 s (ipip_err), and an
+# external (collect_md) tunnel sending by lightweight-tunnel routes.
 . "$RVNET_TESTS/lib.sh"
 
 tunnel_underlay
@@ -144,6 +145,37 @@ out=$($L ping -c 3 -i 0.3 -W 1 192.168.6.2 2>&1) && fail "ping through t6 answer
 grep -q "Destination Host Unreachable" <<<"$out" || fail "no host unreachable after the ICMP error: $out"
 expect_counter left t6 tx_packets 3
 pass "ICMP errors about tunnel packets: host unreachable to the sender"
+
+# collect_md transmit (ip_md_tunnel_xmit): an external tunnel sends by
+# lightweight-tunnel routes (encap ip), the outer destination, TTL and TOS
+# from the route's key, DF only if the key asks (not from the inner
+# packet); right's point-to-point t1 takes it, and its answers come back
+# the same way. A route without metadata: dropped as tx_errors.
+$L ip link add ipipext type ipip external
+$L ip addr add 192.168.50.1/32 dev ipipext
+$L ip link set ipipext up
+$L ip route add 192.168.50.0/24 encap ip id 0 dst 10.0.0.2 ttl 33 tos 0x28 dev ipipext
+$R ip addr add 192.168.50.2/32 dev t1
+$R ip route add 192.168.50.1/32 dev t1
+rx=$(tunnel_counter right t1 rx_packets)
+$L ping -c 3 -W 2 -i 0.2 -I 192.168.50.1 192.168.50.2 >/dev/null || fail "no ping through the external ipip tunnel"
+expect_counter left ipipext tx_packets 3
+expect_counter right t1 rx_packets $((rx + 3))
+capture right b0 "tos 0x28, ttl 33, .*flags \[none\], proto IPIP \(4\).*10\.0\.0\.1 > 10\.0\.0\.2: .*192\.168\.50\.1 > 192\.168\.50\.2: ICMP echo request" -I 192.168.50.1 192.168.50.2
+$R ping -c 2 -W 2 -i 0.2 -I 192.168.50.2 192.168.50.1 >/dev/null || fail "no ping back through the external ipip tunnel"
+# TOS 1 and TTL 0 inherit from the inner packet.
+$L ip route change 192.168.50.0/24 encap ip id 0 dst 10.0.0.2 tos 1 dev ipipext
+capture right b0 "tos 0x2c, ttl 61, .*proto IPIP \(4\).*10\.0\.0\.1 > 10\.0\.0\.2: .*192\.168\.50\.1 > 192\.168\.50\.2" -Q 0x2c -t 61 -I 192.168.50.1 192.168.50.2
+$L ip route add 192.168.51.0/24 dev ipipext
+$L ping -c 1 -W 1 -I 192.168.50.1 192.168.51.2 >/dev/null 2>&1 && fail "a ping without metadata passed"
+expect_counter left ipipext tx_errors 1
+expect_counter left ipipext tx_dropped 0
+# No route to the key's destination: tx_carrier_errors.
+$L ip route add 192.168.52.0/24 encap ip id 0 dst 203.0.113.7 dev ipipext
+$L ping -c 1 -W 1 -I 192.168.50.1 192.168.52.2 >/dev/null 2>&1 && fail "a ping to an unroutable key passed"
+expect_counter left ipipext tx_carrier_errors 1
+expect_counter left ipipext tx_errors 2
+pass "external ipip: transmit by encap ip routes (key's destination, TTL, TOS, inherit), counters as C"
 
 no_ip_tunnel_module
 unload_module "$IPIP_MODULE"
