@@ -192,7 +192,13 @@ pub(crate) fn tunnel_xmit<K: TunnelKind>(
         if !info.has_dst {
             return drop_counted(dev, pkt.into_skb(), Some(DevStat::TxFifoErrors));
         }
+        // Transmit metadata with a destination (a lightweight-tunnel
+        // route) gives it; C then caches the route in the metadata, rvnet
+        // looks it up for each packet (the tunnel's own cache is for its
+        // remote only).
+        let md_dst = pkt.tunnel_key().map_or(0, |k| k.dst);
         match info.protocol {
+            _ if md_dst != 0 => dst = md_dst,
             ETH_P_IP => dst = pkt.ipv4_nexthop(info.daddr),
             ETH_P_IPV6 => match pkt.ipv6_nexthop() {
                 Ok(a) => dst = a,

@@ -227,7 +227,15 @@ $L ip route add 192.168.53.0/24 dev e1
 $L ping -c 1 -W 1 -I 192.168.52.1 192.168.53.2 >/dev/null 2>&1 && fail "a ping without metadata passed"
 expect_counter left e1 tx_dropped 1
 expect_counter left e1 tx_errors 0
-pass "external gre: transmit by encap ip routes (key, csum, seq, TTL from the route's key), counters as C"
+# External gretap: the same, Ethernet inside (a static neighbour: ARP
+# requests have no route to take metadata from).
+$L ip link add gtx type gretap external
+$L ip addr add 192.168.54.1/24 dev gtx
+$L ip link set gtx up
+$L ip neigh add 192.168.54.2 lladdr 02:00:00:00:54:02 dev gtx
+$L ip route add 192.168.54.2/32 encap ip id 7 dst 10.0.0.2 key dev gtx
+capture right b0 "10\.0\.0\.1 > 10\.0\.0\.2: GREv0, Flags \[key present\], key=0x7, .*192\.168\.54\.1 > 192\.168\.54\.2: ICMP echo request" -s 300 -I 192.168.54.1 192.168.54.2
+pass "external gre and gretap: transmit by encap ip routes (key, csum, seq, TTL from the route's key), counters as C"
 expect_fail "Enabling collect_md on an existing device is not supported" $L ip link set g3 type gre external
 expect_fail "Invalid argument" $L ip link set g3 type gre local 10.0.0.1 remote any key 43
 expect_fail "Invalid argument" $L ip link set gre0 type gre ttl 3

@@ -175,7 +175,13 @@ $L ip route add 192.168.52.0/24 encap ip id 0 dst 203.0.113.7 dev ipipext
 $L ping -c 1 -W 1 -I 192.168.50.1 192.168.52.2 >/dev/null 2>&1 && fail "a ping to an unroutable key passed"
 expect_counter left ipipext tx_carrier_errors 1
 expect_counter left ipipext tx_errors 2
-pass "external ipip: transmit by encap ip routes (key's destination, TTL, TOS, inherit), counters as C"
+# NBMA tunl0 takes the destination from a route's metadata (without it,
+# the route's next hop 192.168.55.2 would be unreachable).
+$L ip link set tunl0 up
+$L ip route add 192.168.55.2/32 encap ip id 0 dst 10.0.0.2 dev tunl0
+capture right b0 "proto IPIP \(4\).*10\.0\.0\.1 > 10\.0\.0\.2: .* > 192\.168\.55\.2: ICMP echo request" 192.168.55.2
+expect_counter left tunl0 tx_carrier_errors 0
+pass "external ipip: transmit by encap ip routes (key's destination, TTL, TOS, inherit), counters as C; NBMA tunl0 to the key's destination"
 
 no_ip_tunnel_module
 unload_module "$IPIP_MODULE"
