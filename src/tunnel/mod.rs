@@ -13,6 +13,7 @@ pub mod erspan;
 pub mod gre;
 pub mod lookup;
 pub mod mtu;
+pub mod prl;
 pub mod sit;
 
 /// The errno values these rules return (positive).
