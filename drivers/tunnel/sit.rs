@@ -3,7 +3,8 @@
 //! sit (`net/ipv6/sit.c`, without 6RD and MPLS, as this kernel is built):
 //! the kind (`sit_link_ops`, `ipip6_netdev_ops`, `ipip6_tunnel_setup()`,
 //! `ipip6_tunnel_init()`, `ipip6_newlink()`, `ipip6_changelink()`,
-//! `ipip6_tunnel_ctl()`), the fallback device `sit0`, its tunnel4 handlers
+//! `ipip6_tunnel_ctl()`, the potential router list ioctls), the fallback
+//! device `sit0`, its tunnel4 handlers
 //! (`ipip6_rcv()` for IPv6 in IPv4, `ipip_rcv()` for IPv4 in IPv4 after
 //! ipip's) and ICMP errors (`ipip6_err()`). sit's own table matching,
 //! spoofing checks and transmit decisions are the core crate's

@@ -4,7 +4,8 @@
 # point-to-point tunnel carrying ping6 with proto 41 on the wire, IPv4
 # through sit, path MTU, error counters, 6to4 (NBMA to the address in 2002::/16) with the spoofing
 # check on the 6to4 source, what `ip -d -j link` and `ip tunnel show`
-# print, bad input refused with sit.ko's errnos, sit0's rules,
+# print, bad input refused with sit.ko's errnos, the ISATAP potential
+# router list (ip tunnel prl), sit0's rules,
 # fb_tunnels_only_for_init_net, and removal of the module with tunnels
 # alive in several namespaces.
 . "$RVNET_TESTS/lib.sh"
