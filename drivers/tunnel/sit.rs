@@ -267,34 +267,37 @@ fn prl_ctl(dev: Dev<'_, SitKind>, command: PrlCommand, req: &PrlRequest) -> Resu
 /// Applies `command` of `entry` to the tunnel's list: a new list is
 /// published, the old one freed after a grace period. RTNL.
 fn edit_prl(t: &Tunnel, command: PrlCommand, entry: PrlEntry) -> Result {
-    let old = t.prl.read(|l| -> Result<KVec<PrlEntry>> {
-        let mut copy = KVec::with_capacity(l.len() + 1, GFP_KERNEL)?;
-        copy.extend_from_slice(l, GFP_KERNEL)?;
-        Ok(copy)
-    })?;
+    // Allocated outside the read-side section; RTNL keeps the list as it
+    // is until the copy is published.
+    let mut list = KVec::with_capacity(t.prl.read(|l| l.len()) + 1, GFP_KERNEL)?;
+    t.prl.read(|l| {
+        for &e in l.iter() {
+            // Within the capacity reserved above.
+            let _ = list.push_within_capacity(e);
+        }
+    });
     let edit = match command {
-        PrlCommand::Delete => prl::delete(&old, entry.addr),
-        _ => prl::add(&old, entry, command == PrlCommand::Change),
+        PrlCommand::Delete => prl::delete(&list, entry.addr),
+        _ => prl::add(&list, entry, command == PrlCommand::Change),
     }
     .map_err(|e| match e {
         PrlError::AnyAddress => EINVAL,
         PrlError::Exists => EEXIST,
         PrlError::NotListed => ENXIO,
     })?;
-    let mut new = old;
     match edit {
-        PrlEdit::Insert(e) => new.insert_within_capacity(0, e).map_err(|_| ENOBUFS)?,
+        PrlEdit::Insert(e) => list.insert_within_capacity(0, e).map_err(|_| ENOBUFS)?,
         PrlEdit::SetFlags(i, flags) => {
-            if let Some(e) = new.get_mut(i) {
+            if let Some(e) = list.get_mut(i) {
                 e.flags = flags;
             }
         }
         PrlEdit::Remove(i) => {
-            new.remove(i).map_err(|_| EINVAL)?;
+            list.remove(i).map_err(|_| EINVAL)?;
         }
-        PrlEdit::Clear => new.clear(),
+        PrlEdit::Clear => list.clear(),
     }
-    t.prl.replace(KBox::new(new, GFP_KERNEL)?);
+    t.prl.replace(KBox::new(list, GFP_KERNEL)?);
     Ok(())
 }
 
