@@ -1735,34 +1735,6 @@ int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
 	return copy_to_user(data, &p, sizeof(p)) ? -EFAULT : 0;
 }
 
-int rvnet_sit_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
-			     void __user *data, int cmd)
-{
-	struct ip_tunnel_prl __user *a = data;
-	struct ip_tunnel_parm_kern kp = {};
-	struct ip_tunnel_prl kprl;
-	int err;
-
-	switch (cmd) {
-	case SIOCGETTUNNEL:
-	case SIOCADDTUNNEL:
-	case SIOCCHGTUNNEL:
-	case SIOCDELTUNNEL:
-		return rvnet_tunnel_siocdevprivate(dev, ifr, data, cmd);
-	case SIOCGETPRL:
-		/* The kind says whether the device has a list (sit0 has none);
-		 * the list is empty: no entries are ever added. */
-		err = dev->netdev_ops->ndo_tunnel_ctl(dev, &kp, cmd);
-		if (err)
-			return err;
-		if (copy_from_user(&kprl, a, sizeof(kprl)))
-			return -EFAULT;
-		return put_user(0, &a->datalen) ? -EFAULT : 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
 				 struct rvnet_tunnel_parm *p)
 {

@@ -370,8 +370,6 @@ struct rvnet_tunnel_parm {
 };
 int rvnet_tunnel_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
 				void __user *data, int cmd);
-int rvnet_sit_siocdevprivate(struct net_device *dev, struct ifreq *ifr,
-			     void __user *data, int cmd);
 bool rvnet_tunnel_parm_from_kern(const struct ip_tunnel_parm_kern *kp,
 				 struct rvnet_tunnel_parm *p);
 void rvnet_tunnel_parm_to_kern(const struct rvnet_tunnel_parm *p,

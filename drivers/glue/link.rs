@@ -17,12 +17,13 @@ use super::bindings as b;
 use super::bridge::{FdbDump, FdbRecord, FdbRequest, PortRequest};
 use super::netdev::{LinkStats, Net, NetDevice, NetDeviceRef, UnregisterQueue};
 use super::skb::SkBuff;
-use super::tunnel::TunnelParm;
+use super::tunnel::{prl_siocdevprivate, PrlCommand, PrlRequest, TunnelParm};
 use crate::rvnet_core::ether::MacAddr;
+use crate::rvnet_core::tunnel::prl::PrlEntry;
 use crate::rvnet_core::vlan::VLAN_HLEN;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicPtr, Ordering};
-use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{
     code::{EINVAL, EOPNOTSUPP},
     Result, VTABLE_DEFAULT_ERROR,
@@ -243,11 +244,16 @@ pub trait DeviceOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
-    /// Whether `ndo_siocdevprivate` also answers sit's `SIOCGETPRL` (the
-    /// ISATAP potential router list, always empty here), after asking
-    /// [`DeviceOps::tunnel_ctl`] with that command whether the device has
-    /// one.
-    const TUNNEL_PRL: bool = false;
+    /// sit's `SIOCGETPRL`: the potential router list's entries `req`
+    /// asks for (copied out by the glue).
+    fn prl_get(_dev: Dev<'_, Self>, _req: &PrlRequest) -> Result<KVec<PrlEntry>> {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// sit's `SIOCADDPRL`, `SIOCCHGPRL` and `SIOCDELPRL`.
+    fn prl_ctl(_dev: Dev<'_, Self>, _cmd: PrlCommand, _req: &PrlRequest) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 
     /// `ndo_tunnel_ctl` (with `ndo_siocdevprivate` copying the argument in
     /// and out): `ip tunnel add|change|del|show` on a device of the kind.
@@ -801,8 +807,8 @@ impl<T: LinkOps> Adapter<T> {
         }
         o.ndo_get_iflink = Some(ndo_get_iflink::<T>);
         if T::HAS_TUNNEL_CTL {
-            o.ndo_siocdevprivate = if T::TUNNEL_PRL {
-                Some(b::rvnet_sit_siocdevprivate)
+            o.ndo_siocdevprivate = if T::HAS_PRL_CTL {
+                Some(ndo_prl_siocdevprivate::<T>)
             } else {
                 Some(b::rvnet_tunnel_siocdevprivate)
             };
@@ -1069,6 +1075,31 @@ unsafe extern "C" fn ndo_tunnel_ctl<T: DeviceOps>(
     // SAFETY: As above; the caller copies it back out.
     unsafe { parm.write_kern(kp) };
     r
+}
+
+/// # Safety
+///
+/// Called by the kernel on a device of kind `T`, as its C contract says.
+unsafe extern "C" fn ndo_prl_siocdevprivate<T: DeviceOps>(
+    dev: *mut b::net_device,
+    ifr: *mut b::ifreq,
+    data: *mut c_void,
+    cmd: c_int,
+) -> c_int {
+    // SAFETY: See the note above the callbacks; the arguments are the
+    // core's, under RTNL.
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            prl_siocdevprivate(
+                dev,
+                ifr,
+                data,
+                cmd,
+                |req| T::prl_get(d, req),
+                |c, req| T::prl_ctl(d, c, req),
+            )
+        })
+    }
 }
 
 /// # Safety

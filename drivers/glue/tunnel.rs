@@ -16,14 +16,17 @@
 use super::bindings as b;
 use super::netdev::{Net, NetDevice};
 use super::skb::SkBuff;
+use crate::rvnet_core::tunnel::prl::{PrlEntry, PRL_ENTRY_SIZE};
 use core::marker::PhantomData;
 use core::ptr::NonNull;
+use kernel::alloc::KVec;
 use kernel::error::{
-    code::{EMSGSIZE, ENOMEM},
+    code::{EFAULT, EINVAL, EMSGSIZE, ENOMEM},
     Result,
 };
-use kernel::ffi::c_int;
+use kernel::ffi::{c_int, c_void};
 use kernel::str::CStrExt as _;
+use kernel::uaccess::{UserPtr, UserSlice};
 
 /// `AF_INET`: the tunnel4 chain of a protocol's IPv4 payloads.
 pub const AF_INET: u16 = 2;
@@ -496,8 +499,110 @@ pub mod cmd {
     pub const DEL: u32 = b::SIOCDELTUNNEL;
     /// `ip tunnel change`.
     pub const CHG: u32 = b::SIOCCHGTUNNEL;
-    /// sit's potential router list (`ip tunnel show` of an ISATAP tunnel).
-    pub const GET_PRL: u32 = b::SIOCGETPRL;
+}
+
+/// sit's potential router list ioctls that change it (`ip tunnel prl`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrlCommand {
+    /// `SIOCADDPRL`.
+    Add,
+    /// `SIOCCHGPRL`.
+    Change,
+    /// `SIOCDELPRL`.
+    Delete,
+}
+
+impl PrlCommand {
+    /// The command for an ioctl number, if it is one of these.
+    pub fn from_ioctl(cmd: u32) -> Option<PrlCommand> {
+        match cmd {
+            b::SIOCADDPRL => Some(PrlCommand::Add),
+            b::SIOCCHGPRL => Some(PrlCommand::Change),
+            b::SIOCDELPRL => Some(PrlCommand::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// The user's argument of a `SIOC*PRL` ioctl (`struct ip_tunnel_prl`,
+/// followed for `SIOCGETPRL` by room for the answer), copied in only when
+/// the device asks, so its checks come first as in sit.ko.
+pub struct PrlRequest {
+    data: UserPtr,
+}
+
+impl PrlRequest {
+    /// Copies the request in: the entry (address and flags) and `datalen`,
+    /// the answer's room in bytes. `EFAULT` if the memory is not readable.
+    pub fn read(&self) -> Result<(PrlEntry, u32)> {
+        let mut raw = [0u8; PRL_ENTRY_SIZE as usize];
+        UserSlice::new(self.data, raw.len())
+            .reader()
+            .read_slice(&mut raw)?;
+        let entry = PrlEntry {
+            addr: u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]),
+            flags: u16::from_ne_bytes([raw[4], raw[5]]),
+        };
+        Ok((
+            entry,
+            u32::from_ne_bytes([raw[8], raw[9], raw[10], raw[11]]),
+        ))
+    }
+
+    /// `ipip6_tunnel_get_prl()`'s reply: `entries` after the request, then
+    /// their length in bytes as `datalen`.
+    fn answer(&self, entries: &[PrlEntry]) -> Result {
+        let size = PRL_ENTRY_SIZE as usize;
+        let after = self.data.wrapping_byte_add(size);
+        let mut out = UserSlice::new(after, size * entries.len()).writer();
+        for e in entries {
+            let mut raw = [0u8; PRL_ENTRY_SIZE as usize];
+            raw[..4].copy_from_slice(&e.addr.to_be_bytes());
+            raw[4..6].copy_from_slice(&e.flags.to_ne_bytes());
+            out.write_slice(&raw)?;
+        }
+        let len = (size * entries.len()) as u32;
+        // `datalen`, after the address, the flags and a reserved word.
+        UserSlice::new(self.data.wrapping_byte_add(8), 4)
+            .writer()
+            .write_slice(&len.to_ne_bytes())
+    }
+}
+
+/// `ndo_siocdevprivate` of a kind with a potential router list: the
+/// `SIOC*TUNNEL` ioctls go to `ndo_tunnel_ctl` as for the other tunnels,
+/// `SIOCGETPRL` to `get` (whose entries are copied out), the other
+/// `SIOC*PRL` to `ctl`, anything else is `EINVAL`.
+///
+/// # Safety
+///
+/// The arguments are `ndo_siocdevprivate`'s, under RTNL.
+pub(crate) unsafe fn prl_siocdevprivate(
+    dev: *mut b::net_device,
+    ifr: *mut b::ifreq,
+    data: *mut c_void,
+    cmd: c_int,
+    get: impl FnOnce(&PrlRequest) -> Result<KVec<PrlEntry>>,
+    ctl: impl FnOnce(PrlCommand, &PrlRequest) -> Result,
+) -> c_int {
+    let req = PrlRequest {
+        data: UserPtr::from_ptr(data),
+    };
+    let cmd_u = cmd as u32;
+    let r = if cmd_u == b::SIOCGETPRL {
+        get(&req).and_then(|entries| req.answer(&entries).map_err(|_| EFAULT))
+    } else if let Some(c) = PrlCommand::from_ioctl(cmd_u) {
+        ctl(c, &req)
+    } else if [cmd::GET, cmd::ADD, cmd::CHG, cmd::DEL].contains(&cmd_u) {
+        // SAFETY: The caller passes `ndo_siocdevprivate`'s arguments.
+        return unsafe { b::rvnet_tunnel_siocdevprivate(dev, ifr, data, cmd) };
+    } else {
+        Err(EINVAL)
+    };
+    match r {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
 }
 
 /// The argument of the `SIOC*TUNNEL` ioctls (`struct ip_tunnel_parm`),

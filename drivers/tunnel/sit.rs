@@ -3,7 +3,8 @@
 //! sit (`net/ipv6/sit.c`, without 6RD and MPLS, as this kernel is built):
 //! the kind (`sit_link_ops`, `ipip6_netdev_ops`, `ipip6_tunnel_setup()`,
 //! `ipip6_tunnel_init()`, `ipip6_newlink()`, `ipip6_changelink()`,
-//! `ipip6_tunnel_ctl()`), the fallback device `sit0`, its tunnel4 handlers
+//! `ipip6_tunnel_ctl()`, the potential router list ioctls), the fallback
+//! device `sit0`, its tunnel4 handlers
 //! (`ipip6_rcv()` for IPv6 in IPv4, `ipip_rcv()` for IPv4 in IPv4 after
 //! ipip's) and ICMP errors (`ipip6_err()`). sit's own table matching,
 //! spoofing checks and transmit decisions are the core crate's
@@ -18,12 +19,13 @@ use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{
-    cmd, log_sit_spoofed, DevStat, Flow, IcmpError, RcvVerdict, RxPacket, Tunnel4Handler,
-    TunnelCells, TunnelParm,
+    cmd, log_sit_spoofed, DevStat, Flow, IcmpError, PrlCommand, PrlRequest, RcvVerdict, RxPacket,
+    Tunnel4Handler, TunnelCells, TunnelParm,
 };
 use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation, Request};
 use crate::netlink::{sit_fill_info, sit_info_size, sit_request, sit_validate, SIT_POLICY};
 use crate::rvnet_core::tunnel::mtu::Underlay;
+use crate::rvnet_core::tunnel::prl::{self, PrlEdit, PrlEntry, PrlError};
 use crate::rvnet_core::tunnel::sit::{
     self, ErrAction, RxAddrs, Spoofing, IPPROTO_IPV6, SIT_ISATAP,
 };
@@ -35,8 +37,6 @@ use kernel::prelude::*;
 const ETH_P_IP: u16 = 0x0800;
 /// `ETH_P_IPV6`.
 const ETH_P_IPV6: u16 = 0x86dd;
-/// `NDISC_NODETYPE_HOST`: an ISATAP packet from a host.
-const NDISC_NODETYPE_HOST: u8 = 1;
 
 /// The rtnl kind "sit".
 pub(crate) struct SitKind;
@@ -159,17 +159,8 @@ fn update(dev: Dev<'_, SitKind>, mut p: Parms, fwmark: u32) -> Result {
 }
 
 /// `ipip6_tunnel_ctl()`: show and delete as the IPv4 tunnels; add and
-/// change with sit's checks and errnos. Asked for the potential router
-/// list (`SIOCGETPRL`), whether the device has one: all but sit0 do
-/// (always empty: adding to it is not supported).
+/// change with sit's checks and errnos.
 fn tunnel_ctl(dev: Dev<'_, SitKind>, parm: &mut TunnelParm, command: u32) -> Result {
-    if command == cmd::GET_PRL {
-        return if iptunnel::is_fallback(dev) {
-            Err(EINVAL)
-        } else {
-            Ok(())
-        };
-    }
     if command != cmd::ADD && command != cmd::CHG {
         return iptunnel::tunnel_ctl(dev, parm, command);
     }
@@ -233,13 +224,89 @@ fn ioctl_add(net: &Net, parm: &mut TunnelParm, p: Parms) -> Result {
     Ok(())
 }
 
+/// `ipip6_tunnel_get_prl()`: sit0 has no list (`EINVAL`); the entries
+/// asked for, at most as many as the caller has room for.
+fn prl_get(dev: Dev<'_, SitKind>, req: &PrlRequest) -> Result<KVec<PrlEntry>> {
+    if iptunnel::is_fallback(dev) {
+        return Err(EINVAL);
+    }
+    let (asked, datalen) = req.read()?;
+    let limit = prl::get_limit(asked.addr, datalen);
+    // RTNL keeps the list as it is between sizing and filling.
+    let count = dev.state().prl.read(|l| l.len());
+    let mut out = KVec::with_capacity(limit.min(count), GFP_KERNEL)?;
+    dev.state().prl.read(|l| {
+        for e in prl::select(l, asked.addr, limit) {
+            // Within the capacity reserved above.
+            let _ = out.push_within_capacity(e);
+        }
+    });
+    Ok(out)
+}
+
+/// `ipip6_tunnel_prl_ctl()`: needs CAP_NET_ADMIN over the tunnel's
+/// namespace; sit0 has no list (`EINVAL`); adding a listed router is
+/// `EEXIST`, changing or deleting an unlisted one `ENXIO`, 0.0.0.0 is
+/// `EINVAL` to add or change and deletes every entry. Whatever the
+/// outcome, the route cache is reset and a state change announced.
+fn prl_ctl(dev: Dev<'_, SitKind>, command: PrlCommand, req: &PrlRequest) -> Result {
+    let t = dev.state();
+    if !t.net.get().capable_net_admin() {
+        return Err(EPERM);
+    }
+    if iptunnel::is_fallback(dev) {
+        return Err(EINVAL);
+    }
+    let (entry, _) = req.read()?;
+    let r = edit_prl(t, command, entry);
+    t.cells.reset_route();
+    dev.state_change();
+    r
+}
+
+/// Applies `command` of `entry` to the tunnel's list: a new list is
+/// published, the old one freed after a grace period. RTNL.
+fn edit_prl(t: &Tunnel, command: PrlCommand, entry: PrlEntry) -> Result {
+    // Allocated outside the read-side section; RTNL keeps the list as it
+    // is until the copy is published.
+    let mut list = KVec::with_capacity(t.prl.read(|l| l.len()) + 1, GFP_KERNEL)?;
+    t.prl.read(|l| {
+        for &e in l.iter() {
+            // Within the capacity reserved above.
+            let _ = list.push_within_capacity(e);
+        }
+    });
+    let edit = match command {
+        PrlCommand::Delete => prl::delete(&list, entry.addr),
+        _ => prl::add(&list, entry, command == PrlCommand::Change),
+    }
+    .map_err(|e| match e {
+        PrlError::AnyAddress => EINVAL,
+        PrlError::Exists => EEXIST,
+        PrlError::NotListed => ENXIO,
+    })?;
+    match edit {
+        PrlEdit::Insert(e) => list.insert_within_capacity(0, e).map_err(|_| ENOBUFS)?,
+        PrlEdit::SetFlags(i, flags) => {
+            if let Some(e) = list.get_mut(i) {
+                e.flags = flags;
+            }
+        }
+        PrlEdit::Remove(i) => {
+            list.remove(i).map_err(|_| EINVAL)?;
+        }
+        PrlEdit::Clear => list.clear(),
+    }
+    t.prl.replace(KBox::new(list, GFP_KERNEL)?);
+    Ok(())
+}
+
 tunnel_device_ops!(
     /// sit devices' hooks (`ipip6_netdev_ops`, `ipip6_tunnel_setup()`); no
     /// `ndo_change_mtu`: the core checks `min_mtu`/`max_mtu`.
     SitKind {
         const DRIVER_NAME: &'static CStr = c"sit";
         const VALIDATE_ETHER_ADDR: bool = false;
-        const TUNNEL_PRL: bool = true;
 
         fn setup(dev: &NetDevice) {
             dev.setup_ip_tunnel(Self::LINK_TYPE);
@@ -262,6 +329,14 @@ tunnel_device_ops!(
 
         fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
             tunnel_ctl(dev, parm, command)
+        }
+
+        fn prl_get(dev: Dev<'_, Self>, req: &PrlRequest) -> Result<KVec<PrlEntry>> {
+            prl_get(dev, req)
+        }
+
+        fn prl_ctl(dev: Dev<'_, Self>, command: PrlCommand, req: &PrlRequest) -> Result {
+            prl_ctl(dev, command, req)
         }
     }
 );
@@ -344,11 +419,11 @@ fn sit_rcv(mut pkt: RxPacket, net: &Net, ipproto: u8) -> RcvVerdict {
             saddr6,
             daddr6,
         };
-        let isatap = p.i_flags & SIT_ISATAP != 0;
+        let prl = (p.i_flags & SIT_ISATAP != 0).then(|| &dev.state().prl.get(ctx)[..]);
         let p2p = dev.flags() & IFF_POINTOPOINT != 0;
-        match sit::check_spoofing(&a, isatap, p2p, &DeviceAddrs(&dev)) {
+        match sit::check_spoofing(&a, prl, p2p, &DeviceAddrs(&dev)) {
             Spoofing::Accept => {}
-            Spoofing::AcceptIsatapHost => pkt.set_ndisc_nodetype(NDISC_NODETYPE_HOST),
+            Spoofing::AcceptIsatap(nodetype) => pkt.set_ndisc_nodetype(nodetype),
             verdict => {
                 if verdict != Spoofing::IsatapSource {
                     let source = verdict == Spoofing::Source;

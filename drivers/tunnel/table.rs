@@ -13,7 +13,7 @@ use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, Tunnel
 use crate::rvnet_core::tunnel::erspan::Settings;
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
-use crate::rvnet_core::tunnel::sit;
+use crate::rvnet_core::tunnel::{prl::PrlEntry, sit};
 use crate::rvnet_core::tunnel::{ErrState, Parms, DSCP_MASK};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
@@ -115,6 +115,9 @@ pub(crate) struct Tunnel {
     pub(crate) i_seqno: AtomicU32,
     /// The next GRE sequence number sent (`o_seqno`).
     pub(crate) o_seqno: AtomicU32,
+    /// sit's potential router list (`prl`), newest first; empty for the
+    /// other kinds.
+    pub(crate) prl: RcuBox<KVec<PrlEntry>>,
 }
 
 impl Tunnel {
@@ -135,6 +138,7 @@ impl Tunnel {
                 err_time: AtomicU64::new(0),
                 i_seqno: AtomicU32::new(0),
                 o_seqno: AtomicU32::new(0),
+                prl: RcuBox::new(KBox::new(KVec::new(), GFP_KERNEL)?),
             },
             GFP_KERNEL,
         )?)

@@ -14,6 +14,7 @@ pub mod gre;
 pub mod lookup;
 pub mod md;
 pub mod mtu;
+pub mod prl;
 pub mod sit;
 
 /// The errno values these rules return (positive).

@@ -12,6 +12,7 @@
 
 use super::lookup::Entry;
 use super::mtu::{Underlay, IPV4_HLEN, IPV6_MIN_MTU, LL_MAX_HEADER, MAX_HEADROOM, MIN_MTU};
+use super::prl::{self, PrlEntry};
 use super::{icmp, ip_tunnel_netlink_parms, IoctlIph, NetlinkAttrs, Parms, IPPROTO_IPIP, IP_DF};
 
 /// `IPPROTO_IPV6`: IPv6 in IPv4, sit's own protocol.
@@ -307,8 +308,9 @@ pub struct RxAddrs {
 pub enum Spoofing {
     /// Not spoofed.
     Accept,
-    /// Accepted by an ISATAP tunnel from a host (`NDISC_NODETYPE_HOST`).
-    AcceptIsatapHost,
+    /// Accepted by an ISATAP tunnel, from a router of its list or a host:
+    /// the packet's `ndisc_nodetype` (`NDISC_NODETYPE_*`).
+    AcceptIsatap(u8),
     /// An ISATAP source that does not check out: dropped silently.
     IsatapSource,
     /// The inner 6to4 source does not embed the outer source: logged
@@ -323,22 +325,25 @@ pub enum Spoofing {
 /// `only_dnatted()`'s prefix length without 6RD.
 pub const DNAT_PREFIX_LEN: u8 = 48;
 
-/// `packet_is_spoofed()` (with an empty potential router list): ISATAP
-/// tunnels accept ISATAP sources embedding the outer source under one of
-/// the device's prefixes; point-to-point tunnels accept anything; the
-/// others check the 6to4 addresses against the outer ones.
+/// `packet_is_spoofed()`: ISATAP tunnels (`isatap` is their potential
+/// router list) accept packets from a listed router (`isatap_chksrc()`)
+/// and ISATAP sources embedding the outer source under one of the
+/// device's prefixes; point-to-point tunnels accept anything; the others
+/// check the 6to4 addresses against the outer ones.
 pub fn check_spoofing(
     a: &RxAddrs,
-    isatap: bool,
+    isatap: Option<&[PrlEntry]>,
     pointopoint: bool,
     dev: &impl DeviceAddrs,
 ) -> Spoofing {
-    if isatap {
-        return if is_isatap(&a.saddr6)
+    if let Some(prl) = isatap {
+        return if let Some(router) = prl::locate(prl, a.saddr) {
+            Spoofing::AcceptIsatap(router.ndisc_nodetype())
+        } else if is_isatap(&a.saddr6)
             && low32(&a.saddr6) == a.saddr
             && dev.has_prefix_of(&a.saddr6)
         {
-            Spoofing::AcceptIsatapHost
+            Spoofing::AcceptIsatap(prl::NDISC_NODETYPE_HOST)
         } else {
             Spoofing::IsatapSource
         };
@@ -627,13 +632,13 @@ mod tests {
             daddr6: v6(d6),
         };
         let ok = rx("2002:a00:2::1", "2002:a00:1::1");
-        assert_eq!(check_spoofing(&ok, false, false, &dev), Spoofing::Accept);
+        assert_eq!(check_spoofing(&ok, None, false, &dev), Spoofing::Accept);
         let src = rx("2002:a00:3::1", "2002:a00:1::1");
-        assert_eq!(check_spoofing(&src, false, false, &dev), Spoofing::Source);
-        assert_eq!(check_spoofing(&src, false, true, &dev), Spoofing::Accept);
+        assert_eq!(check_spoofing(&src, None, false, &dev), Spoofing::Source);
+        assert_eq!(check_spoofing(&src, None, true, &dev), Spoofing::Accept);
         let dst = rx("2001:db8::1", "2002:a00:9::1");
         assert_eq!(
-            check_spoofing(&dst, false, false, &dev),
+            check_spoofing(&dst, None, false, &dev),
             Spoofing::Destination
         );
         // Destination NATed to one of the device's /48s: accepted.
@@ -641,24 +646,41 @@ mod tests {
             daddr: C,
             ..rx("2001:db8::1", "2002:a00:1:1::5")
         };
-        assert_eq!(
-            check_spoofing(&natted, false, false, &dev),
-            Spoofing::Accept
-        );
+        assert_eq!(check_spoofing(&natted, None, false, &dev), Spoofing::Accept);
         let isatap_dev = Dev(std::vec![v6("2001:db8:1::5efe:a00:1")], 64);
         let from_host = rx("2001:db8:1::5efe:a00:2", "2001:db8:1::1");
         assert_eq!(
-            check_spoofing(&from_host, true, false, &isatap_dev),
-            Spoofing::AcceptIsatapHost
+            check_spoofing(&from_host, Some(&[]), false, &isatap_dev),
+            Spoofing::AcceptIsatap(prl::NDISC_NODETYPE_HOST)
         );
         let wrong_v4 = rx("2001:db8:1::5efe:a00:3", "2001:db8:1::1");
         assert_eq!(
-            check_spoofing(&wrong_v4, true, false, &isatap_dev),
+            check_spoofing(&wrong_v4, Some(&[]), false, &isatap_dev),
             Spoofing::IsatapSource
         );
         let other_prefix = rx("2001:db8:2::5efe:a00:2", "2001:db8:1::1");
         assert_eq!(
-            check_spoofing(&other_prefix, true, false, &isatap_dev),
+            check_spoofing(&other_prefix, Some(&[]), false, &isatap_dev),
+            Spoofing::IsatapSource
+        );
+        // A listed router's packets pass whatever their inner source.
+        let router = |flags| [PrlEntry { addr: B, flags }];
+        assert_eq!(
+            check_spoofing(
+                &other_prefix,
+                Some(&router(prl::PRL_DEFAULT)),
+                false,
+                &isatap_dev
+            ),
+            Spoofing::AcceptIsatap(prl::NDISC_NODETYPE_DEFAULT)
+        );
+        assert_eq!(
+            check_spoofing(&from_host, Some(&router(0)), false, &isatap_dev),
+            Spoofing::AcceptIsatap(prl::NDISC_NODETYPE_NODEFAULT)
+        );
+        let other_router = [PrlEntry { addr: C, flags: 1 }];
+        assert_eq!(
+            check_spoofing(&wrong_v4, Some(&other_router), false, &isatap_dev),
             Spoofing::IsatapSource
         );
     }

@@ -4,7 +4,8 @@
 # point-to-point tunnel carrying ping6 with proto 41 on the wire, IPv4
 # through sit, path MTU, error counters, 6to4 (NBMA to the address in 2002::/16) with the spoofing
 # check on the 6to4 source, what `ip -d -j link` and `ip tunnel show`
-# print, bad input refused with sit.ko's errnos, sit0's rules,
+# print, bad input refused with sit.ko's errnos, the ISATAP potential
+# router list (ip tunnel prl), sit0's rules,
 # fb_tunnels_only_for_init_net, and removal of the module with tunnels
 # alive in several namespaces.
 . "$RVNET_TESTS/lib.sh"
@@ -170,6 +171,56 @@ echo "$shown"
 echo "st1: $($L ip -d -j link show st1 | jq -c '.[0] | [.mtu, .min_mtu, .max_mtu, .flags]')"
 [ "$($L ip -d -j link show st1 | jq -c '.[0] | [.min_mtu, .max_mtu]')" = "[1280,65555]" ] || fail "st1's MTU range"
 pass "ip tunnel add/change/del/show as sit.ko"
+
+# The ISATAP potential router list (ip tunnel prl, SIOC*PRL): newest
+# first, sit.ko's errnos, sit0 without one, shown by ip tunnel show.
+P=/rvnet/tools/sit-prl
+$L ip tunnel prl prl-default 10.0.0.31 dev is2
+$L ip tunnel prl prl-nodefault 10.0.0.32 dev is2
+$L ip tunnel prl prl-nodefault 10.0.0.33 dev is2
+expect_fail "File exists" $L ip tunnel prl prl-nodefault 10.0.0.31 dev is2
+expect_fail "Invalid argument" $L ip tunnel prl prl-default 0.0.0.0 dev is2
+expect_fail "No such device or address" $L ip tunnel prl prl-delete 10.0.0.34 dev is2
+expect_fail "Invalid argument" $L ip tunnel prl prl-default 10.0.0.31 dev sit0
+expect_fail "Invalid argument" $L $P sit0 get 0.0.0.0 8
+[ "$($L $P is2 chg 10.0.0.34 1)" = "No such device or address" ] || fail "SIOCCHGPRL of an unlisted router"
+[ "$($L $P is2 chg 0.0.0.0 1)" = "Invalid argument" ] || fail "SIOCCHGPRL of 0.0.0.0"
+$L $P is2 chg 10.0.0.32 1 >/dev/null || fail "SIOCCHGPRL failed"
+$L ip tunnel prl prl-delete 10.0.0.33 dev is2
+got=$($L $P is2 get 0.0.0.0 8 | tr '\n' ' ')
+[ "$got" = "datalen 32 10.0.0.32 1 10.0.0.31 1 " ] || fail "SIOCGETPRL of all: $got"
+got=$($L $P is2 get 0.0.0.0 1 | tr '\n' ' ')
+[ "$got" = "datalen 16 10.0.0.32 1 " ] || fail "SIOCGETPRL with room for one: $got"
+got=$($L $P is2 get 10.0.0.31 8 | tr '\n' ' ')
+[ "$got" = "datalen 16 10.0.0.31 1 " ] || fail "SIOCGETPRL of one router: $got"
+got=$($L $P is2 get 10.0.0.33 8 | tr '\n' ' ')
+[ "$got" = "datalen 0 " ] || fail "SIOCGETPRL of an unlisted router: $got"
+shown=$($L ip tunnel show is2)
+echo "$shown"
+[ "$shown" = "is2: ipv6/ip remote any local 10.0.0.21 pdr 10.0.0.32 pdr 10.0.0.31 ttl inherit" ] || fail "ip tunnel show is2 with a router list"
+expect_fail "Operation not permitted" $L setpriv --reuid=65534 --regid=65534 --clear-groups \
+	unshare --user --map-root-user ip tunnel prl prl-delete 10.0.0.31 dev is2
+$L ip tunnel prl prl-delete 0.0.0.0 dev is2
+got=$($L $P is2 get 0.0.0.0 8 | tr '\n' ' ')
+[ "$got" = "datalen 0 " ] || fail "prl-delete 0.0.0.0 left: $got"
+# Receive: an ISATAP tunnel takes IPv6 from a listed router whatever its
+# inner source; without the entry the packet is dropped (rx_errors).
+$L ip addr add 10.0.0.21/24 dev a0
+$R ip addr add 10.0.0.22/24 dev b0
+$R ip link add rt type sit local 10.0.0.22 remote 10.0.0.21
+$R ip -6 addr add fd00:21::2/64 dev rt
+$R ip link set rt up
+$L ip link set is2 up
+$R ping -6 -c 1 -W 1 fd00:21::1 >/dev/null 2>&1 || true
+expect_counter left is2 rx_errors 1
+expect_counter left is2 rx_packets 0
+$L ip tunnel prl prl-nodefault 10.0.0.22 dev is2
+$R ping -6 -c 1 -W 1 fd00:21::1 >/dev/null 2>&1 || true
+expect_counter left is2 rx_errors 1
+expect_counter left is2 rx_packets 1
+$L ip link set is2 down
+$R ip link del rt
+pass "ISATAP potential router list as sit.ko: add, change, delete, get, receive"
 
 # Namespaces: sit0 in each, unless fb_tunnels_only_for_init_net.
 ip -n other link show sit0 >/dev/null || fail "no sit0 in a new namespace"
