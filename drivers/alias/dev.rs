@@ -567,18 +567,6 @@ fn count_rx(vlan: &Dev<'_, MacvlanKind>, len: u32, success: bool, multicast: boo
     }
 }
 
-/// The destination and source addresses of a frame, and whether it is one
-/// of ours looped back.
-fn addresses(skb: &SkBuff) -> Option<(MacAddr, MacAddr, bool)> {
-    skb.with_view::<12, _>(|v| {
-        Some((
-            MacAddr::from_slice(v.headers)?,
-            MacAddr::from_slice(v.headers.get(6..)?)?,
-            v.looped_back,
-        ))
-    })
-}
-
 /// `macvlan_broadcast()`: a copy of `skb` (destination `dst`) to each up
 /// macvlan `flood` reaches whose filter has the group; `sender` is the
 /// macvlan it came from, if any.
@@ -657,7 +645,7 @@ fn forward_source<S: RcuSection>(
 impl LowerPortOps for MacvlanPort {
     /// `macvlan_handle_frame()`.
     fn receive(port: &Port, skb: SkBuff, ctx: &RxContext) -> RxResult {
-        let Some((dst, src, looped)) = addresses(&skb) else {
+        let Some((dst, src, looped)) = skb.eth_addrs() else {
             return RxResult::Pass(skb);
         };
         if looped {
@@ -736,7 +724,7 @@ fn multicast_rx<S: RcuSection>(
 impl FrameQueueOps for Port {
     /// `macvlan_process_broadcast()`, for one queued frame.
     fn process(&self, skb: SkBuff, src: Option<&NetDevice>) {
-        if let Some((dst, _, _)) = addresses(&skb) {
+        if let Some((dst, _, _)) = skb.eth_addrs() {
             rcu_read(|ctx| {
                 let sender = src.and_then(Dev::<MacvlanKind>::of);
                 multicast_rx(self.state(), &skb, dst, sender, ctx)
@@ -878,7 +866,7 @@ impl DeviceOps for MacvlanKind {
         let p = s.port.state();
         let len = skb.len();
         let mode = mode_of(&vlan);
-        let dst = addresses(&skb).map_or(MacAddr::ZERO, |(dst, _, _)| dst);
+        let dst = skb.eth_addrs().map_or(MacAddr::ZERO, |(dst, _, _)| dst);
         let dest_mode = if mode == Mode::Bridge && !dst.is_multicast() {
             p.lookup(dst, ctx).as_ref().map(mode_of)
         } else {

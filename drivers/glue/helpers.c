@@ -592,6 +592,16 @@ u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 	return len;
 }
 
+/* The destination and source addresses at the MAC header when the linear
+ * data holds them (else NULL), and whether the frame is PACKET_LOOPBACK. */
+const u8 *rvnet_skb_eth_addrs(const struct sk_buff *skb, bool *looped_back)
+{
+	*looped_back = skb->pkt_type == PACKET_LOOPBACK;
+	if (skb_tail_pointer(skb) - skb_mac_header(skb) < 2 * ETH_ALEN)
+		return NULL;
+	return skb_mac_header(skb);
+}
+
 u16 rvnet_skb_protocol(const struct sk_buff *skb)
 {
 	return ntohs(skb->protocol);

@@ -116,6 +116,7 @@ u64 rvnet_jiffies64_ms(void);
 struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
 struct sk_buff *rvnet_skb_clone(struct sk_buff *skb);
 u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len);
+const u8 *rvnet_skb_eth_addrs(const struct sk_buff *skb, bool *looped_back);
 u16 rvnet_skb_protocol(const struct sk_buff *skb);
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
 
