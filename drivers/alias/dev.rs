@@ -14,8 +14,8 @@
 use crate::glue::attr::ExtAck;
 use crate::glue::bindings::NLM_F_REPLACE;
 use crate::glue::bridge::FdbRequest;
-use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::buckets::RcuBuckets;
+use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
 use crate::glue::link::{Dev, DevRef, DeviceOps, SkBuffRef, TxContext};
 use crate::glue::macvlan_header::{MacvlanHeader, IFF_MACVLAN_PORT};
 use crate::glue::netdev::{

@@ -70,7 +70,12 @@ impl<V: Send + Sync> RcuBuckets<V> {
 
     /// The value under `key` in `bucket` (taken modulo 256), valid for the
     /// read-side section `section` proves.
-    pub fn get<'a, S: RcuSection>(&'a self, bucket: u32, key: u64, _section: &'a S) -> Option<&'a V> {
+    pub fn get<'a, S: RcuSection>(
+        &'a self,
+        bucket: u32,
+        key: u64,
+        _section: &'a S,
+    ) -> Option<&'a V> {
         // SAFETY: The table is initialized; we are in a read-side section,
         // which keeps the node from being freed while borrowed.
         let node = unsafe { b::rvnet_hbuckets_lookup(self.raw(), bucket, key) };
