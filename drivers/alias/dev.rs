@@ -615,8 +615,12 @@ fn forward_source<S: RcuSection>(
     dst: MacAddr,
     ctx: &S,
 ) -> bool {
+    let table = port.sources(ctx);
+    if table.entries.is_empty() {
+        return false;
+    }
     let mut consumed = false;
-    for e in port.sources(ctx).listing(src) {
+    for e in table.listing(src) {
         let Some(vlan) = e.vlan.get() else {
             continue;
         };
