@@ -9,8 +9,8 @@ mods=$(mktemp -d /tmp/rvnet-bench.XXXXXX)/modules
 trap 'rm -rf "$(dirname "$mods")"' EXIT
 mkdir -p "$mods"
 cp "$RVNET_TOP"/rvnet_*.ko "$mods/"
-# BENCH_ONLY=vlan|bond|bridge|teql|alias runs some of the benches.
-for bench in ${BENCH_ONLY:-vlan bond bridge teql alias}; do
+# BENCH_ONLY=vlan|bond|bridge|teql|alias|tunnel runs some of the benches.
+for bench in ${BENCH_ONLY:-vlan bond bridge teql alias tunnel}; do
 	RVNET_VM_ICOUNT=1 RVNET_VM_EXTRA=$mods RVNET_VM_TIMEOUT=${RVNET_VM_TIMEOUT:-3000} \
 		"$RVNET_TOP/scripts/vm-run" --impl c -- "$RVNET_TOP/tests/bench/$bench.bench.sh" \
 		"${BENCH_TRIALS:-5}" "${BENCH_PKTS:-200000}" | tee "$(dirname "$mods")/out" |

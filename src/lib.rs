@@ -25,3 +25,4 @@ pub mod teql;
 pub mod tunnel;
 pub mod vlan;
 pub mod vlan_proc;
+pub mod xmit;

@@ -479,7 +479,7 @@ ip_in_receives() {
 # the frames that reached the external host (b0's rx counter).
 ipvlan_counts() {
 	local i out=()
-	for i in $(seq "$1"); do out+=("$(rx_packets "i$i" "ipv$i")"); done
+	for ((i = 1; i <= $1; i++)); do out+=("$(rx_packets "i$i" "ipv$i")"); done
 	out+=("$(ip_in_receives low)" "$(rx_packets ext b0)")
 	echo "${out[*]}"
 }
@@ -506,6 +506,20 @@ send_ip() {
 	local out
 	out=$(in_ns "$1" mausezahn "$2" -q -c 1 ${6:+-a "$6"} -b "$4" -A "$3" -B "$5" -t icmp 2>&1) ||
 		fail "mausezahn could not send from $1 $2: $(head -3 <<<"$out")"
+}
+
+# lower_with_neighbours: alias_lower, plus permanent neighbours in low
+# (nobody 192.0.2.99, the external host, and the ipvlans' addresses at
+# a0's MAC, as an external switch would reflect them), so that the
+# lower's stack never sends ARP.
+lower_with_neighbours() {
+	local ip mac
+	alias_lower
+	for ip in 99:02:00:00:00:0e:99 100:02:00:00:00:0e:01 11:02:00:00:00:0a:01 12:02:00:00:00:0a:01 \
+		13:02:00:00:00:0a:01; do
+		mac=${ip#*:}
+		in_ns low ip neigh add "192.0.2.${ip%%:*}" lladdr "$mac" dev a0 nud permanent
+	done
 }
 
 # ipvlan_info NS DEV KEY: .linkinfo.info_data.KEY of ipvlan DEV in NS.

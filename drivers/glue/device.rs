@@ -16,7 +16,7 @@ use super::bindings as b;
 use super::link::TxContext;
 use super::netdev::{LinkStats, NetDevice, NetDeviceRef};
 use super::skb::SkBuff;
-use crate::rvnet_core::teql::{xmit_outcome, XmitOutcome};
+use crate::rvnet_core::xmit::{xmit_outcome, XmitOutcome};
 use core::marker::PhantomData;
 use core::ptr::NonNull;
 use kernel::alloc::KBox;
@@ -421,18 +421,19 @@ impl SkBuff {
 
     /// Hands the packet to `dev`'s driver on its first queue, bypassing
     /// its qdisc, if the queue's lock is free and the queue runs. `Ok` with
-    /// the driver's code when it took the packet; `Err` with the packet
-    /// when not (its `dev` is then `dev`).
+    /// how it ended (sent or dropped) when the driver took the packet;
+    /// `Err` with the packet when not (its `dev` is then `dev`).
     #[inline]
-    pub fn xmit_direct(self, dev: &NetDevice) -> core::result::Result<i32, SkBuff> {
+    pub fn xmit_direct(self, dev: &NetDevice) -> core::result::Result<XmitOutcome, SkBuff> {
         // SAFETY: We own the skb; `dev` is valid. The driver consumed it
         // unless the code says it was not taken.
         let rc = unsafe { b::rvnet_dev_xmit_direct_trylock(self.as_raw(), dev.as_raw()) };
-        if xmit_outcome(rc) == XmitOutcome::Busy {
-            Err(self)
-        } else {
-            let _ = self.into_raw();
-            Ok(rc)
+        match xmit_outcome(rc) {
+            XmitOutcome::Busy => Err(self),
+            taken => {
+                let _ = self.into_raw();
+                Ok(taken)
+            }
         }
     }
 

@@ -2262,6 +2262,39 @@ void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, b
 	}
 }
 
+/* erspan_build_header()'s reads of the frame at skb->data (after
+ * pskb_inet_may_pull()). */
+void rvnet_erspan_frame(struct sk_buff *skb, struct rvnet_erspan_frame *out)
+{
+	__be16 be[2] = { 0, 0 };
+
+	out->tos = ip_hdr(skb)->tos;
+	if (skb->len >= 2 * ETH_ALEN + 2)
+		skb_copy_bits(skb, 2 * ETH_ALEN, be, skb->len >= 2 * ETH_ALEN + 4 ? 4 : 2);
+	out->eth_proto = ntohs(be[0]);
+	out->tci = ntohs(be[1]);
+	out->len = skb->len;
+}
+
+bool rvnet_skb_trim(struct sk_buff *skb, u32 len)
+{
+	return !pskb_trim(skb, len);
+}
+
+/* len bytes at skb->data + off, pulled into the linear part first. */
+bool rvnet_skb_copy_front(struct sk_buff *skb, u32 off, u8 *buf, u32 len)
+{
+	if (!pskb_may_pull(skb, off + len))
+		return false;
+	memcpy(buf, skb->data + off, len);
+	return true;
+}
+
+u64 rvnet_real_time_ns(void)
+{
+	return ktime_get_real_ns();
+}
+
 void rvnet_gre_rx_drop(struct sk_buff *skb)
 {
 	dev_core_stats_rx_dropped_inc(skb->dev);

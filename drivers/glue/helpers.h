@@ -489,6 +489,17 @@ u32 rvnet_tunnel_err_quote(struct sk_buff *skb, u8 *buf, u32 len);
 void rvnet_gre_rx_drop(struct sk_buff *skb);
 void rvnet_gre_reject(struct sk_buff *skb);
 void rvnet_gre_push(struct sk_buff *skb, const u8 *hdr, u32 len, __be16 proto, bool csum);
+/* What ERSPAN's header takes from a mirrored Ethernet frame. */
+struct rvnet_erspan_frame {
+	u8 tos;			/* ip_hdr(skb)->tos */
+	u16 eth_proto;		/* host order */
+	u16 tci;		/* after an 802.1Q EtherType, host order */
+	u32 len;
+};
+void rvnet_erspan_frame(struct sk_buff *skb, struct rvnet_erspan_frame *out);
+bool rvnet_skb_trim(struct sk_buff *skb, u32 len);
+bool rvnet_skb_copy_front(struct sk_buff *skb, u32 off, u8 *buf, u32 len);
+u64 rvnet_real_time_ns(void);
 void rvnet_netdev_setup_gre(struct net_device *dev, unsigned short type, bool ether);
 void rvnet_netdev_set_gso_software(struct net_device *dev, bool on);
 void rvnet_netdev_set_link_type(struct net_device *dev, unsigned short type);

@@ -198,6 +198,22 @@ impl RxPacket {
         (saddr, daddr)
     }
 
+    /// Copies the `buf.len()` bytes at `offset` after the packet's data
+    /// start (the GRE header, for GRE handlers) into `buf`, pulling them
+    /// into the linear part (`pskb_may_pull()`); `false` if the packet is
+    /// shorter.
+    pub fn peek(&mut self, offset: u32, buf: &mut [u8]) -> bool {
+        // SAFETY: We own the skb; `buf` is writable for its length.
+        unsafe {
+            b::rvnet_skb_copy_front(
+                self.skb.as_raw(),
+                offset,
+                buf.as_mut_ptr(),
+                buf.len() as u32,
+            )
+        }
+    }
+
     /// Tells neighbour discovery what sent the packet
     /// (`skb->ndisc_nodetype`, `NDISC_NODETYPE_*`).
     pub fn set_ndisc_nodetype(&mut self, nodetype: u8) {
@@ -1031,10 +1047,54 @@ impl TxPacket {
         }
     }
 
+    /// What an ERSPAN header takes from the Ethernet frame being sent:
+    /// `ip_hdr(skb)->tos`, its EtherType and the TCI after it, its length.
+    pub fn erspan_frame(&self) -> ErspanFrame {
+        let mut f = b::rvnet_erspan_frame::default();
+        // SAFETY: We own the skb; `f` is writable.
+        unsafe { b::rvnet_erspan_frame(self.skb.as_raw(), &mut f) };
+        ErspanFrame {
+            tos: f.tos,
+            eth_proto: f.eth_proto,
+            tci: f.tci,
+            len: f.len,
+        }
+    }
+
+    /// Cuts the packet to `len` bytes (`pskb_trim()`); `Err` gives it back
+    /// to be dropped.
+    pub fn trim(self, len: u32) -> core::result::Result<TxPacket, SkBuff> {
+        // SAFETY: We own the skb.
+        if unsafe { b::rvnet_skb_trim(self.skb.as_raw(), len) } {
+            Ok(self)
+        } else {
+            Err(self.skb)
+        }
+    }
+
     /// Gives the skb back (to be dropped).
     pub fn into_skb(self) -> SkBuff {
         self.skb
     }
+}
+
+/// What an ERSPAN header takes from a mirrored Ethernet frame.
+#[derive(Clone, Copy)]
+pub struct ErspanFrame {
+    /// `ip_hdr(skb)->tos`.
+    pub tos: u8,
+    /// The frame's EtherType (host order).
+    pub eth_proto: u16,
+    /// The 16 bits after it (an 802.1Q TCI when tagged).
+    pub tci: u16,
+    /// The frame's length.
+    pub len: u32,
+}
+
+/// The wall clock in nanoseconds (`ktime_get_real_ns()`).
+pub fn real_time_ns() -> u64 {
+    // SAFETY: No arguments.
+    unsafe { b::rvnet_real_time_ns() }
 }
 
 /// A GRE packet's header as `gre_parse_header()` read it.

@@ -15,8 +15,9 @@ use crate::glue::qdisc::{QdiscRegistration, QdiscRing};
 use crate::glue::skb::SkBuff;
 use crate::qdisc::SlaveQdisc;
 use crate::rvnet_core::teql::{
-    self, proc::MasterReport, xmit_outcome, LinkParams, OpenError, SlaveParams, XmitOutcome, FMASK,
+    self, proc::MasterReport, LinkParams, OpenError, SlaveParams, FMASK,
 };
+use crate::rvnet_core::xmit::XmitOutcome;
 use core::ops::ControlFlow;
 use core::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use kernel::prelude::*;
@@ -198,8 +199,8 @@ fn try_slave(
         HeaderResolution::Ready(skb) => {
             let len = skb.pkt_len();
             match skb.xmit_direct(slave) {
-                Ok(rc) => {
-                    if xmit_outcome(rc) == XmitOutcome::Sent {
+                Ok(outcome) => {
+                    if outcome == XmitOutcome::Sent {
                         m.ring.advance_past(q);
                         dev.wake_queue();
                         TxCounters::bump(&m.tx.packets, 1);

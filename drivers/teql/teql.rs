@@ -86,9 +86,8 @@ impl kernel::Module for RvnetTeql {
 #[kunit_tests(rvnet_teql_core)]
 mod tests {
     use crate::glue::bindings as b;
-    use crate::rvnet_core::teql::{
-        self, ring, xmit_outcome, LinkParams, OpenError, SlaveParams, XmitOutcome,
-    };
+    use crate::rvnet_core::teql::{self, ring, LinkParams, OpenError, SlaveParams};
+    use crate::rvnet_core::xmit::{xmit_outcome, XmitOutcome};
     use kernel::prelude::*;
 
     #[test]

@@ -1,35 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! GRE over IPv4 (`net/ipv4/ip_gre.c`): the kinds gre (`ipgre_link_ops`,
-//! `ipgre_netdev_ops`) and gretap (`ipgre_tap_ops`, `gre_tap_netdev_ops`),
-//! their transmit (`ipgre_xmit()`, `gre_tap_xmit()`, `__gre_xmit()`),
-//! changes (`ipgre_changelink()`, `ipgre_link_update()`,
-//! `ipgre_tunnel_ctl()`), and the handler in gre.ko's version 0 slot
-//! (`gre_rcv()`, `ipgre_rcv()`, `gre_err()`, `ipgre_err()`).
+//! `ipgre_netdev_ops`), gretap (`ipgre_tap_ops`, `gre_tap_netdev_ops`)
+//! and erspan (`erspan_link_ops`, `erspan_netdev_ops`), their transmit
+//! (`ipgre_xmit()`, `gre_tap_xmit()`, `erspan_xmit()`, `__gre_xmit()`),
+//! changes (`ipgre_changelink()`, `erspan_changelink()`,
+//! `ipgre_link_update()`, `ipgre_tunnel_ctl()`), and the handler in
+//! gre.ko's version 0 slot (`gre_rcv()`, `ipgre_rcv()`, `erspan_rcv()`,
+//! `gre_err()`, `ipgre_err()`).
 
-use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::attr::{Attrs, ExtAck};
 use crate::glue::bindings::{
     ARPHRD_ETHER, ARPHRD_IPGRE, ARPHRD_NONE, IFLA_ADDRESS, IFLA_GRE_COLLECT_METADATA, IFLA_MTU,
     SKB_GSO_GRE, SKB_GSO_GRE_CSUM,
 };
-use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
+use crate::glue::link::{Dev, KindHandle, NewLink, TxContext};
+use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{
-    cmd, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket, TunnelParm, TxPacket,
+    cmd, real_time_ns, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket,
+    TunnelParm, TxPacket,
 };
 use crate::gre_netlink::{
-    gre_fill_info, gre_info_size, gre_request, gre_validate, gretap_validate, GRE_POLICY,
+    erspan_fill_info, erspan_settings, erspan_validate, gre_fill_info, gre_info_size, gre_request,
+    gre_validate, gretap_validate, GRE_POLICY,
 };
-use crate::iptunnel::{self, Creation};
+use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation, Request};
+use crate::rvnet_core::tunnel::erspan::{self, Settings};
 use crate::rvnet_core::tunnel::gre::{self, Header};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::mtu::MIN_MTU;
 use crate::rvnet_core::tunnel::{icmp, IoctlIph};
-use crate::table::{Tunnel, TunnelKind, TunnelNet};
+use crate::table::{TunnelKind, TunnelNet};
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 
@@ -42,10 +47,17 @@ pub(crate) struct GreKind;
 /// The rtnl kind "gretap": Ethernet over GRE.
 pub(crate) struct GreTapKind;
 
+/// The rtnl kind "erspan": mirrored Ethernet frames in ERSPAN type II or
+/// III over GRE.
+pub(crate) struct ErspanKind;
+
 /// Where the gre kind's ops are published.
 pub(crate) static GRE_KIND: KindHandle<GreKind> = KindHandle::new();
 /// Where the gretap kind's ops are published.
 pub(crate) static GRETAP_KIND: KindHandle<GreTapKind> = KindHandle::new();
+
+/// Where the erspan kind's ops are published.
+pub(crate) static ERSPAN_KIND: KindHandle<ErspanKind> = KindHandle::new();
 
 /// gre's per-namespace state id (`ipgre_net_id`).
 static GRE_NET_ID: PernetId = PernetId::new();
@@ -56,6 +68,11 @@ static GRETAP_NET_ID: PernetId = PernetId::new();
 pub(crate) type GreNet = TunnelNet<GreKind>;
 /// gretap's.
 pub(crate) type GreTapNet = TunnelNet<GreTapKind>;
+/// erspan's.
+pub(crate) type ErspanNet = TunnelNet<ErspanKind>;
+
+/// erspan's per-namespace state id (`erspan_net_id`).
+static ERSPAN_NET_ID: PernetId = PernetId::new();
 
 impl TunnelKind for GreKind {
     const LINK_TYPE: u16 = ARPHRD_IPGRE as u16;
@@ -85,6 +102,31 @@ impl TunnelKind for GreTapKind {
 
     fn create_fallback(net: &Net) -> Result {
         iptunnel::create_fallback::<Self>(net)
+    }
+}
+
+impl TunnelKind for ErspanKind {
+    const LINK_TYPE: u16 = ARPHRD_ETHER as u16;
+    const NET_ID: &'static PernetId = &ERSPAN_NET_ID;
+    const FALLBACK_NAME: &'static CStr = c"erspan0";
+    const HANDLE: &'static KindHandle<Self> = &ERSPAN_KIND;
+    const ETH_HLEN: u32 = 14;
+
+    /// `erspan_tunnel_init()`'s: the GRE header and the version's ERSPAN
+    /// header.
+    fn hlen(cfg: &crate::table::Config) -> u32 {
+        erspan::tunnel_hlen(cfg.erspan.ver)
+    }
+
+    /// `erspan0`, made by `erspan_setup()`: version 1.
+    fn create_fallback(net: &Net) -> Result {
+        let req = Request {
+            erspan: Settings::SETUP,
+            ..Request::fallback()
+        };
+        ERSPAN_KIND.create(net, Self::FALLBACK_NAME, false, |link| {
+            iptunnel::create(link, net, &req)
+        })
     }
 }
 
@@ -144,6 +186,81 @@ fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxCon
     crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx)
 }
 
+/// `erspan_tunnel_init()` after `ip_tunnel_init()`: protocol GRE, GSO
+/// left off.
+fn erspan_init(dev: Dev<'_, ErspanKind>) -> Result {
+    iptunnel::init(dev)?;
+    let t = dev.state();
+    let mut cfg = t.config();
+    cfg.parms.protocol = gre::IPPROTO_GRE;
+    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
+    Ok(())
+}
+
+/// `erspan_xmit()`: the frame cut to the MTU (and marked truncated), the
+/// ERSPAN header of the tunnel's version behind a GRE header without key
+/// (the session id carries it), then `ip_tunnel_xmit()`.
+fn erspan_xmit(dev: Dev<'_, ErspanKind>, skb: SkBuff, ctx: &TxContext) {
+    let t = dev.state();
+    let c = *t.cfg.get(ctx);
+    if t.collect_md {
+        // `erspan_fb_xmit()` needs tunnel metadata on the skb, as gre's.
+        return drop_early(dev, skb);
+    }
+    let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, SKB_GSO_GRE) {
+        Ok(p) => p,
+        Err(skb) => return drop_early(dev, skb),
+    };
+    let mut pkt = match pkt.reserve(dev.needed_headroom()) {
+        Ok(p) => p,
+        Err(skb) => return drop_early(dev, skb),
+    };
+    let limit = dev.mtu() + dev.hard_header_len();
+    let truncated = erspan::truncates(pkt.erspan_frame().len, limit);
+    if truncated {
+        pkt = match pkt.trim(limit) {
+            Ok(p) => p,
+            Err(skb) => return drop_early(dev, skb),
+        };
+    }
+    let s = c.erspan;
+    if s.ver > 2 {
+        return drop_early(dev, pkt.into_skb());
+    }
+    let flags = erspan::gre_flags(s.ver, c.parms.o_flags);
+    let seq = if flags & gre::SEQ != 0 {
+        t.o_seqno.fetch_add(1, Ordering::Relaxed)
+    } else {
+        0
+    };
+    let proto = erspan::proto(s.ver);
+    let gre_header = Header {
+        flags,
+        proto,
+        key: 0,
+        seq,
+    };
+    let mut buf = [0u8; gre::MAX_HLEN + erspan::MAX_HLEN];
+    let mut gre_buf = [0u8; gre::MAX_HLEN];
+    let gre_len = gre_header.build(&mut gre_buf);
+    buf[..gre_len].copy_from_slice(&gre_buf[..gre_len]);
+    let mut len = gre_len;
+    if s.ver != 0 {
+        let f = pkt.erspan_frame();
+        let frame = erspan::Frame {
+            tos: f.tos,
+            eth_proto: f.eth_proto,
+            tci: f.tci,
+            len: f.len,
+        };
+        let stamp = erspan::timestamp(real_time_ns());
+        let h = erspan::Header::for_frame(&s, c.parms.o_key, &frame, truncated, stamp);
+        len += h.build(&mut buf[gre_len..]);
+    }
+    pkt.push_gre(&buf[..len], proto, flags & gre::CSUM != 0);
+    crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx)
+}
+
 /// `ipgre_link_update()`: the device's header room and (with `set_mtu`)
 /// MTU follow a change of the transmit flags from `old_o_flags`; GSO as
 /// the new flags allow.
@@ -159,12 +276,14 @@ fn link_update<K: TunnelKind>(dev: Dev<'_, K>, old_o_flags: u16, set_mtu: bool) 
     dev.set_gso_software(gre::gso_allowed(o_flags));
 }
 
-/// `ipgre_changelink()`, for gre and gretap.
+/// `ipgre_changelink()`, for gre and gretap, and `erspan_changelink()`
+/// (`erspan`: the ERSPAN attributes too, and the MTU and header room stay).
 fn changelink<K: TunnelKind>(
     dev: Dev<'_, K>,
     tb: Option<Attrs<'_>>,
     data: Option<Attrs<'_>>,
     extack: &ExtAck,
+    erspan: bool,
 ) -> Result {
     let t = dev.state();
     if !dev.link_net_capable(t.net.get()) {
@@ -187,25 +306,46 @@ fn changelink<K: TunnelKind>(
         cfg.encap = encap;
     }
     cfg.ignore_df = r.req.ignore_df;
+    // A refused ERSPAN change keeps what C stored before refusing.
+    let refused = erspan
+        && match erspan_settings(data, old.erspan) {
+            Ok(s) => {
+                cfg.erspan = s;
+                false
+            }
+            Err(s) => {
+                cfg.erspan = s;
+                true
+            }
+        };
     t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
+    if refused {
+        return Err(EINVAL);
+    }
     let keep_mtu = tb.is_some_and(|tb| tb.get(IFLA_MTU).is_some());
     let p = r.req.parms;
     iptunnel::changelink(dev, &p, keep_mtu, r.req.fwmark)?;
     iptunnel::set_flags(dev, p.i_flags, p.o_flags)?;
-    link_update(dev, old.parms.o_flags, !keep_mtu);
+    if !erspan {
+        link_update(dev, old.parms.o_flags, !keep_mtu);
+    }
     Ok(())
 }
 
 /// `ipgre_newlink()`, for gre and gretap: collect_md gre devices are
-/// `ARPHRD_NONE`.
-fn newlink<K: TunnelKind>(link: NewLink<'_, K>) -> Result {
+/// `ARPHRD_NONE`; `erspan_newlink()` (`erspan`) with the ERSPAN
+/// attributes.
+fn newlink<K: TunnelKind>(link: NewLink<'_, K>, erspan: bool) -> Result {
     let tb = link.tb();
     let has = |k| tb.is_some_and(|tb| tb.get(k).is_some());
     let how = Creation::Netlink {
         mtu_given: has(IFLA_MTU),
         addr_given: has(IFLA_ADDRESS),
     };
-    let r = gre_request(link.data(), false, 0, how)?;
+    let mut r = gre_request(link.data(), false, 0, how)?;
+    if erspan {
+        r.req.erspan = erspan_settings(link.data(), Settings::SETUP).map_err(|_| EINVAL)?;
+    }
     if r.req.collect_md && K::LINK_TYPE == ARPHRD_IPGRE as u16 {
         link.device().set_link_type(ARPHRD_NONE as u16);
     }
@@ -238,136 +378,117 @@ fn tunnel_ctl(dev: Dev<'_, GreKind>, parm: &mut TunnelParm, command: u32) -> Res
     Ok(())
 }
 
-/// gre devices' hooks (`ipgre_netdev_ops`, `ipgre_tunnel_setup()`).
-#[vtable]
-impl DeviceOps for GreKind {
-    type Device = Tunnel;
-    type Header = ();
-    // Not reported: gre devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
-    const DRIVER_NAME: &'static CStr = c"gre";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const VALIDATE_ETHER_ADDR: bool = false;
-    const OWN_ETHTOOL_OPS: bool = false;
+tunnel_device_ops!(
+    /// gre devices' hooks (`ipgre_netdev_ops`, `ipgre_tunnel_setup()`).
+    GreKind {
+        const DRIVER_NAME: &'static CStr = c"gre";
+        const VALIDATE_ETHER_ADDR: bool = false;
 
-    fn setup(dev: &NetDevice) {
-        dev.setup_gre(Self::LINK_TYPE, false);
-        dev.use_tstats();
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        gre_init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        let proto = skb.protocol();
-        gre_xmit(dev, skb, proto, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-
-    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
-        tunnel_ctl(dev, parm, command)
-    }
-}
-
-/// gretap devices' hooks (`gre_tap_netdev_ops`, `ipgre_tap_setup()`).
-#[vtable]
-impl DeviceOps for GreTapKind {
-    type Device = Tunnel;
-    type Header = ();
-    const DRIVER_NAME: &'static CStr = c"gretap";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const OWN_ETHTOOL_OPS: bool = false;
-    const ETH_MAC_ADDR: bool = true;
-
-    fn setup(dev: &NetDevice) {
-        dev.setup_gre(Self::LINK_TYPE, true);
-        dev.use_tstats();
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        gre_init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-}
-
-/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`): the
-/// same policy, parameters, changes and attributes; `$validate` checks a
-/// request's attributes (`tb`, `data`).
-macro_rules! gre_link_ops {
-    ($kind:ty, $name:literal, $doc:literal, $validate:path) => {
-        #[doc = $doc]
-        #[vtable]
-        impl LinkOps for $kind {
-            const KIND: &'static CStr = $name;
-            const POLICY: &'static [Policy] = &GRE_POLICY;
-
-            fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-                $validate(tb, data)
-            }
-
-            fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-                newlink(link)
-            }
-
-            fn changelink_full(
-                dev: Dev<'_, Self>,
-                tb: Option<Attrs<'_>>,
-                data: Option<Attrs<'_>>,
-                extack: &ExtAck,
-            ) -> Result {
-                changelink(dev, tb, data, extack)
-            }
-
-            fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-                iptunnel::dellink(dev, queue)
-            }
-
-            fn info_size(_dev: Dev<'_, Self>) -> usize {
-                gre_info_size()
-            }
-
-            fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-                gre_fill_info(dev.state(), msg)
-            }
-
-            fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-                dev.state().net.get()
-            }
+        fn setup(dev: &NetDevice) {
+            dev.setup_gre(Self::LINK_TYPE, false);
+            dev.use_tstats();
         }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            gre_init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            let proto = skb.protocol();
+            gre_xmit(dev, skb, proto, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+
+        fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+            tunnel_ctl(dev, parm, command)
+        }
+    }
+);
+
+tunnel_device_ops!(
+    /// gretap devices' hooks (`gre_tap_netdev_ops`, `ipgre_tap_setup()`).
+    GreTapKind {
+        const DRIVER_NAME: &'static CStr = c"gretap";
+        const ETH_MAC_ADDR: bool = true;
+
+        fn setup(dev: &NetDevice) {
+            dev.setup_gre(Self::LINK_TYPE, true);
+            dev.use_tstats();
+        }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            gre_init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+    }
+);
+
+tunnel_device_ops!(
+    /// erspan devices' hooks (`erspan_netdev_ops`, `erspan_setup()`).
+    ErspanKind {
+        const DRIVER_NAME: &'static CStr = c"erspan";
+        const ETH_MAC_ADDR: bool = true;
+
+        fn setup(dev: &NetDevice) {
+            dev.setup_gre(Self::LINK_TYPE, true);
+            dev.use_tstats();
+        }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            erspan_init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            erspan_xmit(dev, skb, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+    }
+);
+
+/// The rtnl kind of a GRE kind (`ipgre_link_ops`, `ipgre_tap_ops`,
+/// `erspan_link_ops`): the same policy and attributes; `$validate` checks
+/// a request's attributes (`tb`, `data`), `$fill` reports them, `$erspan`
+/// says whether the ERSPAN ones are the kind's.
+macro_rules! gre_link_ops {
+    ($kind:ty, $name:literal, $doc:literal, $validate:path, $fill:path, $erspan:literal) => {
+        tunnel_link_ops!(
+            #[doc = $doc]
+            $kind {
+                kind: $name,
+                policy: GRE_POLICY,
+                info: (gre_info_size, $fill),
+
+                fn validate(tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+                    $validate(tb, data)
+                }
+
+                fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+                    newlink(link, $erspan)
+                }
+
+                fn changelink_full(
+                    dev: Dev<'_, Self>,
+                    tb: Option<Attrs<'_>>,
+                    data: Option<Attrs<'_>>,
+                    extack: &ExtAck,
+                ) -> Result {
+                    changelink(dev, tb, data, extack, $erspan)
+                }
+            }
+        );
     };
 }
 
@@ -375,13 +496,25 @@ gre_link_ops!(
     GreKind,
     c"gre",
     "The rtnl kind gre (`ipgre_link_ops`).",
-    gre_validate
+    gre_validate,
+    gre_fill_info,
+    false
 );
 gre_link_ops!(
     GreTapKind,
     c"gretap",
     "The rtnl kind gretap (`ipgre_tap_ops`).",
-    gretap_validate
+    gretap_validate,
+    gre_fill_info,
+    false
+);
+gre_link_ops!(
+    ErspanKind,
+    c"erspan",
+    "The rtnl kind erspan (`erspan_link_ops`).",
+    erspan_validate,
+    erspan_fill_info,
+    true
 );
 
 /// The key a GRE header carries, as the tables match it.
@@ -422,16 +555,55 @@ fn rcv_on<K: TunnelKind>(
     })
 }
 
+/// `erspan_rcv()`: type I (a 4-byte GRE header) looked up without key,
+/// types II and III by their session id (`gre_parse_header()` put it in
+/// the key); the ERSPAN header pulled with the GRE header, the frame
+/// delivered as Ethernet. A packet too short for its headers or without
+/// a tunnel is rejected.
+fn erspan_rcv(mut pkt: RxPacket, g: &GreInfo, net: &Net) -> GreVerdict {
+    let mut bytes = [0u8; gre::MAX_HLEN + erspan::MAX_HLEN];
+    let (key, packet_ver) = if erspan::is_type1(g.hdr_len) {
+        (PacketKey::None, None)
+    } else {
+        let at = g.hdr_len as usize;
+        if !pkt.peek(0, &mut bytes[..at + 4]) {
+            return GreVerdict::Reject(pkt);
+        }
+        (PacketKey::Present(g.key), Some(bytes[at] >> 4))
+    };
+    let outer = pkt.outer();
+    let (ifindex, remote, local) = (outer.ifindex(), outer.saddr(), outer.daddr());
+    rcu_read(|ctx| {
+        let table = ErspanNet::of_net(net).table(ctx);
+        let Some(dev) = table.lookup(ifindex, key, remote, local) else {
+            return GreVerdict::Reject(pkt);
+        };
+        let len = erspan::rcv_pull_len(g.hdr_len, packet_ver);
+        if !pkt.peek(0, &mut bytes[..len as usize]) {
+            return GreVerdict::Reject(pkt);
+        }
+        let md = dev.state().collect_md.then_some(MdKey {
+            flags: g.flags | gre::KEY,
+            key: g.key,
+        });
+        // A packet that cannot be pulled is dropped.
+        if let Ok(d) = pkt.decapsulate(len, gre::ETH_P_TEB, false, md) {
+            crate::rcv::tunnel_rcv(dev, d, Some(g));
+        }
+        GreVerdict::Taken
+    })
+}
+
 /// ip_gre.ko's handler in gre.ko's version 0 slot.
 pub(crate) struct IpGreHandler;
 
 impl GreHandler for IpGreHandler {
-    /// `gre_rcv()` and `ipgre_rcv()`: Ethernet payloads to the gretap
-    /// tables, then (collect_md gre takes them raw) gre's; the rest to
-    /// gre's. No erspan tunnels exist here, so ERSPAN is unreachable.
+    /// `gre_rcv()` and `ipgre_rcv()`: ERSPAN to the erspan tables;
+    /// Ethernet payloads to the gretap tables, then (collect_md gre takes
+    /// them raw) gre's; the rest to gre's.
     fn rcv(pkt: RxPacket, g: GreInfo, net: &Net) -> GreVerdict {
         if g.proto == gre::ETH_P_ERSPAN || g.proto == gre::ETH_P_ERSPAN2 {
-            return GreVerdict::Reject(pkt);
+            return erspan_rcv(pkt, &g, net);
         }
         let res = if g.proto == gre::ETH_P_TEB {
             rcv_on::<GreTapKind>(pkt, &g, net, false)
@@ -463,7 +635,9 @@ impl GreHandler for IpGreHandler {
         }
         if h.proto == gre::ETH_P_TEB {
             err_on::<GreTapKind>(e, &h, hdr_len as u32);
-        } else if h.proto != gre::ETH_P_ERSPAN && h.proto != gre::ETH_P_ERSPAN2 {
+        } else if h.proto == gre::ETH_P_ERSPAN || h.proto == gre::ETH_P_ERSPAN2 {
+            err_on::<ErspanKind>(e, &h, hdr_len as u32);
+        } else {
             err_on::<GreKind>(e, &h, hdr_len as u32);
         }
     }

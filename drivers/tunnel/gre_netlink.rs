@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The `IFLA_GRE_*` attributes of gre and gretap (`ip_gre.c`):
+//! The `IFLA_GRE_*` attributes of gre, gretap and erspan (`ip_gre.c`):
 //! `ipgre_policy`, `ipgre_tunnel_validate()`, `ipgre_tap_validate()`,
-//! `ipgre_netlink_parms()` with `ipgre_netlink_encap_parms()`,
-//! `ipgre_get_size()`, `ipgre_fill_info()`.
+//! `erspan_validate()`, `ipgre_netlink_parms()` with
+//! `ipgre_netlink_encap_parms()`, `erspan_netlink_parms()`,
+//! `ipgre_get_size()`, `ipgre_fill_info()`, `erspan_fill_info()`.
 
 use crate::glue::attr::{total_size, Attrs, NlMsg, Policy};
 use crate::glue::bindings::{
     IFLA_ADDRESS, IFLA_GRE_COLLECT_METADATA, IFLA_GRE_ENCAP_DPORT, IFLA_GRE_ENCAP_FLAGS,
-    IFLA_GRE_ENCAP_SPORT, IFLA_GRE_ENCAP_TYPE, IFLA_GRE_FWMARK, IFLA_GRE_IFLAGS,
+    IFLA_GRE_ENCAP_SPORT, IFLA_GRE_ENCAP_TYPE, IFLA_GRE_ERSPAN_DIR, IFLA_GRE_ERSPAN_HWID,
+    IFLA_GRE_ERSPAN_INDEX, IFLA_GRE_ERSPAN_VER, IFLA_GRE_FWMARK, IFLA_GRE_IFLAGS,
     IFLA_GRE_IGNORE_DF, IFLA_GRE_IKEY, IFLA_GRE_LINK, IFLA_GRE_LOCAL, IFLA_GRE_OFLAGS,
     IFLA_GRE_OKEY, IFLA_GRE_PMTUDISC, IFLA_GRE_REMOTE, IFLA_GRE_TOS, IFLA_GRE_TTL,
 };
 use crate::iptunnel::{Creation, Request};
 use crate::netlink::encap_parms;
+use crate::rvnet_core::tunnel::erspan::{self, Settings};
 use crate::rvnet_core::tunnel::gre;
 use crate::table::Tunnel;
 use kernel::prelude::*;
@@ -99,6 +102,41 @@ pub(crate) fn gretap_validate(tb: Attrs<'_>, data: Option<Attrs<'_>>) -> Result 
     }
 }
 
+/// `erspan_validate()`: without attributes nothing; else gretap's rules,
+/// then (unless version 0 is asked) exactly S|K flags without
+/// collect_md and keys within the 10-bit session id.
+pub(crate) fn erspan_validate(tb: Attrs<'_>, data: Option<Attrs<'_>>) -> Result {
+    let Some(d) = data else {
+        return Ok(());
+    };
+    gretap_validate(tb, data)?;
+    let ver = d.get(IFLA_GRE_ERSPAN_VER).map(|a| a.u8());
+    if erspan::validate(ver, &attrs_of(d)) {
+        Ok(())
+    } else {
+        Err(EINVAL)
+    }
+}
+
+/// `erspan_netlink_parms()`'s own part: the ERSPAN settings after the
+/// attributes apply to `cur`; `Err` (the request is `EINVAL`) with what C
+/// stored before refusing.
+pub(crate) fn erspan_settings(
+    data: Option<Attrs<'_>>,
+    cur: Settings,
+) -> core::result::Result<Settings, Settings> {
+    let Some(d) = data else {
+        return Ok(cur);
+    };
+    let a = erspan::Attrs {
+        ver: d.get(IFLA_GRE_ERSPAN_VER).map(|a| a.u8()),
+        index: d.get(IFLA_GRE_ERSPAN_INDEX).map(|a| a.u32()),
+        dir: d.get(IFLA_GRE_ERSPAN_DIR).map(|a| a.u8()),
+        hwid: d.get(IFLA_GRE_ERSPAN_HWID).map(|a| a.u16()),
+    };
+    erspan::netlink_parms(cur, &a)
+}
+
 /// A gre request as its attributes say.
 pub(crate) struct GreRequest {
     /// What to create, or the change.
@@ -127,6 +165,7 @@ pub(crate) fn gre_request(
             collect_md: r.collect_md,
             encap: encap.unwrap_or_default(),
             ignore_df: r.ignore_df,
+            erspan: Settings::default(),
             how,
         },
         encap,
@@ -146,13 +185,29 @@ pub(crate) fn gre_info_size() -> usize {
         + 2 * total_size(1)
 }
 
-/// `ipgre_fill_info()`.
+/// `erspan_fill_info()`: the version and its fields, then gre's.
+pub(crate) fn erspan_fill_info(t: &Tunnel, msg: &mut NlMsg) -> Result {
+    let s = t.config().erspan;
+    if s.ver <= 2 {
+        msg.put_u8(IFLA_GRE_ERSPAN_VER, s.ver)?;
+        if s.ver == 1 {
+            msg.put_u32(IFLA_GRE_ERSPAN_INDEX, s.index)?;
+        } else if s.ver == 2 {
+            msg.put_u8(IFLA_GRE_ERSPAN_DIR, s.dir)?;
+            msg.put_u16(IFLA_GRE_ERSPAN_HWID, s.hwid)?;
+        }
+    }
+    gre_fill_info(t, msg)
+}
+
+/// `ipgre_fill_info()`: an erspan tunnel reports K in its transmit flags.
 pub(crate) fn gre_fill_info(t: &Tunnel, msg: &mut NlMsg) -> Result {
     let c = t.config();
     let p = c.parms;
+    let o_flags = erspan::reported_o_flags(c.erspan.ver, t.collect_md, p.o_flags);
     msg.put_u32(IFLA_GRE_LINK, p.link as u32)?;
     msg.put_be16(IFLA_GRE_IFLAGS, p.i_flags)?;
-    msg.put_be16(IFLA_GRE_OFLAGS, p.o_flags)?;
+    msg.put_be16(IFLA_GRE_OFLAGS, o_flags)?;
     msg.put_u32(IFLA_GRE_IKEY, p.i_key.to_be())?;
     msg.put_u32(IFLA_GRE_OKEY, p.o_key.to_be())?;
     msg.put_u32(IFLA_GRE_LOCAL, p.saddr.to_be())?;

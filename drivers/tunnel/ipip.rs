@@ -5,22 +5,22 @@
 //! `ipip_tunnel_ctl()`), its tunnel4 handler (`ipip_rcv()`,
 //! `ipip_tunnel_rcv()`) and ICMP errors (`ipip_err()`).
 
-use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::attr::{Attrs, ExtAck};
 use crate::glue::bindings::{IFF_POINTOPOINT, IFLA_MTU};
-use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
+use crate::glue::link::{Dev, KindHandle, NewLink, TxContext};
+use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{cmd, IcmpError, RcvVerdict, RxPacket, Tunnel4Handler, TunnelParm};
-use crate::iptunnel::{self, Creation};
+use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation};
 use crate::netlink::{ipip_fill_info, ipip_info_size, ipip_request, ipip_validate, IPIP_POLICY};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::{
     ipip_err_action, ipip_ioctl_valid, ErrAction, IoctlIph, IPPROTO_IPIP,
 };
-use crate::table::{Tunnel, TunnelKind, TunnelNet};
+use crate::table::{TunnelKind, TunnelNet};
 use kernel::prelude::*;
 
 /// `ETH_P_IP`.
@@ -96,99 +96,68 @@ fn tunnel_ctl(dev: Dev<'_, IpipKind>, parm: &mut TunnelParm, command: u32) -> Re
     iptunnel::tunnel_ctl(dev, parm, command)
 }
 
-/// ipip devices' hooks (`ipip_netdev_ops`, `ipip_tunnel_setup()`), the
-/// shared ones of `ip_tunnel.c`.
-#[vtable]
-impl DeviceOps for IpipKind {
-    type Device = Tunnel;
-    type Header = ();
-    // Not reported: ipip devices have no ethtool ops (`OWN_ETHTOOL_OPS`).
-    const DRIVER_NAME: &'static CStr = c"ipip";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const VALIDATE_ETHER_ADDR: bool = false;
-    const OWN_ETHTOOL_OPS: bool = false;
+tunnel_device_ops!(
+    /// ipip devices' hooks (`ipip_netdev_ops`, `ipip_tunnel_setup()`).
+    IpipKind {
+        const DRIVER_NAME: &'static CStr = c"ipip";
+        const VALIDATE_ETHER_ADDR: bool = false;
 
-    fn setup(dev: &NetDevice) {
-        dev.setup_ip_tunnel(Self::LINK_TYPE);
-        dev.use_tstats();
+        fn setup(dev: &NetDevice) {
+            dev.setup_ip_tunnel(Self::LINK_TYPE);
+            dev.use_tstats();
+        }
+
+        fn init(dev: Dev<'_, Self>) -> Result {
+            iptunnel::init(dev)
+        }
+
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            crate::xmit::ipip_xmit(dev, skb, ctx)
+        }
+
+        fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
+            iptunnel::change_mtu(dev, new_mtu)
+        }
+
+        fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+            tunnel_ctl(dev, parm, command)
+        }
     }
+);
 
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
+tunnel_link_ops!(
+    /// The rtnl kind (`ipip_link_ops`).
+    IpipKind {
+        kind: c"ipip",
+        policy: IPIP_POLICY,
+        info: (ipip_info_size, ipip_fill_info),
+
+        fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+            ipip_validate(data)
+        }
+
+        fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+            let mtu_given = link.tb().is_some_and(|tb| tb.get(IFLA_MTU).is_some());
+            let how = Creation::Netlink {
+                mtu_given,
+                addr_given: false,
+            };
+            let r = ipip_request(link.data(), 0, how)?;
+            let dev_net = link.device().net();
+            let net = link.explicit_link_net().unwrap_or(dev_net);
+            iptunnel::create(link, net, &r.req)
+        }
+
+        fn changelink_full(
+            dev: Dev<'_, Self>,
+            tb: Option<Attrs<'_>>,
+            data: Option<Attrs<'_>>,
+            _extack: &ExtAck,
+        ) -> Result {
+            changelink(dev, tb, data)
+        }
     }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    fn init(dev: Dev<'_, Self>) -> Result {
-        iptunnel::init(dev)
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        crate::xmit::ipip_xmit(dev, skb, ctx)
-    }
-
-    fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
-        iptunnel::change_mtu(dev, new_mtu)
-    }
-
-    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
-        tunnel_ctl(dev, parm, command)
-    }
-}
-
-/// The rtnl kind (`ipip_link_ops`).
-#[vtable]
-impl LinkOps for IpipKind {
-    const KIND: &'static CStr = c"ipip";
-    const POLICY: &'static [Policy] = &IPIP_POLICY;
-
-    fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        ipip_validate(data)
-    }
-
-    fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-        let mtu_given = link.tb().is_some_and(|tb| tb.get(IFLA_MTU).is_some());
-        let how = Creation::Netlink {
-            mtu_given,
-            addr_given: false,
-        };
-        let r = ipip_request(link.data(), 0, how)?;
-        let dev_net = link.device().net();
-        let net = link.explicit_link_net().unwrap_or(dev_net);
-        iptunnel::create(link, net, &r.req)
-    }
-
-    fn changelink_full(
-        dev: Dev<'_, Self>,
-        tb: Option<Attrs<'_>>,
-        data: Option<Attrs<'_>>,
-        _extack: &ExtAck,
-    ) -> Result {
-        changelink(dev, tb, data)
-    }
-
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        iptunnel::dellink(dev, queue)
-    }
-
-    fn info_size(_dev: Dev<'_, Self>) -> usize {
-        ipip_info_size()
-    }
-
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        ipip_fill_info(dev.state(), msg)
-    }
-
-    fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-        dev.state().net.get()
-    }
-}
+);
 
 /// The IPv4-in-IPv4 handler (ipip.ko's, priority 1).
 pub(crate) struct IpipHandler;

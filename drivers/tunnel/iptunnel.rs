@@ -10,6 +10,7 @@ use crate::glue::bindings::{IFF_BROADCAST, IFF_POINTOPOINT};
 use crate::glue::link::{Dev, DevRef, NewLink};
 use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
 use crate::glue::tunnel::{cmd, TunnelCells, TunnelParm};
+use crate::rvnet_core::tunnel::erspan::Settings;
 use crate::rvnet_core::tunnel::mtu::{self, MIN_MTU};
 use crate::rvnet_core::tunnel::{ioctl_normalize, p2p_flags, Parms, IP_DF};
 use crate::table::{bind_dev, Config, Tunnel, TunnelKind, TunnelNet};
@@ -44,6 +45,8 @@ pub(crate) struct Request {
     pub(crate) encap: [u16; 4],
     /// `ignore-df` (gre).
     pub(crate) ignore_df: bool,
+    /// ERSPAN settings (erspan).
+    pub(crate) erspan: Settings,
     /// The creation path.
     pub(crate) how: Creation,
 }
@@ -57,6 +60,7 @@ impl Request {
             collect_md: false,
             encap: [0; 4],
             ignore_df: false,
+            erspan: Settings::default(),
             how: Creation::Fallback,
         }
     }
@@ -84,6 +88,7 @@ pub(crate) fn create<K: TunnelKind>(link: NewLink<'_, K>, net: &Net, req: &Reque
         encap: req.encap,
         name: [0; 16],
         ignore_df: req.ignore_df,
+        erspan: req.erspan,
     };
     if K::ETH_HLEN == 0 {
         dev.set_tunnel_addrs(req.parms.saddr, req.parms.daddr);
@@ -354,6 +359,7 @@ fn ioctl_add<K: TunnelKind>(net: &Net, parm: &TunnelParm, p: Parms) -> Result {
         collect_md: false,
         encap: [0; 4],
         ignore_df: false,
+        erspan: Settings::default(),
         how: Creation::Ioctl,
     };
     let mut default_name = [0u8; 16];
@@ -420,3 +426,87 @@ pub(crate) fn lower<'a, K: TunnelKind>(dev: Dev<'a, K>) -> Option<&'a NetDevice>
     }
     t.net.get().device_by_index(link)
 }
+
+/// Implements `DeviceOps` for tunnel kind `$kind`: the hooks every kind
+/// takes from `ip_tunnel.c` (`ndo_uninit`, `ndo_get_iflink`, the lower
+/// device; no ethtool ops of their own, so no driver version), then the
+/// kind's own items (`$own`: its name, setup, init, transmit...).
+macro_rules! tunnel_device_ops {
+    ($(#[$meta:meta])* $kind:ty { $($own:tt)* }) => {
+        $(#[$meta])*
+        #[::kernel::prelude::vtable]
+        impl $crate::glue::link::DeviceOps for $kind {
+            type Device = $crate::table::Tunnel;
+            type Header = ();
+            const DRIVER_VERSION: &'static ::kernel::ffi::CStr = c"";
+            const OWN_ETHTOOL_OPS: bool = false;
+
+            fn lower<'a>(
+                dev: $crate::glue::link::Dev<'a, Self>,
+            ) -> Option<&'a $crate::glue::netdev::NetDevice> {
+                $crate::iptunnel::lower(dev)
+            }
+
+            fn iflink(dev: $crate::glue::link::Dev<'_, Self>) -> i32 {
+                dev.state().config().parms.link
+            }
+
+            fn uninit(dev: $crate::glue::link::Dev<'_, Self>) {
+                $crate::iptunnel::uninit(dev)
+            }
+
+            $($own)*
+        }
+    };
+}
+pub(crate) use tunnel_device_ops;
+
+/// Implements `LinkOps` for tunnel kind `$kind`: rtnl kind `$name` with
+/// attribute policy `$policy`, the kind's own items (`$own`: validate,
+/// newlink, changelink), then what every kind shares: `ip_tunnel.c`'s
+/// dellink and link namespace, and the attributes of `$size` and `$fill`
+/// (`fn(&Tunnel, &mut NlMsg) -> Result`).
+macro_rules! tunnel_link_ops {
+    (
+        $(#[$meta:meta])* $kind:ty {
+            kind: $name:expr,
+            policy: $policy:expr,
+            info: ($size:path, $fill:path),
+            $($own:tt)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[::kernel::prelude::vtable]
+        impl $crate::glue::link::LinkOps for $kind {
+            const KIND: &'static ::kernel::ffi::CStr = $name;
+            const POLICY: &'static [$crate::glue::attr::Policy] = &$policy;
+
+            $($own)*
+
+            fn dellink(
+                dev: $crate::glue::link::Dev<'_, Self>,
+                queue: &mut $crate::glue::netdev::UnregisterQueue,
+            ) {
+                $crate::iptunnel::dellink(dev, queue)
+            }
+
+            fn info_size(_dev: $crate::glue::link::Dev<'_, Self>) -> usize {
+                $size()
+            }
+
+            fn fill_info(
+                dev: $crate::glue::link::Dev<'_, Self>,
+                msg: &mut $crate::glue::attr::NlMsg,
+            ) -> ::kernel::prelude::Result {
+                $fill(dev.state(), msg)
+            }
+
+            fn link_net<'a>(
+                dev: $crate::glue::link::Dev<'a, Self>,
+            ) -> &'a $crate::glue::netdev::Net {
+                dev.state().net.get()
+            }
+        }
+    };
+}
+pub(crate) use tunnel_link_ops;

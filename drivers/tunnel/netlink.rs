@@ -172,6 +172,7 @@ fn request(
             collect_md: data.is_some_and(|d| d.get(IFLA_IPTUN_COLLECT_METADATA).is_some()),
             encap: encap.unwrap_or_default(),
             ignore_df: false,
+            erspan: Default::default(),
             how,
         },
         encap_given: encap.is_some(),

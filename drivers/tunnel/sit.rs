@@ -9,10 +9,10 @@
 //! spoofing checks and transmit decisions are the core crate's
 //! (`rvnet_core::tunnel::sit`); transmit is in `xmit.rs`.
 
-use crate::glue::attr::{Attrs, ExtAck, NlMsg, Policy};
+use crate::glue::attr::{Attrs, ExtAck};
 use crate::glue::bindings::{IFF_POINTOPOINT, IFLA_MTU};
-use crate::glue::link::{Dev, DeviceOps, KindHandle, LinkOps, NewLink, TxContext};
-use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
+use crate::glue::link::{Dev, KindHandle, NewLink, TxContext};
+use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
@@ -21,7 +21,7 @@ use crate::glue::tunnel::{
     cmd, log_sit_spoofed, DevStat, Flow, IcmpError, RcvVerdict, RxPacket, Tunnel4Handler,
     TunnelCells, TunnelParm,
 };
-use crate::iptunnel::{self, Creation, Request};
+use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation, Request};
 use crate::netlink::{sit_fill_info, sit_info_size, sit_request, sit_validate, SIT_POLICY};
 use crate::rvnet_core::tunnel::mtu::Underlay;
 use crate::rvnet_core::tunnel::sit::{
@@ -110,6 +110,7 @@ fn create<'a>(link: NewLink<'a, SitKind>, net: &Net, req: &Request) -> Result<De
         encap: req.encap,
         name: [0; 16],
         ignore_df: false,
+        erspan: Default::default(),
     };
     let state = Tunnel::new(net, cfg, false, TunnelCells::new(dev)?)?;
     let dev = link.register(state)?;
@@ -232,105 +233,76 @@ fn ioctl_add(net: &Net, parm: &mut TunnelParm, p: Parms) -> Result {
     Ok(())
 }
 
-/// sit devices' hooks (`ipip6_netdev_ops`, `ipip6_tunnel_setup()`); no
-/// `ndo_change_mtu`: the core checks `min_mtu`/`max_mtu`.
-#[vtable]
-impl DeviceOps for SitKind {
-    type Device = Tunnel;
-    type Header = ();
-    const DRIVER_NAME: &'static CStr = c"sit";
-    const DRIVER_VERSION: &'static CStr = c"";
-    const VALIDATE_ETHER_ADDR: bool = false;
-    const OWN_ETHTOOL_OPS: bool = false;
-    const TUNNEL_PRL: bool = true;
+tunnel_device_ops!(
+    /// sit devices' hooks (`ipip6_netdev_ops`, `ipip6_tunnel_setup()`); no
+    /// `ndo_change_mtu`: the core checks `min_mtu`/`max_mtu`.
+    SitKind {
+        const DRIVER_NAME: &'static CStr = c"sit";
+        const VALIDATE_ETHER_ADDR: bool = false;
+        const TUNNEL_PRL: bool = true;
 
-    fn setup(dev: &NetDevice) {
-        dev.setup_ip_tunnel(Self::LINK_TYPE);
-        dev.use_tstats();
-        dev.store_mtu(sit::DEFAULT_MTU);
-        dev.set_mtu_range(sit::MIN_MTU_SIT, sit::MAX_MTU_SIT);
-    }
-
-    fn lower<'a>(dev: Dev<'a, Self>) -> Option<&'a NetDevice> {
-        iptunnel::lower(dev)
-    }
-
-    fn iflink(dev: Dev<'_, Self>) -> i32 {
-        dev.state().config().parms.link
-    }
-
-    /// `ipip6_tunnel_init()`: the name for the ioctls, then the underlay.
-    fn init(dev: Dev<'_, Self>) -> Result {
-        iptunnel::init(dev)?;
-        let mtu = bind_dev(dev);
-        dev.store_mtu(mtu);
-        Ok(())
-    }
-
-    fn uninit(dev: Dev<'_, Self>) {
-        iptunnel::uninit(dev)
-    }
-
-    fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-        crate::xmit::sit_xmit(dev, skb, ctx)
-    }
-
-    fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
-        tunnel_ctl(dev, parm, command)
-    }
-}
-
-/// The rtnl kind (`sit_link_ops`).
-#[vtable]
-impl LinkOps for SitKind {
-    const KIND: &'static CStr = c"sit";
-    const POLICY: &'static [Policy] = &SIT_POLICY;
-
-    fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        sit_validate(data)
-    }
-
-    /// `ipip6_newlink()`: an `IFLA_MTU` within sit's limits survives the
-    /// binding.
-    fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
-        let mtu = link.tb().and_then(|tb| tb.get(IFLA_MTU)).map(|a| a.u32());
-        let r = sit_request(
-            link.data(),
-            0,
-            Creation::Netlink {
-                mtu_given: mtu.is_some(),
-                addr_given: false,
-            },
-        )?;
-        let dev_net = link.device().net();
-        let net = link.explicit_link_net().unwrap_or(dev_net);
-        let dev = create(link, net, &r.req)?;
-        if let Some(mtu) = mtu.filter(|&m| sit::requested_mtu_ok(m)) {
-            dev.store_mtu(mtu);
+        fn setup(dev: &NetDevice) {
+            dev.setup_ip_tunnel(Self::LINK_TYPE);
+            dev.use_tstats();
+            dev.store_mtu(sit::DEFAULT_MTU);
+            dev.set_mtu_range(sit::MIN_MTU_SIT, sit::MAX_MTU_SIT);
         }
-        Ok(())
-    }
 
-    fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
-        changelink(dev, data)
-    }
+        /// `ipip6_tunnel_init()`: the name for the ioctls, then the underlay.
+        fn init(dev: Dev<'_, Self>) -> Result {
+            iptunnel::init(dev)?;
+            let mtu = bind_dev(dev);
+            dev.store_mtu(mtu);
+            Ok(())
+        }
 
-    fn dellink(dev: Dev<'_, Self>, queue: &mut UnregisterQueue) {
-        iptunnel::dellink(dev, queue)
-    }
+        fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
+            crate::xmit::sit_xmit(dev, skb, ctx)
+        }
 
-    fn info_size(_dev: Dev<'_, Self>) -> usize {
-        sit_info_size()
+        fn tunnel_ctl(dev: Dev<'_, Self>, parm: &mut TunnelParm, command: u32) -> Result {
+            tunnel_ctl(dev, parm, command)
+        }
     }
+);
 
-    fn fill_info(dev: Dev<'_, Self>, msg: &mut NlMsg) -> Result {
-        sit_fill_info(dev.state(), msg)
-    }
+tunnel_link_ops!(
+    /// The rtnl kind (`sit_link_ops`).
+    SitKind {
+        kind: c"sit",
+        policy: SIT_POLICY,
+        info: (sit_info_size, sit_fill_info),
 
-    fn link_net<'a>(dev: Dev<'a, Self>) -> &'a Net {
-        dev.state().net.get()
+        fn validate(_tb: Attrs<'_>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+            sit_validate(data)
+        }
+
+        /// `ipip6_newlink()`: an `IFLA_MTU` within sit's limits survives the
+        /// binding.
+        fn newlink(link: NewLink<'_, Self>, _extack: &ExtAck) -> Result {
+            let mtu = link.tb().and_then(|tb| tb.get(IFLA_MTU)).map(|a| a.u32());
+            let r = sit_request(
+                link.data(),
+                0,
+                Creation::Netlink {
+                    mtu_given: mtu.is_some(),
+                    addr_given: false,
+                },
+            )?;
+            let dev_net = link.device().net();
+            let net = link.explicit_link_net().unwrap_or(dev_net);
+            let dev = create(link, net, &r.req)?;
+            if let Some(mtu) = mtu.filter(|&m| sit::requested_mtu_ok(m)) {
+                dev.store_mtu(mtu);
+            }
+            Ok(())
+        }
+
+        fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, _extack: &ExtAck) -> Result {
+            changelink(dev, data)
+        }
     }
-}
+);
 
 /// A tunnel device's IPv6 addresses, for the spoofing checks.
 struct DeviceAddrs<'a>(&'a NetDevice);

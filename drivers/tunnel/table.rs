@@ -10,6 +10,7 @@ use crate::glue::netdev::{Net, UnregisterQueue};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
+use crate::rvnet_core::tunnel::erspan::Settings;
 use crate::rvnet_core::tunnel::lookup::{self, PacketKey};
 use crate::rvnet_core::tunnel::mtu::{self, Underlay};
 use crate::rvnet_core::tunnel::sit;
@@ -28,7 +29,7 @@ pub(crate) enum Matching {
 }
 
 /// One IPv4 tunnel kind on `ip_tunnel.c`'s rewrite: ipip, sit, gre,
-/// gretap. Each has its own tables and fallback device per namespace.
+/// gretap, erspan. Each has its own tables and fallback device per namespace.
 pub(crate) trait TunnelKind: LinkOps<Device = Tunnel> {
     /// Its devices' link type (`dev->type`), which the tables match on.
     const LINK_TYPE: u16;
@@ -92,6 +93,8 @@ pub(crate) struct Config {
     pub(crate) name: [u8; 16],
     /// `ignore-df`: the inner packet's DF is not copied (gre).
     pub(crate) ignore_df: bool,
+    /// ERSPAN version and fields (erspan; all 0 for the other kinds).
+    pub(crate) erspan: Settings,
 }
 
 /// A tunnel device's state (`struct ip_tunnel`).
@@ -182,10 +185,10 @@ impl<K: TunnelKind> Entry<K> {
     }
 }
 
-/// A namespace's tunnels of kind `K`.
+/// A namespace's tunnels of kind `K`: the kernel's hash chains
+/// ([`lookup::CHAINS`] of them), each newest first.
 pub(crate) struct Table<K: TunnelKind> {
-    /// Newest first.
-    entries: KVec<Entry<K>>,
+    chains: KVec<KVec<Entry<K>>>,
     collect_md: Option<DevRef<K>>,
     fallback: Option<DevRef<K>>,
 }
@@ -194,32 +197,61 @@ fn clone_ref<K: TunnelKind>(r: &DevRef<K>) -> Result<DevRef<K>> {
     DevRef::new(r.get().ok_or(EINVAL)?)
 }
 
-impl<K: TunnelKind> Table<K> {
-    fn empty() -> Table<K> {
-        Table {
-            entries: KVec::new(),
-            collect_md: None,
-            fallback: None,
-        }
+/// The chain of a tunnel of kind `K` with parameters `p`.
+fn chain_of<K: TunnelKind>(p: &Parms) -> usize {
+    match K::MATCHING {
+        Matching::IpTunnel => lookup::bucket(p),
+        Matching::Sit => sit::chain(p),
     }
+}
 
-    /// A copy, with `first` in front.
-    fn try_clone(&self, first: Option<Entry<K>>) -> Result<Table<K>> {
-        let mut entries = KVec::with_capacity(self.entries.len() + 1, GFP_KERNEL)?;
-        if let Some(e) = first {
-            entries.push(e, GFP_KERNEL)?;
-        }
-        for e in self.entries.iter() {
-            entries.push(
-                Entry {
-                    parms: e.parms,
-                    dev: clone_ref(&e.dev)?,
-                },
-                GFP_KERNEL,
-            )?;
+impl<K: TunnelKind> Table<K> {
+    fn empty() -> Result<Table<K>> {
+        let mut chains = KVec::with_capacity(lookup::CHAINS, GFP_KERNEL)?;
+        for _ in 0..lookup::CHAINS {
+            chains.push(KVec::new(), GFP_KERNEL)?;
         }
         Ok(Table {
-            entries,
+            chains,
+            collect_md: None,
+            fallback: None,
+        })
+    }
+
+    /// The entries of chain `index` (none past the last).
+    fn chain(&self, index: usize) -> core::slice::Iter<'_, Entry<K>> {
+        self.chains.get(index).map_or(&[][..], |c| &c[..]).iter()
+    }
+
+    /// Every entry.
+    fn entries(&self) -> impl Iterator<Item = &Entry<K>> {
+        self.chains.iter().flatten()
+    }
+
+    /// A copy, with `first` in front of its chain.
+    fn try_clone(&self, first: Option<Entry<K>>) -> Result<Table<K>> {
+        let mut first = first.map(|e| (chain_of::<K>(&e.parms), e));
+        let mut chains = KVec::with_capacity(self.chains.len(), GFP_KERNEL)?;
+        for (i, chain) in self.chains.iter().enumerate() {
+            let head = first.take_if(|(c, _)| *c == i).map(|(_, e)| e);
+            let mut copy =
+                KVec::with_capacity(chain.len() + usize::from(head.is_some()), GFP_KERNEL)?;
+            if let Some(e) = head {
+                copy.push(e, GFP_KERNEL)?;
+            }
+            for e in chain.iter() {
+                copy.push(
+                    Entry {
+                        parms: e.parms,
+                        dev: clone_ref(&e.dev)?,
+                    },
+                    GFP_KERNEL,
+                )?;
+            }
+            chains.push(copy, GFP_KERNEL)?;
+        }
+        Ok(Table {
+            chains,
             collect_md: self.collect_md.as_ref().map(clone_ref).transpose()?,
             fallback: self.fallback.as_ref().map(clone_ref).transpose()?,
         })
@@ -233,7 +265,7 @@ impl<K: TunnelKind> Table<K> {
         remote: u32,
         local: u32,
     ) -> Option<Dev<'_, K>> {
-        if let Some(e) = lookup::lookup(&self.entries, link, key, remote, local) {
+        if let Some(e) = lookup::lookup(|i| self.chain(i), link, key, remote, local) {
             return e.dev();
         }
         [&self.collect_md, &self.fallback]
@@ -252,15 +284,15 @@ impl<K: TunnelKind> Table<K> {
         remote: u32,
         local: u32,
     ) -> Option<Dev<'_, K>> {
-        sit::lookup(&self.entries, ifindex, sifindex, remote, local).and_then(Entry::dev)
+        sit::lookup(|i| self.chain(i), ifindex, sifindex, remote, local).and_then(Entry::dev)
     }
 
     /// The tunnel with the parameters `p` (`ip_tunnel_find()`,
     /// `ipip6_tunnel_locate()`).
     pub(crate) fn find(&self, p: &Parms) -> Option<Dev<'_, K>> {
         match K::MATCHING {
-            Matching::IpTunnel => lookup::find(&self.entries, p, K::LINK_TYPE),
-            Matching::Sit => sit::find(&self.entries, p),
+            Matching::IpTunnel => lookup::find(|i| self.chain(i), p, K::LINK_TYPE),
+            Matching::Sit => sit::find(|i| self.chain(i), p),
         }
         .and_then(Entry::dev)
     }
@@ -290,7 +322,7 @@ impl<K: TunnelKind> PernetOps for TunnelNet<K> {
 
     fn init(_net: &Net) -> Result<Self> {
         Ok(TunnelNet {
-            table: RcuBox::new(KBox::new(Table::empty(), GFP_KERNEL)?),
+            table: RcuBox::new(KBox::new(Table::empty()?, GFP_KERNEL)?),
         })
     }
 
@@ -312,7 +344,7 @@ impl<K: TunnelKind> PernetOps for TunnelNet<K> {
             }
         });
         self.table.read(|t| {
-            for e in t.entries.iter() {
+            for e in t.entries() {
                 let d = e.dev.device();
                 if !core::ptr::eq(d.net().as_raw(), net.as_raw()) {
                     d.unregister(Some(queue));
@@ -361,7 +393,9 @@ impl<K: TunnelKind> TunnelNet<K> {
     /// `ip_tunnel_del()` (and, from `ndo_uninit`, forgetting the fallback).
     pub(crate) fn remove(&self, dev: &crate::glue::netdev::NetDevice, uninit: bool) -> Result {
         self.update(None, |t| {
-            t.entries.retain(|e| !e.dev.device().ptr_eq(dev));
+            for chain in t.chains.iter_mut() {
+                chain.retain(|e| !e.dev.device().ptr_eq(dev));
+            }
             if t.collect_md
                 .as_ref()
                 .is_some_and(|c| c.device().ptr_eq(dev))

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! rvnet tunnel: IPv4 tunnels, a drop-in for ipip.ko, sit.ko and ip_gre.ko
-//! (gre, gretap) without ip_tunnel.ko (`net/ipv4/ipip.c`,
+//! (gre, gretap, erspan) without ip_tunnel.ko (`net/ipv4/ipip.c`,
 //! `net/ipv6/sit.c`, `net/ipv4/ip_gre.c`, `net/ipv4/ip_tunnel.c`).
 //!
-//! `ip link add NAME type ipip|sit|gre|gretap [local A] [remote A] [ttl
+//! `ip link add NAME type ipip|sit|gre|gretap|erspan [local A] [remote A] [ttl
 //! N|inherit] [tos T|inherit] [[no]pmtudisc] [dev DEV] [fwmark M]
 //! [external]` (sit: `[isatap]`; gre, gretap: `[[i|o]key K] [[i|o]csum]
-//! [[i|o]seq] [ignore-df]`), `ip link set ...`, `ip tunnel
+//! [[i|o]seq] [ignore-df]`; erspan: `seq key K [erspan_ver 0|1|2]
+//! [erspan IDX] [erspan_dir D] [erspan_hwid H]`), `ip link set ...`, `ip tunnel
 //! add|change|del|show` (ipip, sit, gre), and the fallback devices `tunl0`,
-//! `sit0`, `gre0` and `gretap0` of each namespace.
+//! `sit0`, `gre0`, `gretap0` and `erspan0` of each namespace.
 //!
 //! The files, shaped as `net/ipv4`: `table.rs` (`ip_tunnel.c`'s
 //! per-namespace tables, fallback devices and parameter updates),
@@ -49,7 +50,7 @@ module! {
     type: RvnetTunnel,
     name: "rvnet_tunnel",
     authors: ["rvnet developers"],
-    description: "rvnet IPv4 tunnels (ipip, sit, gre, gretap)",
+    description: "rvnet IPv4 tunnels (ipip, sit, gre, gretap, erspan)",
     license: "GPL",
     alias: [
         "rtnl-link-ipip",
@@ -60,6 +61,8 @@ module! {
         "rtnl-link-gretap",
         "netdev-gre0",
         "netdev-gretap0",
+        "rtnl-link-erspan",
+        "netdev-erspan0",
     ],
 }
 
@@ -78,8 +81,10 @@ struct RvnetTunnel {
     _gre_rcv: GreRegistration<gre::IpGreHandler>,
     _gre_nets: PernetRegistration<gre::GreNet>,
     _gretap_nets: PernetRegistration<gre::GreTapNet>,
+    _erspan_nets: PernetRegistration<gre::ErspanNet>,
     _gre_link: LinkRegistration<gre::GreKind>,
     _gretap_link: LinkRegistration<gre::GreTapKind>,
+    _erspan_link: LinkRegistration<gre::ErspanKind>,
 }
 
 impl kernel::Module for RvnetTunnel {
@@ -99,8 +104,11 @@ impl kernel::Module for RvnetTunnel {
         gre_link.publish(&gre::GRE_KIND);
         let mut gretap_link = LinkRegistration::<gre::GreTapKind>::new()?;
         gretap_link.publish(&gre::GRETAP_KIND);
+        let mut erspan_link = LinkRegistration::<gre::ErspanKind>::new()?;
+        erspan_link.publish(&gre::ERSPAN_KIND);
         let gre_nets = PernetRegistration::new()?;
         let gretap_nets = PernetRegistration::new()?;
+        let erspan_nets = PernetRegistration::new()?;
         // ip_gre.ko's slot: GRE version 0.
         let gre_rcv = GreRegistration::new()?;
         Ok(RvnetTunnel {
@@ -114,8 +122,10 @@ impl kernel::Module for RvnetTunnel {
             _gre_rcv: gre_rcv,
             _gre_nets: gre_nets,
             _gretap_nets: gretap_nets,
+            _erspan_nets: erspan_nets,
             _gre_link: gre_link,
             _gretap_link: gretap_link,
+            _erspan_link: erspan_link,
         })
     }
 }
@@ -124,6 +134,7 @@ impl kernel::Module for RvnetTunnel {
 mod tests {
     use crate::glue::tunnel::TunnelParm;
     use crate::rvnet_core::tunnel::ecn::{self, Decap};
+    use crate::rvnet_core::tunnel::erspan;
     use crate::rvnet_core::tunnel::gre::{self, Header, RxCheck};
     use crate::rvnet_core::tunnel::lookup::{self, Entry, PacketKey};
     use crate::rvnet_core::tunnel::{mtu, sit, Parms};
@@ -141,6 +152,11 @@ mod tests {
         fn dev_type(&self) -> u16 {
             768
         }
+    }
+
+    /// Chain `index` of the tunnels `v` (newest first) by `chain_of`.
+    fn chain(v: &[T], index: usize, chain_of: fn(&Parms) -> usize) -> impl Iterator<Item = &T> {
+        v.iter().filter(move |t| chain_of(&t.0) == index)
     }
 
     fn tunnel(saddr: u32, daddr: u32, link: i32) -> T {
@@ -165,7 +181,14 @@ mod tests {
         v.push(tunnel(0x0a00_0001, 0, 0), GFP_KERNEL)?;
         v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
         let find = |remote, local| {
-            lookup::lookup(&v, 0, PacketKey::None, remote, local).map(|t| (t.0.saddr, t.0.daddr))
+            lookup::lookup(
+                |i| chain(&v, i, lookup::bucket),
+                0,
+                PacketKey::None,
+                remote,
+                local,
+            )
+            .map(|t| (t.0.saddr, t.0.daddr))
         };
         assert_eq!(
             find(0x0a00_0002, 0x0a00_0001),
@@ -184,7 +207,14 @@ mod tests {
         v.push(tunnel(0x0a00_0001, 0x0a00_0002, 7), GFP_KERNEL)?;
         v.push(tunnel(0, 0, 0), GFP_KERNEL)?;
         let find = |ifindex| {
-            sit::lookup(&v, ifindex, 0, 0x0a00_0002, 0x0a00_0001).map(|t| (t.0.saddr, t.0.link))
+            sit::lookup(
+                |i| chain(&v, i, sit::chain),
+                ifindex,
+                0,
+                0x0a00_0002,
+                0x0a00_0001,
+            )
+            .map(|t| (t.0.saddr, t.0.link))
         };
         assert_eq!(find(7), Some((0x0a00_0001, 7)));
         // Another link: sit0 takes it.
@@ -227,6 +257,28 @@ mod tests {
         });
         assert_eq!(mtu::bind(eth, gre::hlen(h.flags), 0).0, 1468);
         assert_eq!(mtu::bind(eth, gre::hlen(0), 14).0, 1462);
+    }
+
+    #[test]
+    fn erspan_header() {
+        let s = erspan::Settings {
+            ver: 2,
+            index: 0,
+            dir: 1,
+            hwid: 7,
+        };
+        let f = erspan::Frame {
+            tos: 0,
+            eth_proto: 0x0800,
+            tci: 0,
+            len: 98,
+        };
+        let h = erspan::Header::for_frame(&s, 200, &f, false, 0);
+        let mut buf = [0u8; erspan::MAX_HLEN];
+        assert_eq!(h.build(&mut buf), 12);
+        assert_eq!(buf[..4], [0x20, 0, 0, 200]);
+        assert_eq!(buf[10..], [0x80, 0x78]);
+        assert_eq!(erspan::Header::parse(&buf), Some(h));
     }
 
     #[test]

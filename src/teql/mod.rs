@@ -121,34 +121,6 @@ pub fn mtu_fits(mtu: u32, slave_mtus: impl IntoIterator<Item = u32>) -> bool {
     slave_mtus.into_iter().all(|m| mtu <= m)
 }
 
-/// How a slave's transmit ended, from the driver's return code
-/// (`dev_xmit_complete()` and the checks of `teql_master_xmit()`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum XmitOutcome {
-    /// Sent (`NETDEV_TX_OK` or `NET_XMIT_CN`): count it, advance the ring.
-    Sent,
-    /// Completed but dropped by the slave: the master counts `tx_dropped`.
-    Dropped,
-    /// Not taken (`NETDEV_TX_BUSY`): try the next slave.
-    Busy,
-}
-
-/// `NET_XMIT_CN`.
-pub const NET_XMIT_CN: i32 = 0x02;
-/// `NET_XMIT_MASK`.
-pub const NET_XMIT_MASK: i32 = 0x0f;
-
-/// Classifies a driver's `ndo_start_xmit` return code.
-pub fn xmit_outcome(rc: i32) -> XmitOutcome {
-    if rc >= NET_XMIT_MASK {
-        XmitOutcome::Busy
-    } else if rc == 0 || rc == NET_XMIT_CN {
-        XmitOutcome::Sent
-    } else {
-        XmitOutcome::Dropped
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,13 +182,9 @@ mod tests {
     }
 
     #[test]
-    fn mtu_and_xmit_codes() {
+    fn mtu() {
         assert!(mtu_fits(1500, [1500, 9000]));
         assert!(!mtu_fits(1501, [1500, 9000]));
         assert!(mtu_fits(9000, []));
-        assert_eq!(xmit_outcome(0), XmitOutcome::Sent);
-        assert_eq!(xmit_outcome(NET_XMIT_CN), XmitOutcome::Sent);
-        assert_eq!(xmit_outcome(1), XmitOutcome::Dropped);
-        assert_eq!(xmit_outcome(0x10), XmitOutcome::Busy);
     }
 }

@@ -4,14 +4,17 @@
 //! (which tunnel receives a packet), `ip_tunnel_find()` (which tunnel has
 //! the same parameters) and `ip_bucket()` (the hash chain a tunnel is on).
 //!
-//! The table is a list, newest first, as the union of the kernel's hash
-//! chains (each chain is newest first); a pass over one chain is a pass
-//! over the entries of that bucket.
+//! A table is the kernel's hash chains, each newest first; the lookups
+//! take a function giving the entries of one chain.
 
 use super::{is_multicast, Parms, GRE_KEY};
 
 /// `IP_TNL_HASH_BITS`.
 pub const HASH_BITS: u32 = 7;
+
+/// How many chains a table has (`IP_TNL_HASH_SIZE`; sit's four tables of
+/// 16 chains fit in them too).
+pub const CHAINS: usize = 1 << HASH_BITS;
 
 /// `hash_32(key ^ remote, IP_TNL_HASH_BITS)` on the network-order
 /// (big-endian) values, as `ip_tunnel_hash()`.
@@ -21,13 +24,13 @@ pub fn hash(key: u32, remote: u32) -> u32 {
 }
 
 /// `ip_bucket()`: the chain of a tunnel with parameters `p`.
-pub fn bucket(p: &Parms) -> u32 {
+pub fn bucket(p: &Parms) -> usize {
     let remote = if p.daddr != 0 && !is_multicast(p.daddr) {
         p.daddr
     } else {
         0
     };
-    hash(p.i_key, remote)
+    hash(p.i_key, remote) as usize
 }
 
 /// One tunnel as the table sees it.
@@ -66,28 +69,27 @@ fn key_value(key: PacketKey) -> u32 {
     }
 }
 
-/// `ip_tunnel_lookup()` over `entries` (newest first): the tunnel for a
-/// packet from `remote` to `local` received on `link`. The four passes:
-/// (local, remote), (*, remote), (local, *) or a multicast group equal to
-/// the local address, (*, *). An equal `link` wins at once; otherwise the
-/// first candidate (the last one of the first pass) is kept. The caller
-/// falls back to the collect_md and fallback devices when this finds
-/// nothing.
-pub fn lookup<E: Entry>(
-    entries: &[E],
+/// `ip_tunnel_lookup()` over the chains `chain(i)` (each newest first):
+/// the tunnel for a packet from `remote` to `local` received on `link`.
+/// The four passes: (local, remote), (*, remote), (local, *) or a
+/// multicast group equal to the local address, (*, *); the first two on
+/// the remote's chain, the others on the chain of no remote. An equal
+/// `link` wins at once; otherwise the first candidate (the last one of the
+/// first pass) is kept. The caller falls back to the collect_md and
+/// fallback devices when this finds nothing.
+pub fn lookup<'a, E: Entry + 'a, I: Iterator<Item = &'a E>>(
+    chain: impl Fn(usize) -> I,
     link: i32,
     key: PacketKey,
     remote: u32,
     local: u32,
-) -> Option<&E> {
+) -> Option<&'a E> {
     let kv = key_value(key);
-    let h_remote = hash(kv, remote);
-    let h_any = hash(kv, 0);
+    let by_remote = hash(kv, remote) as usize;
+    let any_remote = hash(kv, 0) as usize;
     let mut cand: Option<&E> = None;
 
-    let in_bucket = |e: &E, h: u32| bucket(e.parms()) == h;
-
-    for e in entries.iter().filter(|e| in_bucket(e, h_remote)) {
+    for e in chain(by_remote) {
         let p = e.parms();
         if local != p.saddr || remote != p.daddr || !e.is_up() || !key_match(p, key) {
             continue;
@@ -97,7 +99,7 @@ pub fn lookup<E: Entry>(
         }
         cand = Some(e);
     }
-    for e in entries.iter().filter(|e| in_bucket(e, h_remote)) {
+    for e in chain(by_remote) {
         let p = e.parms();
         if remote != p.daddr || p.saddr != 0 || !e.is_up() || !key_match(p, key) {
             continue;
@@ -107,7 +109,7 @@ pub fn lookup<E: Entry>(
         }
         cand = cand.or(Some(e));
     }
-    for e in entries.iter().filter(|e| in_bucket(e, h_any)) {
+    for e in chain(any_remote) {
         let p = e.parms();
         if (local != p.saddr || p.daddr != 0) && (local != p.daddr || !is_multicast(local)) {
             continue;
@@ -120,7 +122,7 @@ pub fn lookup<E: Entry>(
         }
         cand = cand.or(Some(e));
     }
-    for e in entries.iter().filter(|e| in_bucket(e, h_any)) {
+    for e in chain(any_remote) {
         let p = e.parms();
         if (key != PacketKey::None && p.i_key != kv) || p.saddr != 0 || p.daddr != 0 || !e.is_up() {
             continue;
@@ -134,18 +136,20 @@ pub fn lookup<E: Entry>(
 }
 
 /// `ip_tunnel_find()`: the tunnel with the same local, remote, link, type
-/// and key as `p`.
-pub fn find<'a, E: Entry>(entries: &'a [E], p: &Parms, dev_type: u16) -> Option<&'a E> {
-    let h = bucket(p);
+/// and key as `p`, on its chain of `chain(i)`.
+pub fn find<'a, E: Entry + 'a, I: Iterator<Item = &'a E>>(
+    mut chain: impl FnMut(usize) -> I,
+    p: &Parms,
+    dev_type: u16,
+) -> Option<&'a E> {
     let key = if p.i_flags & GRE_KEY != 0 {
         PacketKey::Present(p.i_key)
     } else {
         PacketKey::Absent
     };
-    entries.iter().find(|e| {
+    chain(bucket(p)).find(|e| {
         let t = e.parms();
-        bucket(t) == h
-            && t.saddr == p.saddr
+        t.saddr == p.saddr
             && t.daddr == p.daddr
             && t.link == p.link
             && e.dev_type() == dev_type
@@ -191,6 +195,17 @@ mod tests {
         }
     }
 
+    /// The chains of a list of tunnels (newest first).
+    fn chains<'a>(table: &'a [T]) -> impl Fn(usize) -> std::vec::IntoIter<&'a T> + 'a {
+        move |i| {
+            table
+                .iter()
+                .filter(|e| bucket(&e.p) == i)
+                .collect::<Vec<_>>()
+                .into_iter()
+        }
+    }
+
     const A: u32 = 0x0a00_0001;
     const B: u32 = 0x0a00_0002;
     const C: u32 = 0x0a00_0003;
@@ -198,7 +213,8 @@ mod tests {
     #[test]
     fn order() {
         let table = [t(0, A, B, 0), t(1, 0, B, 0), t(2, A, 0, 0), t(3, 0, 0, 0)];
-        let find = |remote, local| lookup(&table, 0, PacketKey::None, remote, local).map(|e| e.id);
+        let find =
+            |remote, local| lookup(chains(&table), 0, PacketKey::None, remote, local).map(|e| e.id);
         assert_eq!(find(B, A), Some(0));
         assert_eq!(find(B, C), Some(1));
         assert_eq!(find(C, A), Some(2));
@@ -208,7 +224,7 @@ mod tests {
     #[test]
     fn link_preferred_and_down_skipped() {
         let mut table = [t(0, A, B, 5), t(1, A, B, 7)];
-        let find = |t: &[T], link| lookup(t, link, PacketKey::None, B, A).map(|e| e.id);
+        let find = |t: &[T], link| lookup(chains(t), link, PacketKey::None, B, A).map(|e| e.id);
         assert_eq!(find(&table, 7), Some(1));
         assert_eq!(find(&table, 5), Some(0));
         // Within the first pass the last candidate wins.
@@ -223,7 +239,7 @@ mod tests {
         keyed.p.i_flags = GRE_KEY;
         keyed.p.i_key = 42;
         let table = [keyed, t(1, A, B, 0)];
-        let id = |k| lookup(&table, 0, k, B, A).map(|e| e.id);
+        let id = |k| lookup(chains(&table), 0, k, B, A).map(|e| e.id);
         assert_eq!(id(PacketKey::Present(42)), Some(0));
         assert_eq!(id(PacketKey::Present(43)), None);
         assert_eq!(id(PacketKey::Absent), Some(1));
@@ -234,7 +250,7 @@ mod tests {
         let g = 0xe000_0001;
         let table = [t(0, 0, g, 0)];
         assert_eq!(
-            lookup(&table, 0, PacketKey::None, B, g).map(|e| e.id),
+            lookup(chains(&table), 0, PacketKey::None, B, g).map(|e| e.id),
             Some(0)
         );
     }
@@ -250,7 +266,7 @@ mod tests {
         ];
         let mut cand = None;
         for (i, pass) in passes.iter().enumerate() {
-            let h = if i < 2 { hash(0, remote) } else { hash(0, 0) };
+            let h = if i < 2 { hash(0, remote) } else { hash(0, 0) } as usize;
             let matching: Vec<&&T> = up
                 .iter()
                 .filter(|e| bucket(&e.p) == h && pass(&e.p))
@@ -280,7 +296,7 @@ mod tests {
                 e
             }).collect();
             let (remote, local) = (addrs[r], addrs[l]);
-            let got = lookup(&table, link, PacketKey::None, remote, local).map(|e| e.id);
+            let got = lookup(chains(&table), link, PacketKey::None, remote, local).map(|e| e.id);
             prop_assert_eq!(got, model(&table, link, remote, local));
         }
     }

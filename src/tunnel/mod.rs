@@ -9,6 +9,7 @@
 //! 192.0.2.1); keys are host-order values as `ip` shows them.
 
 pub mod ecn;
+pub mod erspan;
 pub mod gre;
 pub mod lookup;
 pub mod mtu;

@@ -71,39 +71,65 @@ fn link_ok(link: i32, ifindex: i32, sifindex: i32) -> bool {
     link == 0 || link == ifindex || link == sifindex
 }
 
-/// `ipip6_tunnel_lookup()` over `entries` (newest first): the first up
-/// tunnel with (local, remote), then (*, remote), then (local, *), each
-/// bound to no link or the packet's; else the newest wildcard tunnel
-/// (the fallback device, or one bound to a link) if it is up, whatever
-/// its link.
-pub fn lookup<E: Entry>(
-    entries: &[E],
+/// sit's hash of an address (`HASH()` of sit.c, on the network-order
+/// value): 16 chains.
+fn addr_hash(addr: u32) -> usize {
+    let raw = addr.to_be();
+    ((raw ^ (raw >> 4)) & 0xf) as usize
+}
+
+/// The chain of sit's table `prio` (0: wildcard, 1: local only, 2: remote
+/// only, 3: both) and hash `h`.
+fn chain_index(prio: usize, h: usize) -> usize {
+    prio * 16 + h
+}
+
+/// `__ipip6_bucket()`: the chain of a tunnel with parameters `p`.
+pub fn chain(p: &Parms) -> usize {
+    let (mut prio, mut h) = (0, 0);
+    if p.daddr != 0 {
+        prio |= 2;
+        h ^= addr_hash(p.daddr);
+    }
+    if p.saddr != 0 {
+        prio |= 1;
+        h ^= addr_hash(p.saddr);
+    }
+    chain_index(prio, h)
+}
+
+/// `ipip6_tunnel_lookup()` over the chains `chain(i)` (each newest
+/// first): the first up tunnel with (local, remote), then (*, remote),
+/// then (local, *), each bound to no link or the packet's; else the
+/// newest wildcard tunnel (the fallback device, or one bound to a link) if
+/// it is up, whatever its link.
+pub fn lookup<'a, E: Entry + 'a, I: Iterator<Item = &'a E>>(
+    chain: impl Fn(usize) -> I,
     ifindex: i32,
     sifindex: i32,
     remote: u32,
     local: u32,
-) -> Option<&E> {
+) -> Option<&'a E> {
     let usable = |e: &E| link_ok(e.parms().link, ifindex, sifindex) && e.is_up();
-    let passes: [&dyn Fn(&Parms) -> bool; 3] = [
-        &|p| p.saddr != 0 && p.daddr != 0 && p.saddr == local && p.daddr == remote,
-        &|p| p.saddr == 0 && p.daddr != 0 && p.daddr == remote,
-        &|p| p.saddr != 0 && p.daddr == 0 && p.saddr == local,
-    ];
-    for pass in passes {
-        if let Some(e) = entries.iter().find(|e| pass(e.parms()) && usable(e)) {
-            return Some(e);
-        }
-    }
-    entries
-        .iter()
-        .find(|e| e.parms().saddr == 0 && e.parms().daddr == 0)
-        .filter(|e| e.is_up())
+    let pass = |index, matches: &dyn Fn(&Parms) -> bool| {
+        chain(index).find(|e| matches(e.parms()) && usable(e))
+    };
+    let (h_remote, h_local) = (addr_hash(remote), addr_hash(local));
+    pass(chain_index(3, h_remote ^ h_local), &|p| {
+        p.saddr == local && p.daddr == remote
+    })
+    .or_else(|| pass(chain_index(2, h_remote), &|p| p.daddr == remote))
+    .or_else(|| pass(chain_index(1, h_local), &|p| p.saddr == local))
+    .or_else(|| chain(chain_index(0, 0)).next().filter(|e| e.is_up()))
 }
 
 /// `ipip6_tunnel_locate()` without creating: the tunnel with the same
-/// local, remote and link.
-pub fn find<'a, E: Entry>(entries: &'a [E], p: &Parms) -> Option<&'a E> {
-    entries.iter().find(|e| {
+/// local, remote and link, on its chain of `chain(i)`.
+pub fn find<'a, E: Entry + 'a, I: Iterator<Item = &'a E>>(
+    mut chain: impl FnMut(usize) -> I,
+    p: &Parms,
+) -> Option<&'a E> {
+    chain(self::chain(p)).find(|e| {
         let t = e.parms();
         t.saddr == p.saddr && t.daddr == p.daddr && t.link == p.link
     })
@@ -409,6 +435,17 @@ mod tests {
         }
     }
 
+    /// The chains of a list of tunnels (newest first).
+    fn chains<'a>(table: &'a [T]) -> impl Fn(usize) -> std::vec::IntoIter<&'a T> + 'a {
+        move |i| {
+            table
+                .iter()
+                .filter(|e| chain(&e.p) == i)
+                .collect::<Vec<_>>()
+                .into_iter()
+        }
+    }
+
     const A: u32 = 0x0a00_0001;
     const B: u32 = 0x0a00_0002;
     const C: u32 = 0x0a00_0003;
@@ -452,7 +489,7 @@ mod tests {
     #[test]
     fn lookup_order() {
         let table = [t(0, A, B, 0), t(1, 0, B, 0), t(2, A, 0, 0), t(3, 0, 0, 0)];
-        let find = |remote, local| lookup(&table, 5, 0, remote, local).map(|e| e.id);
+        let find = |remote, local| lookup(chains(&table), 5, 0, remote, local).map(|e| e.id);
         assert_eq!(find(B, A), Some(0));
         assert_eq!(find(B, C), Some(1));
         assert_eq!(find(C, A), Some(2));
@@ -462,14 +499,14 @@ mod tests {
     #[test]
     fn links_filter_but_wildcard_does_not() {
         let mut table = [t(0, A, B, 7), t(1, 0, 0, 9), t(2, 0, 0, 0)];
-        assert_eq!(lookup(&table, 7, 0, B, A).map(|e| e.id), Some(0));
-        assert_eq!(lookup(&table, 3, 7, B, A).map(|e| e.id), Some(0));
+        assert_eq!(lookup(chains(&table), 7, 0, B, A).map(|e| e.id), Some(0));
+        assert_eq!(lookup(chains(&table), 3, 7, B, A).map(|e| e.id), Some(0));
         // On another link: not the tunnel, but the newest wildcard one,
         // whatever its link.
-        assert_eq!(lookup(&table, 3, 0, B, A).map(|e| e.id), Some(1));
+        assert_eq!(lookup(chains(&table), 3, 0, B, A).map(|e| e.id), Some(1));
         // A down newest wildcard hides the older ones.
         table[1].up = false;
-        assert_eq!(lookup(&table, 3, 0, B, A).map(|e| e.id), None);
+        assert_eq!(lookup(chains(&table), 3, 0, B, A).map(|e| e.id), None);
     }
 
     #[test]
@@ -481,9 +518,9 @@ mod tests {
             link: l,
             ..Parms::default()
         };
-        assert_eq!(find(&table, &p(A, B, 0)).map(|e| e.id), Some(0));
-        assert_eq!(find(&table, &p(0, 0, 0)).map(|e| e.id), Some(1));
-        assert!(find(&table, &p(A, B, 3)).is_none());
+        assert_eq!(find(chains(&table), &p(A, B, 0)).map(|e| e.id), Some(0));
+        assert_eq!(find(chains(&table), &p(0, 0, 0)).map(|e| e.id), Some(1));
+        assert!(find(chains(&table), &p(A, B, 3)).is_none());
     }
 
     #[test]
@@ -675,7 +712,7 @@ mod tests {
                 e
             }).collect();
             let (remote, local) = (addrs[r], addrs[l]);
-            let got = lookup(&table, ifindex, 0, remote, local).map(|e| e.id);
+            let got = lookup(chains(&table), ifindex, 0, remote, local).map(|e| e.id);
             prop_assert_eq!(got, model(&table, ifindex, remote, local));
         }
 

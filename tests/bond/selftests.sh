@@ -14,7 +14,7 @@
 #   bond_passive_lacp.sh         tc clsact/matchall (NET_SCH_INGRESS off)
 #   bond_options.sh              tc clsact, and takes many minutes
 #   bond-eth-type-change.sh      nlmon (CONFIG_NLMON off)
-#   bond_macvlan_ipvlan.sh       ipvlan (CONFIG_IPVLAN off)
+#   bond_macvlan_ipvlan.sh       run by tests/alias/selftests.sh
 #   bond_stacked_header_parse.sh python3 and scapy
 #   bond_ipsec_offload.sh        netdevsim, xfrm
 #   netcons_over_bonding.sh      netconsole, configfs

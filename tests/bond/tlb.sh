@@ -1,7 +1,10 @@
 #!/bin/bash
 # balance-tlb and balance-alb (miimon 100) over two veths into a bridge:
 # ping works through the bond, and keeps working when the active slave
-# (the one that receives) goes down.
+# (the one that receives) goes down. An ipvlan on the balance-tlb bond and
+# a macvlan on the balance-alb one (bond_macvlan_ipvlan.sh's stacks, which
+# tests/alias/selftests.sh runs but not on the debug kernel) reach the
+# switch and are reached from it.
 . "$RVNET_TESTS/lib.sh"
 
 ns_pair host sw
@@ -18,6 +21,18 @@ for mode in balance-tlb balance-alb; do
 	$H ip link set bond0 up
 	wait_for has_active || fail "$mode: no active slave"
 	$H ping -c 3 -W 2 192.0.2.2 >/dev/null || fail "$mode: no ping"
+	# An upper on the bond (one per lower: ipvlan on tlb, macvlan on alb).
+	case $mode in
+	balance-tlb) upper="ipvlan mode l2" ;;
+	balance-alb) upper="macvlan mode bridge" ;;
+	esac
+	ns_pair up
+	$H ip link add link bond0 name up0 netns up type $upper
+	in_ns up ip addr add 192.0.2.11/24 dev up0
+	in_ns up ip link set up0 up
+	in_ns up ping -c 3 -W 2 192.0.2.2 >/dev/null || fail "$mode: no ping from the ${upper% mode*}"
+	$S ping -c 3 -W 2 192.0.2.11 >/dev/null || fail "$mode: no ping from the switch to the ${upper% mode*}"
+	pass "$mode: the ${upper% mode*} on the bond pings and is pinged"
 	act=$(bond_info host bond0 active_slave)
 	$H ip link set "$act" down
 	other=a$((1 - ${act#a}))
@@ -26,5 +41,8 @@ for mode in balance-tlb balance-alb; do
 	$H ping -c 3 -W 2 192.0.2.2 >/dev/null || fail "$mode: no ping after $act went down"
 	pass "$mode: ping, and ping again after the active slave $act went down"
 	$H ip link del bond0
+	ip netns del up
 done
 unload_bond
+unload_module "$ALIAS_MODULE"
+[ "$ALIAS_MODULE" = rvnet_alias ] || unload_module ipvlan

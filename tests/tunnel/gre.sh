@@ -6,8 +6,10 @@
 # mismatch: rx_crc_errors; missing or old sequence numbers:
 # rx_fifo_errors; a bad checksum: the underlay's rx_dropped); MTU
 # defaults by flags and their change with the flags; ICMP errors about
-# tunnel packets; gretap as a bridge port; bad input with ip_gre.ko's
-# errnos; the module removed with tunnels alive in several namespaces.
+# tunnel packets; gretap as a bridge port; erspan versions 1 and 2 pinged
+# both ways with their headers checked on the wire, type I received; bad
+# input with ip_gre.ko's errnos; the module removed with tunnels alive in
+# several namespaces.
 . "$RVNET_TESTS/lib.sh"
 
 tunnel_underlay
@@ -40,14 +42,14 @@ done
 pass "3 pings through gre with key, csum and seq; link/gre, MTU 1464"
 
 # capture NS DEV PATTERN PING_ARGS...: one GRE packet (of at least
-# $MIN_LEN bytes) captured verbosely on DEV in NS while left pings; it must
-# match PATTERN.
+# $MIN_LEN bytes) captured verbosely (tcpdump $CAPTURE_OPTS) on DEV in NS
+# while left pings; it must match PATTERN.
 MIN_LEN=0
 capture() {
 	local ns=$1 dev=$2 pattern=$3 dump
 	shift 3
 	rm -f /tmp/wire.txt /tmp/wire.err
-	in_ns "$ns" timeout 20 tcpdump -l -n -v -c 1 -i "$dev" "ip proto 47 and greater $MIN_LEN" >/tmp/wire.txt 2>/tmp/wire.err &
+	in_ns "$ns" timeout 20 tcpdump -l -n ${CAPTURE_OPTS:--v} -c 1 -i "$dev" "ip proto 47 and greater $MIN_LEN" >/tmp/wire.txt 2>/tmp/wire.err &
 	dump=$!
 	wait_for grep -q "listening on" /tmp/wire.err || fail "tcpdump did not start on $dev"
 	$L ping -c 2 -W 2 -i 0.3 "$@" >/dev/null || true
@@ -215,14 +217,85 @@ ip netns add other
 expect_fail "The interface netns is immutable" $L ip link set gretap0 netns other
 pass "bad input refused as ip_gre.ko"
 
-# erspan is ip_gre.ko's third kind; rvnet, which replaces ip_gre.ko, does
-# not provide it yet: the kind is unknown.
-if [ "$RVNET_IMPL" = rust ]; then
-	expect_fail "Unknown device type" $L ip link add sp1 type erspan remote 10.0.0.50 seq key 1 erspan 1
-else
-	$L ip link add sp1 type erspan remote 10.0.0.50 seq key 1 erspan 1
-	$L ip link del sp1
-fi
+# erspan, ip_gre.ko's third kind: version 1 (type II) and 2 (type III)
+# tunnels, one each side with the same session id (key), carry pings
+# both ways (as the kernel's mirror_gre selftests pair them); MTU 1450 and
+# 1446; the GRE header with only S and the ERSPAN header on the wire;
+# erspan0 in every namespace; the settings as `ip -d link` shows them.
+$L ip link add sp1 type erspan local 10.0.0.1 remote 10.0.0.2 seq key 100 erspan_ver 1 erspan 123
+$R ip link add sp1 type erspan local 10.0.0.2 remote 10.0.0.1 seq key 100 erspan_ver 1 erspan 321
+$L ip link add sp2 type erspan local 10.0.0.1 remote 10.0.0.2 seq key 200 erspan_ver 2 erspan_dir egress erspan_hwid 7
+$R ip link add sp2 type erspan local 10.0.0.2 remote 10.0.0.1 seq key 200 erspan_ver 2 erspan_dir ingress erspan_hwid 0x3f
+for n in 1 2; do
+	$L ip addr add 192.168.2$n.1/24 dev sp$n
+	$R ip addr add 192.168.2$n.2/24 dev sp$n
+	for side in "$L" "$R"; do
+		$side ip link set sp$n addrgenmode none
+		$side ip link set sp$n up
+	done
+done
+$L ping -c 3 -W 2 -i 0.2 192.168.21.2 >/dev/null || fail "no ping through erspan version 1"
+$R ping -c 3 -W 2 -i 0.2 192.168.21.1 >/dev/null || fail "no ping back through erspan version 1"
+$L ping -c 3 -W 2 -i 0.2 192.168.22.2 >/dev/null || fail "no ping through erspan version 2"
+$R ping -c 3 -W 2 -i 0.2 192.168.22.1 >/dev/null || fail "no ping back through erspan version 2"
+[ "$(link_field left sp1 '[.link_type, .mtu, .address != "00:00:00:00:00:00"]')" = '["ether",1450,true]' ] ||
+	fail "sp1: $(link_field left sp1 '[.link_type, .mtu, .address]')"
+[ "$(link_field left sp2 .mtu)" = 1446 ] || fail "sp2's MTU: $(link_field left sp2 .mtu)"
+$L ip -d link show sp1 | grep -q "erspan_index 123 erspan_ver 1\|erspan_ver 1 erspan_index 123" ||
+	fail "sp1: $($L ip -d link show sp1)"
+$R ip -d link show sp2 | grep -q "erspan_ver 2 erspan_dir ingress erspan_hwid 0x3f" ||
+	fail "right's sp2: $($R ip -d link show sp2)"
+$L ip -d link show sp2 | grep -q "erspan_ver 2 erspan_dir egress erspan_hwid 0x7" ||
+	fail "left's sp2: $($L ip -d link show sp2)"
+[ "$(link_field left erspan0 '[.link_type, .mtu, .address, .linkinfo.info_data.erspan_ver]')" = '["ether",1450,"00:00:00:00:00:00",1]' ] ||
+	fail "erspan0: $(link_field left erspan0 '[.link_type, .mtu, .address, .linkinfo.info_data]')"
+for ns in left right; do
+	for n in 1 2; do expect_counter $ns sp$n rx_errors 0; done
+done
+pass "erspan versions 1 and 2: pings both ways, MTU 1450/1446, erspan0, settings shown"
+
+# The wire: GRE with S only (the session id is the key), the ERSPAN
+# header with the version, session id and index (v1) or direction and
+# hardware id (v2). A big ping, not ARP.
+MIN_LEN=300
+# wire_hex: the captured packet's bytes from the outer IPv4 header on.
+wire_hex() {
+	grep -E '^\s+0x[0-9a-f]+:' /tmp/wire.txt | sed -E 's/^\s+0x[0-9a-f]+:\s+//; s/ //g' | tr -d '\n'
+}
+# After the 20-byte IPv4 header: GRE S, 0x88be, the sequence number; the
+# base header (version 1, session 100) and the index 123.
+CAPTURE_OPTS=-x capture right b0 "" -s 300 192.168.21.2
+wire_hex | grep -qE '^.{40}100088be.{8}100000640000007b' || fail "ERSPAN v1 on the wire: $(wire_hex)"
+# Version 2: 0x22eb; session 200; the timestamp; SGT 0, P, hardware id 7,
+# direction egress.
+CAPTURE_OPTS=-x capture right b0 "" -s 300 192.168.22.2
+wire_hex | grep -qE '^.{40}100022eb.{8}200000c8.{8}00008078' || fail "ERSPAN v2 on the wire: $(wire_hex)"
+MIN_LEN=0
+# Type I (version 0): a 4-byte GRE header and the frame, crafted, to a
+# version 0 tunnel found without a key.
+$R ip link add sp0 type erspan local 10.0.0.2 remote 10.0.0.1 erspan_ver 0
+$R ip link set sp0 up
+send_gre 00:00:88:be:02:00:00:00:00:01:02:00:00:00:00:02:08:00:$ECHO
+wait_for [ "$(tunnel_counter right sp0 rx_packets)" = 1 ] || fail "type I frame not received on sp0"
+pass "ERSPAN on the wire: GRE S only, session id, index, direction, hardware id; type I received"
+
+# erspan's bad input, errno for errno.
+expect_fail "Invalid argument" $L ip link add x5 type erspan remote 10.0.0.60 key 5
+expect_fail "Invalid argument" $L ip link add x5 type erspan remote 10.0.0.60 seq key 5 csum
+expect_fail "Invalid argument" $L ip link add x5 type erspan remote 10.0.0.60 seq key 1024
+expect_fail "Invalid argument" $L ip link add x5 type erspan remote 10.0.0.60 seq key 5 erspan_ver 2 erspan_hwid 64
+expect_fail "File exists" $L ip link add x5 type erspan local 10.0.0.1 remote 10.0.0.2 seq key 100
+expect_fail "Enabling collect_md on an existing device is not supported" $L ip link set sp1 type erspan external
+$L ip link add x6 type erspan external
+expect_fail "File exists" $L ip link add x7 type erspan external
+$L ip link set sp1 type erspan erspan 77
+$L ip -d link show sp1 | grep -q "erspan_index 77" || fail "sp1's new index: $($L ip -d link show sp1)"
+$L ip link del erspan0
+$L ip link show erspan0 >/dev/null || fail "ip link del erspan0 deleted it"
+expect_fail "The interface netns is immutable" $L ip link set erspan0 netns far
+# Its address is zero: it cannot come up (eth_validate_addr).
+expect_fail "Cannot assign requested address" $L ip link set erspan0 up
+pass "erspan's bad input refused as ip_gre.ko"
 
 # ip tunnel (the ioctls on gre0): keys, checksums and sequence numbers;
 # gretap has none.
@@ -245,10 +318,11 @@ pass "ip tunnel add/change/show/del mode gre"
 # The module goes with tunnels alive in several namespaces.
 ip -n other link add o1 type gre remote 10.9.9.9 key 3
 ip -n other link add o2 type gretap remote 10.9.9.9
+ip -n other link add o3 type erspan remote 10.9.9.9 seq key 3
 ip -n other link set gre0 up
 modprobe -r "$GRE_MODULE" || fail "$GRE_MODULE did not unload with tunnels alive"
 for ns in left right other far; do
-	left=$(ip -n $ns -j link show | jq -r '.[] | select(.link_type == "gre" or .ifname == "tap1") | .ifname')
+	left=$(ip -n $ns -j link show | jq -r '.[] | select(.link_type == "gre" or .ifname == "tap1" or .ifname == "sp1") | .ifname')
 	[ -z "$left" ] || fail "gre devices left in $ns: $left"
 done
 pass "module removed with tunnels in several namespaces"
