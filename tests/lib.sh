@@ -728,6 +728,32 @@ pktgen_run() {
 	awk -v p="$pps" -v u="$usec" 'BEGIN { printf "%d %.3f\n", p, u / 1e6 }'
 }
 
+# Benchmarks that keep their results in a global table res["IMPL TEST"]
+# (one number a trial, space separated) for the test names in $tests:
+# bench_trial N IMPL prints trial N's line for IMPL; bench_results prints
+# every result and sets med["IMPL TEST"] to their medians; bench_row
+# WHAT TEST UNIT prints TEST's medians and their rvnet/C ratio.
+bench_trial() {
+	local t
+	echo -n "trial $1 $2:"
+	for t in $tests; do echo -n " $t $(awk '{ print $NF }' <<<"${res[$2 $t]}")"; done
+	echo
+}
+bench_results() {
+	local impl t
+	declare -gA med
+	for impl in c rust; do
+		for t in $tests; do
+			echo "$impl $t: ${res[$impl $t]}"
+			med[$impl $t]=$(tr ' ' '\n' <<<"${res[$impl $t]}" | grep . | median)
+		done
+	done
+}
+bench_row() {
+	awk -v what="$1" -v c="${med[c $2]}" -v r="${med[rust $2]}" -v unit="$3" \
+		'BEGIN { printf "%s (median %s): C %s, rvnet %s, rvnet/C %.3f\n", what, unit, c, r, r / c }'
+}
+
 # median: the median of the numbers on standard input, one a line
 # (benchmarks).
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -14,8 +14,8 @@
 use crate::glue::attr::ExtAck;
 use crate::glue::bindings::NLM_F_REPLACE;
 use crate::glue::bridge::FdbRequest;
+use crate::glue::buckets::RcuBuckets;
 use crate::glue::frame_queue::{FrameQueue, FrameQueueOps};
-use crate::glue::hash::RcuHash;
 use crate::glue::link::{Dev, DevRef, DeviceOps, SkBuffRef, TxContext};
 use crate::glue::macvlan_header::{MacvlanHeader, IFF_MACVLAN_PORT};
 use crate::glue::netdev::{
@@ -162,8 +162,9 @@ pub(crate) struct MacvlanPort {
     bc_queue: FrameQueue<Port>,
     /// Every macvlan on the port, oldest first (`port->vlans`).
     vlans: RcuBox<KVec<VlanRef>>,
-    /// The macvlans that are up, by address (`vlan_hash`).
-    by_addr: RcuHash<DevRef<MacvlanKind>>,
+    /// The macvlans that are up, by address (`vlan_hash`: bucket
+    /// `eth_hash`, key the address's bits).
+    by_addr: RcuBuckets<DevRef<MacvlanKind>>,
     /// Source-mode lists.
     sources: RcuBox<SourceTable>,
     /// Groups whose frames take the (deferred, in macvlan.ko) broadcast
@@ -193,7 +194,7 @@ impl MacvlanPort {
         Ok(MacvlanPort {
             bc_queue: FrameQueue::new()?,
             vlans: RcuBox::new(KBox::new(KVec::new(), GFP_KERNEL)?),
-            by_addr: RcuHash::new()?,
+            by_addr: RcuBuckets::new()?,
             sources: RcuBox::new(KBox::new(SourceTable::default(), GFP_KERNEL)?),
             bc_filter: SharedFilter::new(),
             mc_filter: SharedFilter::new(),
@@ -264,13 +265,17 @@ impl MacvlanPort {
         addr: MacAddr,
         ctx: &'a S,
     ) -> Option<Dev<'a, MacvlanKind>> {
-        self.by_addr.get(addr.to_bits(), ctx)?.get()
+        self.by_addr.get(eth_hash(addr), addr.to_bits(), ctx)?.get()
     }
 
     /// `macvlan_addr_busy()`: `addr` is the lower's or an up macvlan's.
     /// RTNL.
     fn addr_busy(&self, lower: &NetDevice, addr: MacAddr) -> bool {
-        let in_table = self.by_addr.lock().get(addr.to_bits()).is_some();
+        let in_table = self
+            .by_addr
+            .lock()
+            .get(eth_hash(addr), addr.to_bits())
+            .is_some();
         addr_busy(
             self.passthru(),
             self.addr_change.load(Relaxed),
@@ -511,7 +516,8 @@ pub(crate) fn change_sources(
 fn hash_add(vlan: Dev<'_, MacvlanKind>) -> Result {
     let p = vlan.state().port.state();
     let r = DevRef::new(vlan)?;
-    p.by_addr.lock().insert(vlan.mac().to_bits(), r)
+    let addr = vlan.mac();
+    p.by_addr.lock().insert(eth_hash(addr), addr.to_bits(), r)
 }
 
 /// `macvlan_hash_del()`; the entry goes after a grace period.
@@ -521,7 +527,7 @@ fn hash_del(vlan: &Dev<'_, MacvlanKind>, addr: MacAddr) {
         .state()
         .by_addr
         .lock()
-        .remove(addr.to_bits());
+        .remove(eth_hash(addr), addr.to_bits());
 }
 
 /// `macvlan_sync_address()`: gives the macvlan `addr`, moving its entry in
@@ -561,18 +567,6 @@ fn count_rx(vlan: &Dev<'_, MacvlanKind>, len: u32, success: bool, multicast: boo
     }
 }
 
-/// The destination and source addresses of a frame, and whether it is one
-/// of ours looped back.
-fn addresses(skb: &SkBuff) -> Option<(MacAddr, MacAddr, bool)> {
-    skb.with_view::<12, _>(|v| {
-        Some((
-            MacAddr::from_slice(v.headers)?,
-            MacAddr::from_slice(v.headers.get(6..)?)?,
-            v.looped_back,
-        ))
-    })
-}
-
 /// `macvlan_broadcast()`: a copy of `skb` (destination `dst`) to each up
 /// macvlan `flood` reaches whose filter has the group; `sender` is the
 /// macvlan it came from, if any.
@@ -588,7 +582,7 @@ fn broadcast<S: RcuSection>(
         return;
     }
     for entry in port.by_addr.walk(ctx) {
-        let Some(vlan) = entry.value().get() else {
+        let Some(vlan) = entry.get() else {
             continue;
         };
         let is_sender = sender.is_some_and(|s| s.ptr_eq(&vlan));
@@ -621,8 +615,12 @@ fn forward_source<S: RcuSection>(
     dst: MacAddr,
     ctx: &S,
 ) -> bool {
+    let table = port.sources(ctx);
+    if table.entries.is_empty() {
+        return false;
+    }
     let mut consumed = false;
-    for e in port.sources(ctx).listing(src) {
+    for e in table.listing(src) {
         let Some(vlan) = e.vlan.get() else {
             continue;
         };
@@ -651,7 +649,7 @@ fn forward_source<S: RcuSection>(
 impl LowerPortOps for MacvlanPort {
     /// `macvlan_handle_frame()`.
     fn receive(port: &Port, skb: SkBuff, ctx: &RxContext) -> RxResult {
-        let Some((dst, src, looped)) = addresses(&skb) else {
+        let Some((dst, src, looped)) = skb.eth_addrs() else {
             return RxResult::Pass(skb);
         };
         if looped {
@@ -730,7 +728,7 @@ fn multicast_rx<S: RcuSection>(
 impl FrameQueueOps for Port {
     /// `macvlan_process_broadcast()`, for one queued frame.
     fn process(&self, skb: SkBuff, src: Option<&NetDevice>) {
-        if let Some((dst, _, _)) = addresses(&skb) {
+        if let Some((dst, _, _)) = skb.eth_addrs() {
             rcu_read(|ctx| {
                 let sender = src.and_then(Dev::<MacvlanKind>::of);
                 multicast_rx(self.state(), &skb, dst, sender, ctx)
@@ -872,7 +870,7 @@ impl DeviceOps for MacvlanKind {
         let p = s.port.state();
         let len = skb.len();
         let mode = mode_of(&vlan);
-        let dst = addresses(&skb).map_or(MacAddr::ZERO, |(dst, _, _)| dst);
+        let dst = skb.eth_addrs().map_or(MacAddr::ZERO, |(dst, _, _)| dst);
         let dest_mode = if mode == Mode::Bridge && !dst.is_multicast() {
             p.lookup(dst, ctx).as_ref().map(mode_of)
         } else {

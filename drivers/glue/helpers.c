@@ -592,6 +592,16 @@ u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 	return len;
 }
 
+/* The destination and source addresses at the MAC header when the linear
+ * data holds them (else NULL), and whether the frame is PACKET_LOOPBACK. */
+const u8 *rvnet_skb_eth_addrs(const struct sk_buff *skb, bool *looped_back)
+{
+	*looped_back = skb->pkt_type == PACKET_LOOPBACK;
+	if (skb_tail_pointer(skb) - skb_mac_header(skb) < 2 * ETH_ALEN)
+		return NULL;
+	return skb_mac_header(skb);
+}
+
 u16 rvnet_skb_protocol(const struct sk_buff *skb)
 {
 	return ntohs(skb->protocol);
@@ -776,6 +786,79 @@ void rvnet_rht_lock(struct rvnet_rht *t)
 }
 
 void rvnet_rht_unlock(struct rvnet_rht *t)
+{
+	spin_unlock_bh(&t->lock);
+}
+
+void rvnet_hbuckets_init(struct rvnet_hbuckets *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < RVNET_HBUCKETS; i++)
+		INIT_HLIST_HEAD(&t->heads[i]);
+	spin_lock_init(&t->lock);
+}
+
+/* Any RCU flavour (transmit paths look up under rcu_read_lock_bh()), or the
+ * writer lock. */
+struct rvnet_hnode *rvnet_hbuckets_lookup(struct rvnet_hbuckets *t, u32 bucket, u64 key)
+{
+	struct rvnet_hnode *n;
+
+	hlist_for_each_entry_rcu(n, &t->heads[bucket % RVNET_HBUCKETS], hlist,
+				 lockdep_is_held(&t->lock))
+		if (n->key == key)
+			return n;
+	return NULL;
+}
+
+void rvnet_hbuckets_add(struct rvnet_hbuckets *t, struct rvnet_hnode *n)
+{
+	lockdep_assert_held(&t->lock);
+	n->bucket %= RVNET_HBUCKETS;
+	hlist_add_head_rcu(&n->hlist, &t->heads[n->bucket]);
+}
+
+bool rvnet_hbuckets_remove(struct rvnet_hbuckets *t, struct rvnet_hnode *n,
+			   rcu_callback_t free)
+{
+	lockdep_assert_held(&t->lock);
+	if (hlist_unhashed(&n->hlist))
+		return false;
+	hlist_del_init_rcu(&n->hlist);
+	call_rcu(&n->rcu, free);
+	return true;
+}
+
+/* The first entry of the first non-empty bucket from `bucket` on. */
+struct rvnet_hnode *rvnet_hbuckets_from(struct rvnet_hbuckets *t, u32 bucket)
+{
+	for (; bucket < RVNET_HBUCKETS; bucket++) {
+		struct hlist_node *first =
+			rcu_dereference_all_check(hlist_first_rcu(&t->heads[bucket]),
+						  lockdep_is_held(&t->lock));
+
+		if (first)
+			return hlist_entry(first, struct rvnet_hnode, hlist);
+	}
+	return NULL;
+}
+
+/* The entry after `n` in bucket order; a removed `n` keeps its next. */
+struct rvnet_hnode *rvnet_hbuckets_next(struct rvnet_hbuckets *t, struct rvnet_hnode *n)
+{
+	struct hlist_node *next = rcu_dereference_raw(hlist_next_rcu(&n->hlist));
+
+	return next ? hlist_entry(next, struct rvnet_hnode, hlist) :
+		      rvnet_hbuckets_from(t, n->bucket + 1);
+}
+
+void rvnet_hbuckets_lock(struct rvnet_hbuckets *t)
+{
+	spin_lock_bh(&t->lock);
+}
+
+void rvnet_hbuckets_unlock(struct rvnet_hbuckets *t)
 {
 	spin_unlock_bh(&t->lock);
 }

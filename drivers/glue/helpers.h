@@ -116,6 +116,7 @@ u64 rvnet_jiffies64_ms(void);
 struct sk_buff *rvnet_skb_share_check(struct sk_buff *skb);
 struct sk_buff *rvnet_skb_clone(struct sk_buff *skb);
 u32 rvnet_skb_copy_head(const struct sk_buff *skb, u8 *buf, u32 len);
+const u8 *rvnet_skb_eth_addrs(const struct sk_buff *skb, bool *looped_back);
 u16 rvnet_skb_protocol(const struct sk_buff *skb);
 struct net_device *rvnet_skb_dev(const struct sk_buff *skb);
 
@@ -174,6 +175,32 @@ struct rvnet_rht_node *rvnet_rht_next(struct rvnet_rht_node *n);
 void rvnet_rht_lock(struct rvnet_rht *t);
 void rvnet_rht_unlock(struct rvnet_rht *t);
 void rvnet_rcu_barrier(void);
+
+/*
+ * A fixed-size hash table read without locks, as macvlan.ko's vlan_hash: 256
+ * RCU hlist buckets (the caller hashes), 8-byte keys, writers under a
+ * spinlock with bottom halves off. Entries start with a struct rvnet_hnode.
+ */
+#define RVNET_HBUCKETS 256
+struct rvnet_hnode {
+	struct hlist_node hlist;
+	u64 key;
+	u32 bucket;
+	struct rcu_head rcu;
+};
+struct rvnet_hbuckets {
+	struct hlist_head heads[RVNET_HBUCKETS];
+	spinlock_t lock;
+};
+void rvnet_hbuckets_init(struct rvnet_hbuckets *t);
+struct rvnet_hnode *rvnet_hbuckets_lookup(struct rvnet_hbuckets *t, u32 bucket, u64 key);
+void rvnet_hbuckets_add(struct rvnet_hbuckets *t, struct rvnet_hnode *n);
+bool rvnet_hbuckets_remove(struct rvnet_hbuckets *t, struct rvnet_hnode *n,
+			   rcu_callback_t free);
+struct rvnet_hnode *rvnet_hbuckets_from(struct rvnet_hbuckets *t, u32 bucket);
+struct rvnet_hnode *rvnet_hbuckets_next(struct rvnet_hbuckets *t, struct rvnet_hnode *n);
+void rvnet_hbuckets_lock(struct rvnet_hbuckets *t);
+void rvnet_hbuckets_unlock(struct rvnet_hbuckets *t);
 
 /* Netlink for bridges: FDB entries (RTM_*NEIGH) and port info (AF_BRIDGE). */
 int rvnet_nla_put_u64_64bit(struct sk_buff *skb, int type, u64 value, int pad);

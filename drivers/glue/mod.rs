@@ -11,6 +11,7 @@
 pub mod attr;
 pub mod bindings;
 pub mod bridge;
+pub mod buckets;
 pub mod device;
 pub mod frame_queue;
 pub mod hash;

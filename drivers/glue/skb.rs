@@ -4,6 +4,7 @@
 
 use super::bindings as b;
 use super::netdev::NetDevice;
+use crate::rvnet_core::ether::{MacAddr, ETH_ALEN};
 use core::ptr::NonNull;
 
 /// An owned socket buffer. Dropping it frees it (`kfree_skb`).
@@ -136,6 +137,22 @@ impl SkBuff {
             return f(&SkbView::new(linear, &v));
         }
         self.with_copied_view::<N, R>(&v, f)
+    }
+
+    /// The destination and source Ethernet addresses at the MAC header,
+    /// read in place, and whether the frame is one of ours coming back
+    /// (`PACKET_LOOPBACK`); `None` when the linear data does not hold them.
+    pub fn eth_addrs(&self) -> Option<(MacAddr, MacAddr, bool)> {
+        let mut looped_back = false;
+        // SAFETY: We own a valid skb; `looped_back` is writable.
+        let hdr = unsafe { b::rvnet_skb_eth_addrs(self.raw(), &mut looped_back) };
+        if hdr.is_null() {
+            return None;
+        }
+        // SAFETY: `hdr` points at 12 linear bytes of the skb, which live as
+        // long as our ownership of it.
+        let [dst, src] = unsafe { *hdr.cast::<[[u8; ETH_ALEN]; 2]>() };
+        Some((MacAddr(dst), MacAddr(src), looped_back))
     }
 
     #[cold]

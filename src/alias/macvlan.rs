@@ -68,12 +68,18 @@ impl Mode {
     ];
 
     /// Parses `IFLA_MACVLAN_MODE` as `macvlan_validate()` (`EINVAL`
-    /// unless exactly one known mode bit).
+    /// unless exactly one known mode bit). A match, not a search of [`Self::ALL`]: the datapath reads every
+    /// macvlan's mode through it.
+    #[inline]
     pub fn from_u32(value: u32) -> Result<Mode, Error> {
-        Mode::ALL
-            .into_iter()
-            .find(|m| m.value() == value)
-            .ok_or(Error::UnknownMode)
+        match value {
+            1 => Ok(Mode::Private),
+            2 => Ok(Mode::Vepa),
+            4 => Ok(Mode::Bridge),
+            8 => Ok(Mode::Passthru),
+            16 => Ok(Mode::Source),
+            _ => Err(Error::UnknownMode),
+        }
     }
 
     /// The `MACVLAN_MODE_*` value (a single bit).
@@ -1116,6 +1122,9 @@ mod tests {
         assert_eq!(Mode::from_u32(16), Ok(Mode::Source));
         for bad in [0, 3, 6, 32, u32::MAX] {
             assert_eq!(Mode::from_u32(bad), Err(Error::UnknownMode));
+        }
+        for m in Mode::ALL {
+            assert_eq!(Mode::from_u32(m.value()), Ok(m));
         }
         assert_eq!(Flags::from_u16(3).map(Flags::bits), Ok(3));
         assert_eq!(Flags::from_u16(4), Err(Error::UnknownFlags));

@@ -140,31 +140,19 @@ for i in $(seq "$trials"); do
 		read -r secs kb < <(control "$impl")
 		res[$impl control]+="$secs "
 		res[$impl kmem]+="$kb "
-		echo -n "trial $i $impl:"
-		for t in $tests; do echo -n " $t $(awk '{ print $NF }' <<<"${res[$impl $t]}")"; done
-		echo
+		bench_trial "$i" "$impl"
 	done
 done
 echo "---- BEGIN RESULTS ----"
-declare -A med
-for impl in c rust; do
-	for t in $tests; do
-		echo "$impl $t: ${res[$impl $t]}"
-		med[$impl $t]=$(tr ' ' '\n' <<<"${res[$impl $t]}" | grep . | median)
-	done
-done
-row() {
-	awk -v what="$1" -v c="${med[c $2]}" -v r="${med[rust $2]}" -v unit="$3" \
-		'BEGIN { printf "%s (median %s): C %s, rvnet %s, rvnet/C %.3f\n", what, unit, c, r, r / c }'
-}
-row "datapath: macvlan bridge-mode xmit" xmit pps
-row "datapath: demux to 1 of 10 macvlans" demux10 pps
-row "datapath: demux to 1 of 1000 macvlans" demux1000 pps
+bench_results
+bench_row "datapath: macvlan bridge-mode xmit" xmit pps
+bench_row "datapath: demux to 1 of 10 macvlans" demux10 pps
+bench_row "datapath: demux to 1 of 1000 macvlans" demux1000 pps
 awk -v a="${med[rust demux1000]}" -v b="${med[rust demux10]}" \
 	'BEGIN { printf "datapath: rvnet demux rate, 1000 macvlans / 10: %.3f\n", a / b }'
-row "datapath: broadcast fan-out to 100 macvlans" fanout deliveries/s
-row "datapath: ipvlan l2 xmit" ipvlan_l2 pps
-row "datapath: ipvlan l3 xmit" ipvlan_l3 pps
-row "control path: create+delete 1000 macvlans" control s
-row "control path: kernel memory of 1000 macvlans" kmem kB
+bench_row "datapath: broadcast fan-out to 100 macvlans" fanout deliveries/s
+bench_row "datapath: ipvlan l2 xmit" ipvlan_l2 pps
+bench_row "datapath: ipvlan l3 xmit" ipvlan_l3 pps
+bench_row "control path: create+delete 1000 macvlans" control s
+bench_row "control path: kernel memory of 1000 macvlans" kmem kB
 echo "---- END RESULTS ----"

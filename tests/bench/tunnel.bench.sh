@@ -95,30 +95,18 @@ for i in $(seq "$trials"); do
 			res[$impl ${type}_e2e]+="$(measure "$impl" "$type" 1) "
 		done
 		res[$impl ipip_e2e_1000]+="$(measure "$impl" ipip 1 1000) "
-		echo -n "trial $i $impl:"
-		for t in $tests; do echo -n " $t $(awk '{ print $NF }' <<<"${res[$impl $t]}")"; done
-		echo
+		bench_trial "$i" "$impl"
 	done
 done
 echo "---- BEGIN RESULTS ----"
-declare -A med
-for impl in c rust; do
-	for t in $tests; do
-		echo "$impl $t: ${res[$impl $t]}"
-		med[$impl $t]=$(tr ' ' '\n' <<<"${res[$impl $t]}" | grep . | median)
-	done
-done
-row() {
-	awk -v what="$1" -v c="${med[c $2]}" -v r="${med[rust $2]}" \
-		'BEGIN { printf "datapath: %s (median pps): C %s, rvnet %s, rvnet/C %.3f\n", what, c, r, r / c }'
-}
-row "gretap transmit (pktgen)" gretap_tx
-row "gretap transmit and receive (pktgen)" gretap_e2e
-row "ipip transmit (UDP)" ipip_tx
-row "ipip transmit and receive (UDP)" ipip_e2e
-row "gre transmit (UDP)" gre_tx
-row "gre transmit and receive (UDP)" gre_e2e
-row "ipip transmit and receive, 1000 more tunnels at the receiver (UDP)" ipip_e2e_1000
+bench_results
+bench_row "datapath: gretap transmit (pktgen)" gretap_tx pps
+bench_row "datapath: gretap transmit and receive (pktgen)" gretap_e2e pps
+bench_row "datapath: ipip transmit (UDP)" ipip_tx pps
+bench_row "datapath: ipip transmit and receive (UDP)" ipip_e2e pps
+bench_row "datapath: gre transmit (UDP)" gre_tx pps
+bench_row "datapath: gre transmit and receive (UDP)" gre_e2e pps
+bench_row "datapath: ipip transmit and receive, 1000 more tunnels at the receiver (UDP)" ipip_e2e_1000 pps
 for impl in c rust; do
 	awk -v impl="$impl" -v a="${med[$impl ipip_e2e_1000]}" -v b="${med[$impl ipip_e2e]}" \
 		'BEGIN { printf "datapath: %s ipip rate with 1000 more tunnels at the receiver / without: %.3f\n", impl, a / b }'
