@@ -263,23 +263,15 @@ pub(crate) fn tunnel_xmit<K: TunnelKind>(
     if fail {
         pkt.link_failure();
     }
-    let tos = ecn::encapsulate(tos, inner.dsfield());
-    let ttl = outer_ttl(p.ttl, inner, rt.hoplimit());
-    let headroom = rt.headroom() + IPV4_HLEN;
-    let pkt = match pkt.reserve(headroom) {
-        Ok(p) => p,
-        Err(skb) => {
-            drop(rt);
-            dev.count(DevStat::TxDropped);
-            drop(skb);
-            return;
-        }
+    let outer = Outer {
+        saddr,
+        daddr: dst,
+        protocol,
+        tos: ecn::encapsulate(tos, inner.dsfield()),
+        ttl: outer_ttl(p.ttl, inner, rt.hoplimit()),
+        df,
     };
-    if let Some(h) = mtu::grown_headroom(dev.needed_headroom(), headroom) {
-        dev.set_needed_headroom(h);
-    }
-    let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
-    pkt.send(rt, saddr, dst, protocol, tos, ttl, df, xnet);
+    send_on(dev, pkt, rt, outer);
 }
 
 /// `ip_md_tunnel_xmit()`: the outer header from the packet's tunnel key
@@ -319,8 +311,31 @@ pub(crate) fn md_xmit<K: TunnelKind>(
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), None);
     }
-    let tos = ecn::encapsulate(tos, inner.dsfield());
-    let ttl = md::ttl(key.ttl, inner, rt.hoplimit());
+    let outer = Outer {
+        saddr,
+        daddr,
+        protocol,
+        tos: ecn::encapsulate(tos, inner.dsfield()),
+        ttl: md::ttl(key.ttl, inner, rt.hoplimit()),
+        df: key.df,
+    };
+    send_on(dev, pkt, rt, outer);
+}
+
+/// The outer IPv4 header's fields.
+struct Outer {
+    saddr: u32,
+    daddr: u32,
+    protocol: u8,
+    tos: u8,
+    ttl: u8,
+    df: bool,
+}
+
+/// The end of `ip_tunnel_xmit()` and `ip_md_tunnel_xmit()`: room for the
+/// outer header on `rt` (the device's `needed_headroom` grown to it), then
+/// `iptunnel_xmit()`.
+fn send_on<K: TunnelKind>(dev: Dev<'_, K>, pkt: TxPacket, rt: Route, o: Outer) {
     let headroom = rt.headroom() + IPV4_HLEN;
     let pkt = match pkt.reserve(headroom) {
         Ok(p) => p,
@@ -334,8 +349,8 @@ pub(crate) fn md_xmit<K: TunnelKind>(
     if let Some(h) = mtu::grown_headroom(dev.needed_headroom(), headroom) {
         dev.set_needed_headroom(h);
     }
-    let xnet = !core::ptr::eq(t.net.get().as_raw(), dev.net().as_raw());
-    pkt.send(rt, saddr, daddr, protocol, tos, ttl, key.df, xnet);
+    let xnet = !core::ptr::eq(dev.state().net.get().as_raw(), dev.net().as_raw());
+    pkt.send(rt, o.saddr, o.daddr, o.protocol, o.tos, o.ttl, o.df, xnet);
 }
 
 /// `tnl_update_pmtu()`: lowers the inner route's MTU and answers packets
