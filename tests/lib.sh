@@ -757,3 +757,105 @@ bench_row() {
 # median: the median of the numbers on standard input, one a line
 # (benchmarks).
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ---- Allocation-failure injection (the debug kernel) ----
+
+# failnth_ready: the debug kernel's fault injection set up so that
+# /proc/thread-self/fail-nth fails any slab or page allocation (sleeping
+# ones too, as syzkaller sets it), silently; exits 0 with a SKIP line on a
+# kernel without it (only the debug profile has CONFIG_FAULT_INJECTION).
+failnth_ready() {
+	local d f
+	if [ ! -e /proc/thread-self/fail-nth ]; then
+		echo "SKIP: no /proc/thread-self/fail-nth: allocation-failure injection needs the debug kernel (vm-run --debug)"
+		exit 0
+	fi
+	for d in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+		for f in ignore-gfp-wait ignore-gfp-highmem; do
+			[ -e "$d/$f" ] && echo N >"$d/$f"
+		done
+		echo 0 >"$d/verbose"
+	done
+	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+# failnth_links: the devices as `ip -d -o link` shows them, without what
+# differs from one creation to the next: interface indexes, MAC addresses
+# (random ones, and the bridge ids made of them) and timers.
+failnth_links() {
+	ip -d -o link | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g;
+		s/ [a-z_]*timer +[0-9.]+//g; s/ (link_index|link-netnsid) [0-9]+//g'
+}
+
+# failnth_loop SETUP OP STATE CLEANUP: OP (one simple command, of ip, bridge
+# or tc, sending one request that changes something; exec'ed) with its request's Nth
+# kernel allocation failed, for N = 1, 2, 3... until it succeeds without
+# reaching N. SETUP, STATE and CLEANUP are commands (eval'ed): SETUP makes
+# what OP needs, STATE prints what OP changes (failnth_links, /proc
+# files...), CLEANUP undoes SETUP and OP. After each try, either OP failed
+# with an allocation failure's errno (ENOMEM, or ENOBUFS when the request's
+# own buffer could not be had) and STATE is as before it, or OP succeeded
+# and STATE is as after an OP without failure (also when only the
+# acknowledgement was lost: "netlink receive error"). Kernel problems
+# (KASAN, lockdep, WARNING) and leaks fail the script through vm-run.
+# Prints the number of allocations OP made and the tries.
+failnth_loop() {
+	# failnth_again: CLEANUP and SETUP once more, which must give the
+	# state before OP again.
+	failnth_again() {
+		eval "$cleanup" && eval "$setup" || fail "failnth: cleanup or setup failed"
+		now=$(eval "$state")
+		[ "$now" = "$before" ] || fail "failnth: '$op': the state after cleanup and setup differs from the first:
+$(diff <(echo "$before") <(echo "$now"))"
+	}
+	local setup=$1 op=$2 state=$3 cleanup=$4 lib=/rvnet/tools/libfailnth.so
+	local report=/tmp/failnth.report before after now out rc res n count failed=0
+	local max=${FAILNTH_MAX:-1000}
+	failnth_ready
+	eval "$setup" || fail "failnth: setup failed: $setup"
+	before=$(eval "$state")
+	# A try with N beyond reach: OP's allocations counted, and the state
+	# a success leaves.
+	: >"$report"
+	out=$(export LD_PRELOAD=$lib FAILNTH=1000000 FAILNTH_REPORT=$report && eval "exec $op" 2>&1) ||
+		fail "failnth: '$op' failed without a failure injected: $out"
+	read -r res count <"$report" || fail "failnth: '$op' sent no request that changes something"
+	[ "$res" = miss ] || fail "failnth: '$op': a millionth allocation"
+	after=$(eval "$state")
+	[ "$after" != "$before" ] || fail "failnth: '$op' changed nothing in '$state'"
+	failnth_again
+	for ((n = 1; ; n++)); do
+		[ "$n" -le "$max" ] || fail "failnth: '$op' still reaches allocation $max (FAILNTH_MAX)"
+		: >"$report"
+		rc=0
+		out=$(export LD_PRELOAD=$lib FAILNTH=$n FAILNTH_REPORT=$report && eval "exec $op" 2>&1) || rc=$?
+		read -r res _ <"$report" || fail "failnth: '$op' N=$n sent no request: $out"
+		now=$(eval "$state")
+		if [ "$res" = miss ]; then
+			[ "$rc" = 0 ] || fail "failnth: '$op' failed with no failure injected (N=$n): $out"
+			[ "$now" = "$after" ] || fail "failnth: '$op' N=$n: not the state of a success:
+$(diff <(echo "$after") <(echo "$now"))"
+			break
+		fi
+		if [ "$rc" != 0 ]; then
+			grep -qE 'Cannot allocate memory|No buffer space available' <<<"$out" ||
+				fail "failnth: '$op' N=$n: not an allocation failure's errno: $out"
+			if grep -q 'netlink receive error' <<<"$out"; then
+				# Done, but its acknowledgement could not be allocated.
+				[ "$now" = "$after" ] || fail "failnth: '$op' N=$n: acknowledgement lost, and not the state of a success:
+$(diff <(echo "$after") <(echo "$now"))"
+			else
+				[ "$now" = "$before" ] || fail "failnth: '$op' N=$n failed ($out), and left something:
+$(diff <(echo "$before") <(echo "$now"))"
+				failed=$((failed + 1))
+				continue
+			fi
+		elif [ "$now" != "$after" ]; then
+			fail "failnth: '$op' N=$n succeeded, but not fully:
+$(diff <(echo "$after") <(echo "$now"))"
+		fi
+		failnth_again
+	done
+	eval "$cleanup" || fail "failnth: cleanup failed: $cleanup"
+	pass "failnth: '$op': $count allocations, N=1..$((n - 1)) injected ($failed failed cleanly, $((n - 1 - failed)) succeeded), N=$n reached none"
+}
