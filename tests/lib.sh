@@ -779,26 +779,46 @@ failnth_ready() {
 	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
 }
 
-# failnth_links: the devices as `ip -d -o link` shows them, without what
-# differs from one creation to the next: interface indexes, MAC addresses
-# (random ones, and the bridge ids made of them) and timers.
-failnth_links() {
-	ip -d -o link | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g;
+# failnth_state [@NS | PATH]...: the devices of the root namespace and of
+# each NS as `ip -d -o link` shows them, and each PATH (a file's text, a
+# directory's entries, or "absent"), without what differs from one
+# creation to the next: interface indexes, MAC addresses (random ones, and
+# the bridge ids made of them) and timers.
+failnth_state() {
+	local a
+	{
+		ip -d -o link
+		for a; do
+			case $a in
+			@*) echo "== netns ${a#@}" && ip -n "${a#@}" -d -o link ;;
+			*)
+				if [ -d "$a" ]; then
+					echo "== $a: $(cd "$a" && echo *)"
+				elif [ -e "$a" ]; then
+					echo "== $a" && echo "$(<"$a")"
+				else
+					echo "== $a absent"
+				fi
+				;;
+			esac
+		done
+	} | sed -E 's/^[0-9]+: //; s/@if[0-9]+/@if/; s/([0-9a-f]{2}:){5}[0-9a-f]{2}/MAC/g;
 		s/ [a-z_]*timer +[0-9.]+//g; s/ (link_index|link-netnsid) [0-9]+//g'
 }
 
-# failnth_loop SETUP OP STATE CLEANUP: OP (one simple command, of ip, bridge
-# or tc, sending one request that changes something; exec'ed) with its request's Nth
-# kernel allocation failed, for N = 1, 2, 3... until it succeeds without
-# reaching N. SETUP, STATE and CLEANUP are commands (eval'ed): SETUP makes
-# what OP needs, STATE prints what OP changes (failnth_links, /proc
-# files...), CLEANUP undoes SETUP and OP. After each try, either OP failed
-# with an allocation failure's errno (ENOMEM, or ENOBUFS when the request's
-# own buffer could not be had) and STATE is as before it, or OP succeeded
-# and STATE is as after an OP without failure (also when only the
-# acknowledgement was lost: "netlink receive error"). Kernel problems
-# (KASAN, lockdep, WARNING) and leaks fail the script through vm-run.
-# Prints the number of allocations OP made and the tries.
+# failnth_loop SETUP OP STATE CLEANUP: OP (one simple command of ip,
+# bridge or tc that sends one request changing something; exec'ed) with
+# its request's Nth kernel allocation failed (tests/tools/libfailnth.c),
+# for N = 1, 2, 3... until it succeeds without reaching N. SETUP, STATE
+# and CLEANUP are eval'ed: SETUP makes what OP needs, STATE prints what OP
+# changes (failnth_state), CLEANUP undoes SETUP and a successful OP. After
+# each try, either OP failed with an allocation failure's errno (ENOMEM,
+# or ENOBUFS when the request's own buffer could not be had) and STATE is
+# as before it, or OP succeeded and STATE is as after an OP without
+# failure (also when only the acknowledgement was lost: "netlink receive
+# error"). Kernel problems (KASAN, lockdep, WARNING) and leaks fail the
+# script through vm-run. Prints how many allocations OP made and the
+# tries.
 failnth_loop() {
 	# failnth_again: CLEANUP and SETUP once more, which must give the
 	# state before OP again.
