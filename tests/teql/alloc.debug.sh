@@ -6,6 +6,17 @@
 
 failnth_ready
 modprobe sch_teql
-failnth_loop 'ip link add d0 address 02:00:00:00:00:10 type dummy' 'tc qdisc add dev d0 root teql0' \
-	"failnth_state /proc/net/teql /sys/module/$TEQL_MODULE/refcnt" 'ip link del d0'
+slave='ip link add d0 address 02:00:00:00:00:10 type dummy'
+# teql0 keeps the flags of its first slave (BROADCAST) once it is gone:
+# one attachment first, so that each try starts from the same teql0.
+eval "$slave" && tc qdisc add dev d0 root teql0 && ip link del d0
+# The state: the devices, the module's use count, /proc/net/teql (rvnet's)
+# and the kind of d0's root qdisc.
+state() {
+	local kind
+	failnth_state /proc/net/teql "/sys/module/$TEQL_MODULE/refcnt"
+	read -r _ kind _ < <(tc qdisc show dev d0)
+	echo "d0's qdisc: $kind"
+}
+failnth_loop "$slave" 'tc qdisc add dev d0 root teql0' state 'ip link del d0' 'tc qdisc del dev d0 root'
 unload_module "$TEQL_MODULE"

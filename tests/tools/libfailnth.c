@@ -3,7 +3,7 @@
  * libfailnth.so: LD_PRELOAD=/rvnet/tools/libfailnth.so FAILNTH=N
  * FAILNTH_REPORT=FILE CMD... fails the Nth kernel allocation of the first
  * request that CMD sends on a NETLINK_ROUTE socket to change something
- * (neither a GET nor a dump): it writes N to /proc/thread-self/fail-nth
+ * (not a GET, nor so a dump): it writes N to /proc/thread-self/fail-nth
  * just before that sendmsg()/sendto() and 0 just after, so that only the
  * allocations of that request count (rtnetlink handles a request in the
  * sender's own system call). Then it appends to FILE either "hit" (the
@@ -38,7 +38,8 @@ static int is_rtnetlink(int fd)
 }
 
 /* Whether the request starting at buf (len bytes) changes something:
- * rtnetlink's types come in fours, NEW, DEL, GET, SET. `ip link` first
+ * rtnetlink's types come in fours, NEW, DEL, GET, SET (dumps are GETs;
+ * their NLM_F_MATCH is a NEW's NLM_F_EXCL). `ip link` first
  * probes for RTM_NEWLINK with an empty one that names no device (its
  * iplink_have_newlink()): not a change either. */
 static int is_change(const void *buf, size_t len)
@@ -46,8 +47,7 @@ static int is_change(const void *buf, size_t len)
 	const struct nlmsghdr *h = buf;
 	const struct ifinfomsg *ifi = NLMSG_DATA(h);
 
-	if (!buf || len < sizeof(*h) || h->nlmsg_type < RTM_BASE || (h->nlmsg_type & 3) == 2 ||
-	    (h->nlmsg_flags & NLM_F_DUMP))
+	if (!buf || len < sizeof(*h) || h->nlmsg_type < RTM_BASE || (h->nlmsg_type & 3) == 2)
 		return 0;
 	return !(h->nlmsg_type == RTM_NEWLINK && h->nlmsg_len <= NLMSG_LENGTH(sizeof(*ifi)) &&
 		 len >= h->nlmsg_len && !ifi->ifi_index);
