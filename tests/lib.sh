@@ -823,13 +823,13 @@ failnth_link() {
 }
 
 # failnth_tries K: the Ns failnth_loop tries for an operation of K
-# allocations: all, up to FAILNTH_TRIES (default 8; 0: all, however
+# allocations: all, up to FAILNTH_TRIES (default 6; 0: all, however
 # many); else the first and last quarter of them (where the kind's own code
 # allocates: before and after the kernel's register_netdevice(), whose
 # sysfs files take most of a creation's hundreds) and the rest evenly
 # between; then K + 1 on, until one reaches none.
 failnth_tries() {
-	local k=$1 t=${FAILNTH_TRIES:-8} q i
+	local k=$1 t=${FAILNTH_TRIES:-6} q i
 	if [ "$t" = 0 ] || [ "$k" -le "$t" ]; then
 		seq 1 "$k"
 		return

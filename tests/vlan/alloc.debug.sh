@@ -10,7 +10,7 @@ lower='ip link add d0 address 02:00:00:00:00:10 type dummy'
 vlan='ip link add link d0 name d0.5 type vlan id 5'
 state='failnth_state /proc/net/vlan /proc/net/vlan/config /proc/net/vlan/d0.5'
 failnth_loop "$lower" "$vlan" "$state" 'ip link del d0' 'ip link del d0.5'
-failnth_loop "$lower; $vlan" 'ip link set d0.5 type vlan egress-qos-map 1:2 ingress-qos-map 3:4' \
+failnth_loop "$lower; $vlan" 'ip link set d0.5 type vlan egress-qos-map 1:2' \
 	"$state; failnth_link d0.5" 'ip link del d0'
 failnth_loop "$lower; $vlan" 'ip link del d0.5' "$state" 'ip link del d0' "$vlan"
 unload_vlan
