@@ -152,7 +152,7 @@ fn ipip6_xmit(dev: Dev<'_, SitKind>, pkt: TxPacket, ctx: &TxContext) {
             return drop_counted(dev, pkt.into_skb(), None);
         }
     }
-    let (errs, fail) = t.errors().on_xmit(now_ms());
+    let (errs, fail) = t.errors().on_xmit(now_ms);
     if errs != t.errors() {
         t.set_errors(errs);
     }
@@ -270,7 +270,7 @@ pub(crate) fn tunnel_xmit_with<K: TunnelKind>(
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), None);
     }
-    let (errs, fail) = t.errors().on_xmit(now_ms());
+    let (errs, fail) = t.errors().on_xmit(now_ms);
     if errs != t.errors() {
         t.set_errors(errs);
     }
