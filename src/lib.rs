@@ -19,6 +19,8 @@ pub mod alias;
 pub mod bond;
 pub mod bridge;
 pub mod ether;
+/// A heap sort without panic paths, for the modules' control paths.
+pub mod sort;
 /// TEQL: slave joining and opening rules, the slave ring, `/proc/net/teql`.
 pub mod teql;
 /// IPv4 tunnels: lookup order, ECN, TTL/TOS inheritance, MTU rules.

@@ -35,6 +35,7 @@ use crate::rvnet_core::alias::macvlan::{
     MC_FILTER_SIZE, MIN_MTU,
 };
 use crate::rvnet_core::ether::MacAddr;
+use crate::rvnet_core::sort;
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, Ordering::Relaxed};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -349,7 +350,7 @@ impl MacvlanPort {
                 GFP_KERNEL,
             )?;
         }
-        entries.sort_unstable_by_key(SourceEntry::order);
+        sort::sort_by_key(&mut entries, SourceEntry::order);
         vlan.header().set_macaddr_count(edit.addrs.len() as u32);
         self.sources
             .replace(KBox::new(SourceTable { entries, next_seq }, GFP_KERNEL)?);

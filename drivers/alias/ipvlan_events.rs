@@ -7,15 +7,14 @@
 //! addresses added to and removed from the slaves
 //! (`ipvlan_addr{4,6}_event()`, `ipvlan_addr{4,6}_validator_event()`).
 
+use crate::events::follow_lower;
 use crate::glue::attr::ExtAck;
 use crate::glue::inetaddr::{AddrEvents, InetAddr};
 use crate::glue::link::Dev;
-use crate::glue::link::LinkOps;
-use crate::glue::netdev::{NetDevice, UnregisterQueue};
+use crate::glue::netdev::NetDevice;
 use crate::glue::notifier::{
-    NetdevEvents, NETDEV_BONDING_FAILOVER, NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU,
-    NETDEV_CHANGENAME, NETDEV_DOWN, NETDEV_FEAT_CHANGE, NETDEV_NOTIFY_PEERS,
-    NETDEV_PRE_TYPE_CHANGE, NETDEV_REGISTER, NETDEV_RESEND_IGMP, NETDEV_UNREGISTER, NETDEV_UP,
+    NetdevEvents, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_CHANGENAME, NETDEV_REGISTER,
+    NETDEV_UNREGISTER,
 };
 use crate::ipvlan_dev::{fail, follow_l3s_hooks, release_l3s_hooks, IpvPort, IpvlanKind};
 use crate::procfs;
@@ -32,18 +31,10 @@ impl NetdevEvents for LowerEvents {
             return Ok(());
         };
         let slaves = || port.state().slave_list();
+        if follow_lower(event, lower, slaves)? {
+            return Ok(());
+        }
         match event {
-            NETDEV_UP | NETDEV_DOWN | NETDEV_CHANGE => {
-                for s in slaves().iter().filter_map(|s| s.get()) {
-                    s.transfer_operstate_from(lower);
-                }
-            }
-            NETDEV_FEAT_CHANGE => {
-                for s in slaves().iter().filter_map(|s| s.get()) {
-                    s.inherit_macvlan_layout(lower);
-                    s.update_features();
-                }
-            }
             // The lower's MTU, both ways, without notifications.
             NETDEV_CHANGEMTU => {
                 for s in slaves().iter().filter_map(|s| s.get()) {
@@ -57,19 +48,10 @@ impl NetdevEvents for LowerEvents {
                 }
             }
             NETDEV_UNREGISTER => {
-                if lower.is_unregistering() {
-                    let list = slaves();
-                    UnregisterQueue::run(|queue| {
-                        for s in list.iter().filter_map(|s| s.get()) {
-                            IpvlanKind::dellink(s, queue);
-                        }
-                    });
-                } else {
-                    // Moving to another namespace: the file and the l3s
-                    // hooks move too.
-                    port.state().proc_file.remove();
-                    release_l3s_hooks(&port);
-                }
+                // Moving to another namespace: the file and the l3s hooks
+                // move too.
+                port.state().proc_file.remove();
+                release_l3s_hooks(&port);
             }
             NETDEV_REGISTER | NETDEV_CHANGENAME => {
                 if event == NETDEV_REGISTER {
@@ -77,13 +59,6 @@ impl NetdevEvents for LowerEvents {
                 }
                 // The file is a view; the port works without it.
                 let _ = procfs::add_ipvlan_port(&port);
-            }
-            // The lower may not change its type under its slaves.
-            NETDEV_PRE_TYPE_CHANGE => return Err(EPERM),
-            NETDEV_NOTIFY_PEERS | NETDEV_BONDING_FAILOVER | NETDEV_RESEND_IGMP => {
-                for s in slaves().iter().filter_map(|s| s.get()) {
-                    s.notify(event);
-                }
             }
             _ => {}
         }

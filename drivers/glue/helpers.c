@@ -190,6 +190,26 @@ u32 rvnet_skb_priority(const struct sk_buff *skb)
 	return skb->priority;
 }
 
+/* A header_ops->create's room: len bytes pushed, the headroom grown
+ * first if short (as ipgre_header()); NULL without memory. */
+u8 *rvnet_skb_push_room(struct sk_buff *skb, u32 len)
+{
+	if (skb_headroom(skb) < len &&
+	    pskb_expand_head(skb, HH_DATA_ALIGN(len - skb_headroom(skb)), 0, GFP_ATOMIC))
+		return NULL;
+	return skb_push(skb, len);
+}
+
+/* The linear bytes from the mac header on (header_ops->parse). */
+const u8 *rvnet_skb_mac_bytes(const struct sk_buff *skb, u32 *len)
+{
+	*len = 0;
+	if (!skb_mac_header_was_set(skb) || skb_mac_header(skb) > skb_tail_pointer(skb))
+		return NULL;
+	*len = skb_tail_pointer(skb) - skb_mac_header(skb);
+	return skb_mac_header(skb);
+}
+
 void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci)
 {
 	__vlan_hwaccel_put_tag(skb, proto, tci);
@@ -1732,6 +1752,7 @@ void rvnet_l3s_attach(struct net_device *lower, bool on)
 #include <net/dst_metadata.h>
 #include <net/dst_cache.h>
 #include <net/gro_cells.h>
+#include <net/erspan.h>
 #include <net/inet_ecn.h>
 #include <net/icmp.h>
 #include <net/xfrm.h>
@@ -2069,10 +2090,15 @@ void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool 
 	o->net = dev_net(skb->dev);
 }
 
+/* With erspan_md_len, erspan_rcv()'s options: the version and the
+ * header's erspan_md2 bytes as struct erspan_metadata, ERSPAN_OPT set. */
 int rvnet_tunnel_pull(struct sk_buff *skb, u32 hdr_len, __be16 inner_proto, bool raw_proto,
-		      bool collect_md, __be16 md_flags, __be32 md_key, struct metadata_dst **md)
+		      bool collect_md, __be16 md_flags, __be32 md_key, int erspan_ver,
+		      const u8 *erspan_md, u32 erspan_md_len, struct metadata_dst **md)
 {
 	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
+	struct erspan_metadata *em;
+	struct ip_tunnel_info *info;
 
 	*md = NULL;
 	if (__iptunnel_pull_header(skb, hdr_len, inner_proto, raw_proto, false))
@@ -2080,11 +2106,43 @@ int rvnet_tunnel_pull(struct sk_buff *skb, u32 hdr_len, __be16 inner_proto, bool
 	skb_reset_mac_header(skb);
 	if (collect_md) {
 		gre_flags_to_tnl_flags(flags, md_flags);
-		*md = ip_tun_rx_dst(skb, flags, key32_to_tunnel_id(md_key), 0);
+		*md = ip_tun_rx_dst(skb, flags, key32_to_tunnel_id(md_key),
+				    erspan_md_len ? sizeof(*em) : 0);
 		if (!*md)
 			return -ENOMEM;
+		if (erspan_md_len) {
+			info = &(*md)->u.tun_info;
+			info->options_len = sizeof(*em);
+			em = ip_tunnel_info_opts(info);
+			em->version = erspan_ver;
+			memcpy(&em->u.md2, erspan_md, min_t(u32, erspan_md_len, sizeof(em->u.md2)));
+			__set_bit(IP_TUNNEL_ERSPAN_OPT_BIT, info->key.tun_flags);
+		}
 	}
 	return 0;
+}
+
+/* __ipgre_rcv() for a device with ipgre_header_ops: the mac header at
+ * the outer IPv4 header. */
+void rvnet_skb_pop_mac_header(struct sk_buff *skb)
+{
+	skb_pop_mac_header(skb);
+}
+
+/* ipgre_xmit() with header_ops: the prebuilt outer header pulled off. */
+bool rvnet_tunnel_pull_link_header(struct sk_buff *skb, u8 *buf, u32 len)
+{
+	if (skb_cow_head(skb, 0) || !pskb_may_pull(skb, len))
+		return false;
+	memcpy(buf, skb->data, len);
+	skb_pull(skb, len);
+	skb_reset_mac_header(skb);
+	return !(skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_start(skb) < skb->data);
+}
+
+void rvnet_netdev_set_hard_header_len(struct net_device *dev, u32 len)
+{
+	dev->hard_header_len = len;
 }
 
 bool rvnet_tunnel_pull_inner(struct sk_buff *skb, bool ether)
@@ -2250,6 +2308,16 @@ bool rvnet_tunnel_md_info(struct sk_buff *skb, struct rvnet_tunnel_md *md)
 	md->gre_flags = gre_tnl_flags_to_gre_flags(info->key.tun_flags);
 	md->df = test_bit(IP_TUNNEL_DONT_FRAGMENT_BIT, info->key.tun_flags);
 	md->encap_hlen = ip_encap_hlen(&info->encap);
+	md->erspan = test_bit(IP_TUNNEL_ERSPAN_OPT_BIT, info->key.tun_flags) &&
+		     info->options_len >= sizeof(struct erspan_metadata);
+	if (md->erspan) {
+		const struct erspan_metadata *em = ip_tunnel_info_opts(info);
+
+		md->erspan_ver = em->version;
+		md->erspan_index = ntohl(em->u.index);
+		md->erspan_dir = em->u.md2.dir;
+		md->erspan_hwid = get_hwid(&em->u.md2);
+	}
 	return true;
 }
 
@@ -2306,6 +2374,26 @@ void rvnet_erspan_frame(struct sk_buff *skb, struct rvnet_erspan_frame *out)
 	out->eth_proto = ntohs(be[0]);
 	out->tci = ntohs(be[1]);
 	out->len = skb->len;
+}
+
+/* erspan_fb_xmit()'s further truncation test: an IPv4 or IPv6 packet
+ * longer than what the frame holds of it. */
+bool rvnet_erspan_inner_truncated(struct sk_buff *skb)
+{
+	int nhoff = skb_network_offset(skb);
+	int thoff;
+
+	if (skb->protocol == htons(ETH_P_IP) && ntohs(ip_hdr(skb)->tot_len) > skb->len - nhoff)
+		return true;
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (skb_transport_header_was_set(skb))
+			thoff = skb_transport_offset(skb);
+		else
+			thoff = nhoff + sizeof(struct ipv6hdr);
+		if (ntohs(ipv6_hdr(skb)->payload_len) > skb->len - thoff)
+			return true;
+	}
+	return false;
 }
 
 bool rvnet_skb_trim(struct sk_buff *skb, u32 len)

@@ -44,6 +44,8 @@ bool rvnet_rtnl_is_locked(void);
 
 u32 rvnet_skb_len(const struct sk_buff *skb);
 u32 rvnet_skb_priority(const struct sk_buff *skb);
+u8 *rvnet_skb_push_room(struct sk_buff *skb, u32 len);
+const u8 *rvnet_skb_mac_bytes(const struct sk_buff *skb, u32 *len);
 void rvnet_skb_vlan_put_tag(struct sk_buff *skb, __be16 proto, u16 tci);
 void rvnet_skb_set_dev(struct sk_buff *skb, struct net_device *dev);
 bool rvnet_skb_has_inband_tag(const struct sk_buff *skb, __be16 proto);
@@ -458,7 +460,11 @@ struct rvnet_tunnel_outer {
 };
 void rvnet_tunnel_outer(struct sk_buff *skb, struct rvnet_tunnel_outer *o, bool icmp);
 int rvnet_tunnel_pull(struct sk_buff *skb, u32 hdr_len, __be16 inner_proto, bool raw_proto,
-		      bool collect_md, __be16 md_flags, __be32 md_key, struct metadata_dst **md);
+		      bool collect_md, __be16 md_flags, __be32 md_key, int erspan_ver,
+		      const u8 *erspan_md, u32 erspan_md_len, struct metadata_dst **md);
+void rvnet_skb_pop_mac_header(struct sk_buff *skb);
+bool rvnet_tunnel_pull_link_header(struct sk_buff *skb, u8 *buf, u32 len);
+void rvnet_netdev_set_hard_header_len(struct net_device *dev, u32 len);
 bool rvnet_tunnel_pull_inner(struct sk_buff *skb, bool ether);
 int rvnet_tunnel_inner_dsfield(struct sk_buff *skb);
 void rvnet_tunnel_inner_ecn(struct sk_buff *skb, bool ce);
@@ -496,6 +502,11 @@ struct rvnet_tunnel_md {
 	__be16 gre_flags;	/* CSUM/KEY/SEQ of tun_flags as GRE bits */
 	bool df;		/* IP_TUNNEL_DONT_FRAGMENT_BIT */
 	int encap_hlen;		/* ip_encap_hlen(&info->encap) */
+	bool erspan;		/* IP_TUNNEL_ERSPAN_OPT_BIT with erspan_metadata */
+	u8 erspan_ver;
+	u8 erspan_dir;
+	u8 erspan_hwid;		/* get_hwid() */
+	u32 erspan_index;	/* host order */
 };
 bool rvnet_tunnel_md_info(struct sk_buff *skb, struct rvnet_tunnel_md *md);
 struct rtable *rvnet_tunnel_md_route(struct sk_buff *skb, struct net *net, u8 *proto, u8 tos,
@@ -508,6 +519,7 @@ struct rvnet_erspan_frame {
 	u32 len;
 };
 void rvnet_erspan_frame(struct sk_buff *skb, struct rvnet_erspan_frame *out);
+bool rvnet_erspan_inner_truncated(struct sk_buff *skb);
 bool rvnet_skb_trim(struct sk_buff *skb, u32 len);
 bool rvnet_skb_copy_front(struct sk_buff *skb, u32 off, u8 *buf, u32 len);
 u64 rvnet_real_time_ns(void);

@@ -130,6 +130,25 @@ pub trait DeviceOps: Sized + 'static {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// `header_ops->parse`: the source link-layer address of a received
+    /// frame, written to `haddr`; returns its length. Without this hook
+    /// the header ops parse as Ethernet.
+    fn parse_header(
+        _dev: Dev<'_, Self>,
+        _skb: &SkBuffRef,
+        _haddr: &mut [u8; MAX_ADDR_LEN],
+    ) -> usize {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Whether a device keeps the kind's header ops (those of
+    /// [`Self::create_header`]): asked once [`Self::init`] succeeded, as a
+    /// C driver's `ndo_init` chooses `dev->header_ops`; without this hook
+    /// every device of the kind keeps them.
+    fn keeps_header_ops(_dev: Dev<'_, Self>) -> bool {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// `ndo_get_stats64`: adds the device's counters to `stats` (zeroed).
     fn get_stats64(_dev: Dev<'_, Self>, _stats: &mut LinkStats) {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -851,7 +870,11 @@ impl<T: LinkOps> Adapter<T> {
         // SAFETY: All-zero is a valid, empty ops table.
         let mut o: b::header_ops = unsafe { core::mem::zeroed() };
         o.create = Some(create_header::<T>);
-        o.parse = Some(b::eth_header_parse);
+        o.parse = if T::HAS_PARSE_HEADER {
+            Some(parse_header::<T>)
+        } else {
+            Some(b::eth_header_parse)
+        };
         if T::HAS_PARSE_PROTOCOL {
             o.parse_protocol = Some(parse_protocol::<T>);
         }
@@ -1107,7 +1130,21 @@ unsafe extern "C" fn ndo_prl_siocdevprivate<T: DeviceOps>(
 /// Called by the kernel on a device of kind `T`, as its C contract says.
 unsafe extern "C" fn ndo_init<T: DeviceOps>(dev: *mut b::net_device) -> c_int {
     // SAFETY: See the note above the callbacks.
-    unsafe { with_dev::<T, _>(dev, EINVAL.to_errno(), |d| errno(T::init(d))) }
+    unsafe {
+        with_dev::<T, _>(dev, EINVAL.to_errno(), |d| {
+            let r = T::init(d);
+            if r.is_ok()
+                && T::HAS_CREATE_HEADER
+                && T::HAS_KEEPS_HEADER_OPS
+                && !T::keeps_header_ops(d)
+            {
+                // SAFETY: `ndo_init` runs in `register_netdevice()` under
+                // RTNL, before anything can see the device.
+                (*dev).header_ops = core::ptr::null();
+            }
+            errno(r)
+        })
+    }
 }
 
 /// # Safety
@@ -1569,6 +1606,9 @@ unsafe extern "C" fn ndo_bridge_setlink<T: LinkOps>(
     errno(T::bridge_setlink(br, port, req, &ExtAck::from_raw(extack)))
 }
 
+/// The room for a link-layer address (`MAX_ADDR_LEN`).
+pub const MAX_ADDR_LEN: usize = 32;
+
 /// A link-layer header to build (the arguments of `header_ops->create`).
 pub struct HardHeader<'a> {
     skb: *mut b::sk_buff,
@@ -1576,10 +1616,53 @@ pub struct HardHeader<'a> {
     daddr: *const c_void,
     saddr: *const c_void,
     len: u32,
+    addr_len: usize,
     _p: PhantomData<&'a mut b::sk_buff>,
 }
 
 impl HardHeader<'_> {
+    /// The protocol of the payload (host order).
+    pub fn ethertype(&self) -> u16 {
+        self.ethertype
+    }
+
+    /// The first `N` bytes of the destination address, if one was given
+    /// and the device's addresses are that long.
+    pub fn daddr<const N: usize>(&self) -> Option<[u8; N]> {
+        self.addr::<N>(self.daddr)
+    }
+
+    /// The first `N` bytes of the source address, as [`Self::daddr`].
+    pub fn saddr<const N: usize>(&self) -> Option<[u8; N]> {
+        self.addr::<N>(self.saddr)
+    }
+
+    fn addr<const N: usize>(&self, a: *const c_void) -> Option<[u8; N]> {
+        if a.is_null() || N > self.addr_len {
+            return None;
+        }
+        let mut out = [0u8; N];
+        // SAFETY: The stack passes addresses of the device's `addr_len`
+        // bytes (a neighbour's `ha`, a packet socket's checked
+        // `sll_addr`), and `N` is no more.
+        unsafe { core::ptr::copy_nonoverlapping(a.cast::<u8>(), out.as_mut_ptr(), N) };
+        Some(out)
+    }
+
+    /// Pushes `len` bytes of header in front of the payload, growing the
+    /// headroom if it is short, and gives them to be filled; `None`
+    /// without memory.
+    pub fn push(&mut self, len: usize) -> Option<&mut [u8]> {
+        // SAFETY: `skb` is the frame being built, ours for the call.
+        let p = unsafe { b::rvnet_skb_push_room(self.skb, len as u32) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: The helper pushed `len` writable bytes at `p`, which stay
+        // valid while the header is borrowed.
+        Some(unsafe { core::slice::from_raw_parts_mut(p, len) })
+    }
+
     /// The queueing priority of the frame.
     pub fn priority(&self) -> u32 {
         // SAFETY: `skb` is the frame being built, valid for the call.
@@ -1633,6 +1716,19 @@ impl HardHeader<'_> {
 pub struct SkBuffRef(*const b::sk_buff);
 
 impl SkBuffRef {
+    /// The bytes from the link-layer header to the end of the linear
+    /// part (empty if no link-layer header was set).
+    pub fn mac_header(&self) -> &[u8] {
+        let mut len = 0;
+        // SAFETY: The skb is valid for the hook's call.
+        let p = unsafe { b::rvnet_skb_mac_bytes(self.0, &mut len) };
+        if p.is_null() {
+            return &[];
+        }
+        // SAFETY: The helper found `len` bytes of the linear buffer at `p`.
+        unsafe { core::slice::from_raw_parts(p, len as usize) }
+    }
+
     /// The linear part of the data.
     pub fn linear(&self) -> &[u8] {
         // SAFETY: The skb is valid for the hook's call; `headlen` bytes of
@@ -1660,6 +1756,8 @@ unsafe extern "C" fn create_header<T: DeviceOps>(
         daddr,
         saddr,
         len,
+        // SAFETY: `dev` is valid for the call.
+        addr_len: usize::from(unsafe { (*dev).addr_len }),
         _p: PhantomData,
     };
     // SAFETY: See the note above the callbacks.
@@ -1671,6 +1769,25 @@ unsafe extern "C" fn create_header<T: DeviceOps>(
 /// Called by the kernel with a valid skb on a device of kind `T`.
 unsafe extern "C" fn parse_protocol<T: DeviceOps>(skb: *const b::sk_buff) -> u16 {
     T::parse_protocol(&SkBuffRef(skb)).to_be()
+}
+
+/// # Safety
+///
+/// Called by the kernel with a valid skb on a device of kind `T`, `haddr`
+/// holding `MAX_ADDR_LEN` bytes.
+unsafe extern "C" fn parse_header<T: DeviceOps>(
+    skb: *const b::sk_buff,
+    dev: *const b::net_device,
+    haddr: *mut u8,
+) -> c_int {
+    // SAFETY: See the function's safety section.
+    let haddr = unsafe { &mut *haddr.cast::<[u8; MAX_ADDR_LEN]>() };
+    // SAFETY: See the note above the callbacks.
+    unsafe {
+        with_dev::<T, _>(dev, 0, |d| {
+            T::parse_header(d, &SkBuffRef(skb), haddr).min(MAX_ADDR_LEN) as c_int
+        })
+    }
 }
 
 /// Copies `src` into the C string buffer `dst`, truncating, NUL-terminated.

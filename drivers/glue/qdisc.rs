@@ -23,7 +23,7 @@ use core::marker::PhantomData;
 use core::ops::ControlFlow;
 use core::ptr::NonNull;
 use core::sync::atomic::{
-    AtomicPtr, AtomicUsize,
+    AtomicBool, AtomicPtr, AtomicUsize,
     Ordering::{Acquire, Relaxed, Release},
 };
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
@@ -90,12 +90,14 @@ pub enum Unlinked {
 }
 
 /// A qdisc's private area (sch_teql's `teql_sched_data` less the master,
-/// which the glue finds from the ops): its packet queue, and its successor
-/// in its kind's ring, which senders follow under RCU.
+/// which the glue finds from the ops): its packet queue, its successor
+/// in its kind's ring, which senders follow under RCU, and whether it is
+/// in that ring.
 #[repr(C)]
 struct QdiscPriv {
     queue: b::sk_buff_head,
     next: AtomicPtr<b::Qdisc>,
+    linked: AtomicBool,
 }
 
 /// A qdisc of kind `T`.
@@ -162,6 +164,13 @@ impl<T: QdiscOps> Qdisc<T> {
         // SAFETY: As in `queue`; the field is zeroed (null) at allocation
         // and only accessed atomically.
         unsafe { &(*self.private()).next }
+    }
+
+    /// Whether the qdisc is in its ring (changed under the ring's lock).
+    fn linked(&self) -> &AtomicBool {
+        // SAFETY: As in `queue`; the field is zeroed (false) at allocation
+        // and only accessed atomically.
+        unsafe { &(*self.private()).linked }
     }
 
     /// The number of packets in the qdisc's own queue.
@@ -419,7 +428,6 @@ unsafe impl Send for Member {}
 
 struct RingInner {
     members: KVec<Member>,
-    head: usize,
 }
 
 /// The qdiscs of one registration in ring order, with a head (sch_teql's
@@ -429,7 +437,8 @@ struct RingInner {
 /// qdisc is freed a grace period after it left.
 pub struct QdiscRing<T: QdiscOps> {
     inner: Pin<KBox<RawSpinLockIrq<RingInner>>>,
-    /// The head qdisc, or null (`master->slaves`), for lockless walks.
+    /// The head qdisc, or null (`master->slaves`): written under the lock,
+    /// read by lockless walks.
     head: AtomicPtr<b::Qdisc>,
     /// The number of qdiscs, bounding a lockless walk.
     len: AtomicUsize,
@@ -447,7 +456,6 @@ impl<T: QdiscOps> QdiscRing<T> {
     pub fn new() -> Result<Self> {
         let inner = RingInner {
             members: KVec::new(),
-            head: 0,
         };
         Ok(QdiscRing {
             inner: KBox::pin_init(
@@ -502,6 +510,16 @@ impl<T: QdiscOps> QdiscRing<T> {
         }
     }
 
+    /// The head's position in `g`'s members (0 in an empty ring). Under
+    /// the lock.
+    fn head_index(&self, g: &RingInner) -> usize {
+        let head = self.head.load(Relaxed);
+        g.members
+            .iter()
+            .position(|m| m.0.as_ptr() == head)
+            .unwrap_or(0)
+    }
+
     fn remove(&self, sch: &Qdisc<T>) -> Unlinked {
         let mut g = self.inner.lock();
         let me = Member(NonNull::from(&sch.0).cast());
@@ -509,7 +527,7 @@ impl<T: QdiscOps> QdiscRing<T> {
             return Unlinked::NotMember;
         };
         let len = g.members.len();
-        let head = ring::head_after_remove(g.head, i, len);
+        let head = ring::head_after_remove(self.head_index(&g), i, len);
         if len > 1 {
             // Senders past the predecessor skip the qdisc from now on;
             // one standing on it still finds its successor.
@@ -520,26 +538,20 @@ impl<T: QdiscOps> QdiscRing<T> {
         }
         // `i` is in range: found above.
         let _ = g.members.remove(i);
-        let unlinked = match head {
-            Some(h) => {
-                g.head = h;
-                Unlinked::Left
-            }
-            None => {
-                g.head = 0;
-                Unlinked::Emptied
-            }
-        };
-        self.publish(&g);
-        unlinked
+        sch.linked().store(false, Relaxed);
+        self.publish(&g, head);
+        match head {
+            Some(_) => Unlinked::Left,
+            None => Unlinked::Emptied,
+        }
     }
 
-    /// Publishes the head and the length for lockless walks (under the
-    /// lock, after every change).
-    fn publish(&self, g: &RingInner) {
-        let head = g
-            .members
-            .get(g.head)
+    /// Publishes the member at `head` (none: null) as the head, and the
+    /// length, for lockless walks (under the lock, after every change of
+    /// the members).
+    fn publish(&self, g: &RingInner, head: Option<usize>) {
+        let head = head
+            .and_then(|h| g.members.get(h))
             .map_or(core::ptr::null_mut(), |m| m.0.as_ptr());
         self.head.store(head, Release);
         self.len.store(g.members.len(), Relaxed);
@@ -581,24 +593,22 @@ impl<T: QdiscOps> QdiscRing<T> {
     }
 
     /// Moves the head past `sch` if `sch` is the head (it just sent):
-    /// `if (slaves == q) slaves = next`.
+    /// `if (slaves == q) slaves = NEXT_SLAVE(q)`.
     #[inline]
     pub fn advance_past(&self, sch: &Qdisc<T>) {
-        let mut g = self.inner.lock();
-        let me = Member(NonNull::from(&sch.0).cast());
-        if g.members.get(g.head) == Some(&me) {
-            g.head = ring::next(g.head, g.members.len());
-            self.publish(&g);
+        let _g = self.inner.lock();
+        if self.head.load(Relaxed) == sch.raw() {
+            // The head is in the ring, so its successor link is current.
+            self.head.store(sch.next().load(Relaxed), Release);
         }
     }
 
-    /// Makes `sch` the head, if it is in the ring.
+    /// Makes `sch` the head, if it is in the ring (`slaves = sch`).
+    #[inline]
     pub fn set_head(&self, sch: &Qdisc<T>) {
-        let mut g = self.inner.lock();
-        let me = Member(NonNull::from(&sch.0).cast());
-        if let Some(i) = g.members.iter().position(|m| *m == me) {
-            g.head = i;
-            self.publish(&g);
+        let _g = self.inner.lock();
+        if sch.linked().load(Relaxed) {
+            self.head.store(sch.raw(), Release);
         }
     }
 }
@@ -627,13 +637,13 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
         if !core::ptr::eq(T::ring(own), self.ring) || !core::ptr::eq(own, shared) {
             return Err(EINVAL);
         }
-        let (at, head) = ring::insert(self.guard.head, self.guard.members.len());
+        let head_index = self.ring.head_index(&self.guard);
+        let (at, head) = ring::insert(head_index, self.guard.members.len());
         let me = Member(NonNull::from(&sch.0).cast());
         self.guard
             .members
             .insert_within_capacity(at, me)
             .map_err(|_| ENOMEM)?;
-        self.guard.head = head;
         let len = self.guard.members.len();
         let succ = self.guard.members[ring::next(at, len)];
         let pred = self.guard.members[ring::nth_from(at, len - 1, len)];
@@ -641,7 +651,8 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
         sch.next().store(succ.0.as_ptr(), Relaxed);
         // SAFETY: `pred` is in the ring, so live.
         unsafe { pred.next::<T>() }.store(me.0.as_ptr(), Release);
-        self.ring.publish(&self.guard);
+        sch.linked().store(true, Relaxed);
+        self.ring.publish(&self.guard, Some(head));
         Ok(())
     }
 
@@ -649,8 +660,9 @@ impl<'a, T: QdiscOps> RingGuard<'a, T> {
     /// locked.
     pub fn iter(&self) -> impl Iterator<Item = &Qdisc<T>> + '_ {
         let len = self.guard.members.len();
+        let head = self.ring.head_index(&self.guard);
         (0..len).map(move |k| {
-            let m = self.guard.members[ring::nth_from(self.guard.head, k, len)];
+            let m = self.guard.members[ring::nth_from(head, k, len)];
             // SAFETY: A member of the ring is not destroyed while it is
             // locked (the glue's `destroy` takes the lock to unlink it).
             unsafe { Qdisc::<T>::from_raw(m.0.as_ptr()) }

@@ -239,7 +239,11 @@ impl RxPacket {
         let mut raw_md = core::ptr::null_mut();
         let skb = self.skb;
         let key = md.unwrap_or_default();
-        // SAFETY: We own the skb.
+        let (ver, opts) = match &key.erspan {
+            Some(e) => (e.version, &e.md[..]),
+            None => (0, &[][..]),
+        };
+        // SAFETY: We own the skb; `opts` is readable for its length.
         let ret = unsafe {
             b::rvnet_tunnel_pull(
                 skb.as_raw(),
@@ -249,6 +253,9 @@ impl RxPacket {
                 md.is_some(),
                 key.flags.to_be(),
                 key.key.to_be(),
+                i32::from(ver),
+                opts.as_ptr(),
+                opts.len() as u32,
                 &mut raw_md,
             )
         };
@@ -271,6 +278,18 @@ pub struct MdKey {
     pub flags: u16,
     /// The key.
     pub key: u32,
+    /// ERSPAN options (`ERSPAN_OPT`), for erspan.
+    pub erspan: Option<ErspanMd>,
+}
+
+/// The ERSPAN options of receive metadata (`struct erspan_metadata`).
+#[derive(Clone, Copy)]
+pub struct ErspanMd {
+    /// The header's version.
+    pub version: u8,
+    /// The header's bytes after its base header: version 1's index word
+    /// (4 bytes) or version 2's `struct erspan_md2` (8), as on the wire.
+    pub md: [u8; 8],
 }
 
 /// Why decapsulation dropped a packet.
@@ -294,6 +313,16 @@ impl Decapsulated {
     /// The outer header it came in.
     pub fn outer(&self) -> Outer<'_> {
         Outer(&self.outer)
+    }
+
+    /// Points the link-layer header at the outer IPv4 header, for a device
+    /// whose header ops parse it (`skb_pop_mac_header()`).
+    pub fn pop_mac_header(&mut self) {
+        if let Some(skb) = &self.skb {
+            // SAFETY: We own the skb; its network header is still the
+            // outer one.
+            unsafe { b::rvnet_skb_pop_mac_header(skb.as_raw()) }
+        }
     }
 
     /// Points the network header at the inner packet (after an Ethernet
@@ -840,6 +869,19 @@ impl NetDevice {
         unsafe { b::rvnet_netdev_set_needed_headroom(self.as_raw(), headroom) }
     }
 
+    /// Sets `hard_header_len` (the link-layer header of a device with
+    /// header ops). Before registration or under RTNL.
+    pub fn set_hard_header_len(&self, len: u32) {
+        // SAFETY: The device is valid; callers hold RTNL or own it.
+        unsafe { b::rvnet_netdev_set_hard_header_len(self.as_raw(), len) }
+    }
+
+    /// Whether the device has header ops (builds link-layer headers).
+    pub fn has_header_ops(&self) -> bool {
+        // SAFETY: The device is valid.
+        unsafe { !(*self.as_raw()).header_ops.is_null() }
+    }
+
     /// What a device on top of this one reserves for it
     /// (`hard_header_len + needed_headroom`).
     pub fn lower_headroom(&self) -> u32 {
@@ -1194,7 +1236,21 @@ impl TxPacket {
             gre_flags: u16::from_be(md.gre_flags),
             df: md.df,
             encap_hlen: md.encap_hlen,
+            erspan: md.erspan.then_some(TxErspan {
+                ver: md.erspan_ver,
+                index: md.erspan_index,
+                dir: md.erspan_dir,
+                hwid: md.erspan_hwid,
+            }),
         })
+    }
+
+    /// Whether the IPv4 or IPv6 packet in the frame is longer than what
+    /// the frame holds of it (`erspan_fb_xmit()`'s truncation test).
+    pub fn inner_truncated(&self) -> bool {
+        // SAFETY: We own the skb (`pskb_inet_may_pull` made its network
+        // header linear).
+        unsafe { b::rvnet_erspan_inner_truncated(self.skb.as_raw()) }
     }
 
     /// `ip_md_tunnel_xmit()`'s route in `net` for outer protocol `proto`
@@ -1229,6 +1285,17 @@ impl TxPacket {
         }
     }
 
+    /// Takes the link-layer header a device's header ops built off the
+    /// front into `buf` (`ipgre_xmit()` with header ops: `skb_cow_head`,
+    /// `pskb_may_pull`, `skb_pull`, the mac header reset); `false` if the
+    /// packet is shorter, or its checksum would start inside the header.
+    pub fn pull_link_header(&mut self, buf: &mut [u8]) -> bool {
+        // SAFETY: We own the skb; `buf` is writable for its length.
+        unsafe {
+            b::rvnet_tunnel_pull_link_header(self.skb.as_raw(), buf.as_mut_ptr(), buf.len() as u32)
+        }
+    }
+
     /// Gives the skb back (to be dropped).
     pub fn into_skb(self) -> SkBuff {
         self.skb
@@ -1255,6 +1322,21 @@ pub struct TxTunnelKey {
     /// The length of its encapsulation header (`ip_encap_hlen()`, negative
     /// if it has none that this kernel knows).
     pub encap_hlen: i32,
+    /// Its ERSPAN options, if it has them (`ERSPAN_OPT`).
+    pub erspan: Option<TxErspan>,
+}
+
+/// The ERSPAN options of transmit metadata (`struct erspan_metadata`).
+#[derive(Clone, Copy)]
+pub struct TxErspan {
+    /// The version (1 or 2 are sent).
+    pub ver: u8,
+    /// Version 1's index.
+    pub index: u32,
+    /// Version 2's direction.
+    pub dir: u8,
+    /// Version 2's hardware id (`get_hwid()`).
+    pub hwid: u8,
 }
 
 /// Why [`TxPacket::route_md`] gave no route.

@@ -14,15 +14,15 @@ use crate::glue::bindings::{
     ARPHRD_ETHER, ARPHRD_IPGRE, ARPHRD_NONE, IFLA_ADDRESS, IFLA_GRE_COLLECT_METADATA, IFLA_MTU,
     SKB_GSO_GRE, SKB_GSO_GRE_CSUM,
 };
-use crate::glue::link::{Dev, KindHandle, NewLink, TxContext};
+use crate::glue::link::{Dev, HardHeader, KindHandle, NewLink, SkBuffRef, TxContext, MAX_ADDR_LEN};
 use crate::glue::netdev::{Net, NetDevice};
 use crate::glue::pernet::PernetId;
 use crate::glue::rcu::rcu_read;
 use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{
-    cmd, real_time_ns, DevStat, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey, RxPacket,
-    TunnelParm, TxPacket,
+    cmd, real_time_ns, DevStat, ErspanMd, GreHandler, GreInfo, GreVerdict, IcmpError, MdKey,
+    RxPacket, TunnelParm, TxPacket,
 };
 use crate::gre_netlink::{
     erspan_fill_info, erspan_settings, erspan_validate, gre_fill_info, gre_info_size, gre_request,
@@ -30,7 +30,7 @@ use crate::gre_netlink::{
 };
 use crate::iptunnel::{self, tunnel_device_ops, tunnel_link_ops, Creation, Request};
 use crate::rvnet_core::tunnel::erspan::{self, Settings};
-use crate::rvnet_core::tunnel::gre::{self, Header};
+use crate::rvnet_core::tunnel::gre::{self, Header, LinkHeader};
 use crate::rvnet_core::tunnel::lookup::PacketKey;
 use crate::rvnet_core::tunnel::mtu::MIN_MTU;
 use crate::rvnet_core::tunnel::{icmp, md, IoctlIph};
@@ -142,6 +142,47 @@ fn gre_init<K: TunnelKind>(dev: Dev<'_, K>) -> Result {
     Ok(())
 }
 
+/// Whether a gre device has `ipgre_header_ops` (`ipgre_tunnel_init()`):
+/// NBMA (no remote) and not collect_md, so that neighbour entries give
+/// the remote (`ip neigh add A lladdr REMOTE dev gre1`).
+fn nbma_header_ops(dev: Dev<'_, GreKind>) -> bool {
+    let t = dev.state();
+    !t.collect_md && t.config().parms.daddr == 0
+}
+
+/// `ipgre_tunnel_init()`: `__gre_tunnel_init()`, and with header ops the
+/// outer IPv4 and GRE headers as the link-layer header
+/// (`hard_header_len`) rather than headroom.
+fn ipgre_init(dev: Dev<'_, GreKind>) -> Result {
+    gre_init(dev)?;
+    if nbma_header_ops(dev) {
+        let o_flags = dev.state().config().parms.o_flags;
+        dev.set_hard_header_len(LinkHeader::len(o_flags) as u32);
+        dev.set_needed_headroom(0);
+    }
+    Ok(())
+}
+
+/// `ipgre_header()`: the tunnel's outer IPv4 header, addressed as the
+/// neighbour entry (or sender) says, and the GRE base header; its length,
+/// negative without a destination.
+fn ipgre_header(dev: Dev<'_, GreKind>, mut header: HardHeader<'_>) -> i32 {
+    let p = dev.state().config().parms;
+    let addr = |a: Option<[u8; 4]>| a.map(u32::from_be_bytes);
+    let h = LinkHeader::new(&p, addr(header.saddr()), addr(header.daddr()));
+    let len = LinkHeader::len(p.o_flags);
+    let proto = header.ethertype();
+    let Some(buf) = header.push(len) else {
+        return -(len as i32);
+    };
+    h.build(p.o_flags, proto, buf);
+    if h.daddr != 0 {
+        len as i32
+    } else {
+        -(len as i32)
+    }
+}
+
 /// Drops a packet before encapsulation, as `ipgre_xmit()` does
 /// (`tx_dropped`).
 fn drop_early<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff) {
@@ -151,16 +192,33 @@ fn drop_early<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff) {
 
 /// `ipgre_xmit()` and `gre_tap_xmit()` with `__gre_xmit()`: the GRE
 /// header for payload `proto` (host order), then `ip_tunnel_xmit()`; on a
-/// collect_md tunnel `gre_fb_xmit()` and `ip_md_tunnel_xmit()`.
-fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxContext) {
+/// collect_md tunnel `gre_fb_xmit()` and `ip_md_tunnel_xmit()`. With
+/// `link_header` (gre's header ops) the packet starts with the outer
+/// header they built, which gives the tunnel parameters.
+fn gre_xmit<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    skb: SkBuff,
+    proto: u16,
+    ctx: &TxContext,
+    link_header: bool,
+) {
     let t = dev.state();
     let p = t.cfg.get(ctx).parms;
     let csum = p.o_flags & gre::CSUM != 0;
     let gso = if csum { SKB_GSO_GRE_CSUM } else { SKB_GSO_GRE };
-    let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso) {
+    let mut pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, gso) {
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
     };
+    let mut tnl = None;
+    if link_header && !t.collect_md {
+        let mut buf = [0u8; LinkHeader::len(gre::CSUM | gre::KEY | gre::SEQ)];
+        let len = LinkHeader::len(p.o_flags);
+        if !pkt.pull_link_header(&mut buf[..len]) {
+            return drop_early(dev, pkt.into_skb());
+        }
+        tnl = LinkHeader::parse(&buf);
+    }
     let mut pkt = match pkt.reserve(dev.needed_headroom()) {
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
@@ -191,7 +249,7 @@ fn gre_xmit<K: TunnelKind>(dev: Dev<'_, K>, skb: SkBuff, proto: u16, ctx: &TxCon
     pkt.push_gre(&buf[..len], proto, flags & gre::CSUM != 0);
     match md_key {
         Some(k) => crate::xmit::md_xmit(dev, pkt, k, gre::IPPROTO_GRE, len as u32),
-        None => crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx),
+        None => crate::xmit::tunnel_xmit_with(dev, pkt, gre::IPPROTO_GRE, ctx, tnl),
     }
 }
 
@@ -208,35 +266,51 @@ fn erspan_init(dev: Dev<'_, ErspanKind>) -> Result {
 
 /// `erspan_xmit()`: the frame cut to the MTU (and marked truncated), the
 /// ERSPAN header of the tunnel's version behind a GRE header without key
-/// (the session id carries it), then `ip_tunnel_xmit()`.
+/// (the session id carries it), then `ip_tunnel_xmit()`. On a collect_md
+/// tunnel `erspan_fb_xmit()`: the version, index, direction and hardware
+/// id from the metadata's ERSPAN options and the session id from its key,
+/// GRE with S only, then `ip_md_tunnel_xmit()`; without those options the
+/// packet is dropped.
 fn erspan_xmit(dev: Dev<'_, ErspanKind>, skb: SkBuff, ctx: &TxContext) {
     let t = dev.state();
     let c = *t.cfg.get(ctx);
-    if t.collect_md {
-        // `erspan_fb_xmit()` needs tunnel metadata on the skb, as gre's.
-        return drop_early(dev, skb);
-    }
     let pkt = match TxPacket::new(skb, gre::IPPROTO_GRE, SKB_GSO_GRE) {
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
+    };
+    let (s, key, o_flags, md_key) = if t.collect_md {
+        let Some((k, e)) = pkt.tunnel_key().and_then(|k| Some((k, k.erspan?))) else {
+            return drop_early(dev, pkt.into_skb());
+        };
+        let s = Settings {
+            ver: e.ver,
+            index: e.index,
+            dir: e.dir,
+            hwid: e.hwid.into(),
+        };
+        (s, md::key32(k.id), gre::SEQ, Some(k))
+    } else {
+        (c.erspan, c.parms.o_key, c.parms.o_flags, None)
     };
     let mut pkt = match pkt.reserve(dev.needed_headroom()) {
         Ok(p) => p,
         Err(skb) => return drop_early(dev, skb),
     };
     let limit = dev.mtu() + dev.hard_header_len();
-    let truncated = erspan::truncates(pkt.erspan_frame().len, limit);
+    let mut truncated = erspan::truncates(pkt.erspan_frame().len, limit);
     if truncated {
         pkt = match pkt.trim(limit) {
             Ok(p) => p,
             Err(skb) => return drop_early(dev, skb),
         };
     }
-    let s = c.erspan;
-    if s.ver > 2 {
+    if md_key.is_some() {
+        truncated |= pkt.inner_truncated();
+    }
+    if s.ver > 2 || (md_key.is_some() && s.ver == 0) {
         return drop_early(dev, pkt.into_skb());
     }
-    let flags = erspan::gre_flags(s.ver, c.parms.o_flags);
+    let flags = erspan::gre_flags(s.ver, o_flags);
     let seq = if flags & gre::SEQ != 0 {
         t.o_seqno.fetch_add(1, Ordering::Relaxed)
     } else {
@@ -263,11 +337,14 @@ fn erspan_xmit(dev: Dev<'_, ErspanKind>, skb: SkBuff, ctx: &TxContext) {
             len: f.len,
         };
         let stamp = erspan::timestamp(real_time_ns());
-        let h = erspan::Header::for_frame(&s, c.parms.o_key, &frame, truncated, stamp);
+        let h = erspan::Header::for_frame(&s, key, &frame, truncated, stamp);
         len += h.build(&mut buf[gre_len..]);
     }
     pkt.push_gre(&buf[..len], proto, flags & gre::CSUM != 0);
-    crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx)
+    match md_key {
+        Some(k) => crate::xmit::md_xmit(dev, pkt, k, gre::IPPROTO_GRE, len as u32),
+        None => crate::xmit::tunnel_xmit(dev, pkt, gre::IPPROTO_GRE, ctx),
+    }
 }
 
 /// `ipgre_link_update()`: the device's header room and (with `set_mtu`)
@@ -276,8 +353,14 @@ fn erspan_xmit(dev: Dev<'_, ErspanKind>, skb: SkBuff, ctx: &TxContext) {
 fn link_update<K: TunnelKind>(dev: Dev<'_, K>, old_o_flags: u16, set_mtu: bool) {
     let o_flags = dev.state().config().parms.o_flags;
     let delta = gre::hlen(o_flags) as i32 - gre::hlen(old_o_flags) as i32;
-    let headroom = dev.needed_headroom() as i32 + delta;
-    dev.set_needed_headroom(headroom.max(0) as u32);
+    // gre's header ops carry the GRE header in the link-layer header.
+    if K::LINK_TYPE == ARPHRD_IPGRE as u16 && dev.has_header_ops() {
+        let len = dev.hard_header_len() as i32 + delta;
+        dev.set_hard_header_len(len.max(0) as u32);
+    } else {
+        let headroom = dev.needed_headroom() as i32 + delta;
+        dev.set_needed_headroom(headroom.max(0) as u32);
+    }
     if set_mtu {
         let mtu = (dev.mtu() as i32 - delta).max(MIN_MTU as i32);
         dev.store_mtu(mtu as u32);
@@ -399,12 +482,37 @@ tunnel_device_ops!(
         }
 
         fn init(dev: Dev<'_, Self>) -> Result {
-            gre_init(dev)
+            ipgre_init(dev)
+        }
+
+        fn keeps_header_ops(dev: Dev<'_, Self>) -> bool {
+            nbma_header_ops(dev)
+        }
+
+        fn create_header(dev: Dev<'_, Self>, header: HardHeader<'_>) -> i32 {
+            ipgre_header(dev, header)
+        }
+
+        /// `ipgre_header_parse()`: the outer source, the link-layer header
+        /// being the outer IPv4 header on receive.
+        fn parse_header(
+            _dev: Dev<'_, Self>,
+            skb: &SkBuffRef,
+            haddr: &mut [u8; MAX_ADDR_LEN],
+        ) -> usize {
+            match LinkHeader::source(skb.mac_header()) {
+                Some(a) => {
+                    haddr[..4].copy_from_slice(&a);
+                    4
+                }
+                None => 0,
+            }
         }
 
         fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
             let proto = skb.protocol();
-            gre_xmit(dev, skb, proto, ctx)
+            let link_header = dev.has_header_ops();
+            gre_xmit(dev, skb, proto, ctx, link_header)
         }
 
         fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
@@ -433,7 +541,7 @@ tunnel_device_ops!(
         }
 
         fn start_xmit(dev: Dev<'_, Self>, skb: SkBuff, ctx: &TxContext) {
-            gre_xmit(dev, skb, gre::ETH_P_TEB, ctx)
+            gre_xmit(dev, skb, gre::ETH_P_TEB, ctx, false)
         }
 
         fn change_mtu(dev: Dev<'_, Self>, new_mtu: u32) -> Result {
@@ -555,9 +663,14 @@ fn rcv_on<K: TunnelKind>(
         let md = (t.collect_md || nbma).then_some(MdKey {
             flags: g.flags & (gre::CSUM | gre::KEY),
             key: g.key,
+            erspan: None,
         });
         // A packet that cannot be pulled is dropped.
-        if let Ok(d) = pkt.decapsulate(g.hdr_len, g.proto, raw, md) {
+        if let Ok(mut d) = pkt.decapsulate(g.hdr_len, g.proto, raw, md) {
+            // `ipgre_header_parse()` reads the outer header.
+            if K::LINK_TYPE == ARPHRD_IPGRE as u16 && dev.has_header_ops() {
+                d.pop_mac_header();
+            }
             crate::rcv::tunnel_rcv(dev, d, Some(g));
         }
         Ok(())
@@ -591,9 +704,23 @@ fn erspan_rcv(mut pkt: RxPacket, g: &GreInfo, net: &Net) -> GreVerdict {
         if !pkt.peek(0, &mut bytes[..len as usize]) {
             return GreVerdict::Reject(pkt);
         }
-        let md = dev.state().collect_md.then_some(MdKey {
-            flags: g.flags | gre::KEY,
-            key: g.key,
+        // collect_md: the key and the ERSPAN options (the version and the
+        // header's bytes after its base header; type I: whatever follows).
+        let md = dev.state().collect_md.then(|| {
+            let ver = packet_ver.unwrap_or(0);
+            let at = g.hdr_len as usize + erspan::BASE_HLEN;
+            let mut opts = [0u8; 8];
+            let n = erspan::md_len(ver);
+            // A type I frame too short leaves zeros.
+            let _ = pkt.peek(at as u32, &mut opts[..n]);
+            MdKey {
+                flags: g.flags | gre::KEY,
+                key: g.key,
+                erspan: Some(ErspanMd {
+                    version: ver,
+                    md: opts,
+                }),
+            }
         });
         // A packet that cannot be pulled is dropped.
         if let Ok(d) = pkt.decapsulate(len, gre::ETH_P_TEB, false, md) {

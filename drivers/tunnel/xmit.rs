@@ -11,6 +11,7 @@ use crate::glue::skb::SkBuff;
 use crate::glue::timer::now_ms;
 use crate::glue::tunnel::{DevStat, Flow, InnerInfo, MdRouteError, Route, TxPacket, TxTunnelKey};
 use crate::ipip::IpipKind;
+use crate::rvnet_core::tunnel::gre::LinkHeader;
 use crate::rvnet_core::tunnel::mtu::{self, IPV4_HLEN, IPV6_MIN_MTU};
 use crate::rvnet_core::tunnel::sit::{self, IPPROTO_IPV6};
 use crate::rvnet_core::tunnel::{
@@ -151,7 +152,7 @@ fn ipip6_xmit(dev: Dev<'_, SitKind>, pkt: TxPacket, ctx: &TxContext) {
             return drop_counted(dev, pkt.into_skb(), None);
         }
     }
-    let (errs, fail) = t.errors().on_xmit(now_ms());
+    let (errs, fail) = t.errors().on_xmit(now_ms);
     if errs != t.errors() {
         t.set_errors(errs);
     }
@@ -180,12 +181,25 @@ pub(crate) fn tunnel_xmit<K: TunnelKind>(
     protocol: u8,
     ctx: &TxContext,
 ) {
+    tunnel_xmit_with(dev, pkt, protocol, ctx, None)
+}
+
+/// `ip_tunnel_xmit()` with `tnl_params` from the link-layer header `tnl`
+/// (addresses, TOS, TTL, DF) instead of the tunnel's own.
+pub(crate) fn tunnel_xmit_with<K: TunnelKind>(
+    dev: Dev<'_, K>,
+    pkt: TxPacket,
+    protocol: u8,
+    ctx: &TxContext,
+    tnl: Option<LinkHeader>,
+) {
     let t = dev.state();
     let cfg = t.cfg.get(ctx);
-    let p = cfg.parms;
+    let own = cfg.parms;
+    let p = tnl.map_or(own, |h| h.apply(&own));
     let info = pkt.inner(&dev);
     let inner = inner_of(&info);
-    let mut connected = p.daddr != 0;
+    let mut connected = own.daddr != 0;
     let mut dst = p.daddr;
     if dst == 0 {
         // NBMA: the route's next hop.
@@ -252,11 +266,11 @@ pub(crate) fn tunnel_xmit<K: TunnelKind>(
     }
     let df = outer_df(p.df, cfg.ignore_df, inner);
     let hlen = K::hlen(cfg);
-    if update_pmtu(&pkt, &rt, df, hlen, K::ETH_HLEN, &info, p.daddr).is_err() {
+    if update_pmtu(&pkt, &rt, df, hlen, K::ETH_HLEN, &info, own.daddr).is_err() {
         drop(rt);
         return drop_counted(dev, pkt.into_skb(), None);
     }
-    let (errs, fail) = t.errors().on_xmit(now_ms());
+    let (errs, fail) = t.errors().on_xmit(now_ms);
     if errs != t.errors() {
         t.set_errors(errs);
     }

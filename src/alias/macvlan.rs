@@ -690,9 +690,8 @@ pub fn dumped_bc_cutoff(cutoff: i32) -> Option<i32> {
 /// native-endian 64-bit word, as the kernel's `get_unaligned()` and shift
 /// do, so the bucket matches the kernel's on the same CPU.
 pub fn eth_hash(addr: MacAddr) -> u32 {
-    let mut word = [0u8; 8];
-    word[..ETH_ALEN].copy_from_slice(&addr.0);
-    let value = u64::from_ne_bytes(word);
+    let a = addr.0;
+    let value = u64::from_ne_bytes([a[0], a[1], a[2], a[3], a[4], a[5], 0, 0]);
     let value = if cfg!(target_endian = "big") {
         value >> 16
     } else {

@@ -269,12 +269,17 @@ impl<'a> Writer<'a> {
     }
 
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.pos.saturating_add(bytes.len());
-        match self.buf.get_mut(self.pos..end) {
+        // The destination is cut to the source's length, so the copy has
+        // no length-mismatch path.
+        let dst = self
+            .buf
+            .get_mut(self.pos..)
+            .and_then(|rest| rest.get_mut(..bytes.len()));
+        match dst {
             Some(dst) => dst.copy_from_slice(bytes),
             None => self.ok = false,
         }
-        self.pos = end;
+        self.pos = self.pos.saturating_add(bytes.len());
     }
 
     fn u8(&mut self, v: u8) {

@@ -60,6 +60,21 @@ pub const fn hdr_len(ver: u8) -> u32 {
     }
 }
 
+/// `sizeof(struct erspan_base_hdr)`: the header before the version's
+/// metadata (`struct erspan_md2` or version 1's index).
+pub const BASE_HLEN: usize = 4;
+
+/// How many bytes of a received header's metadata `erspan_rcv()` copies
+/// into collect_md's ERSPAN options: version 1's index word
+/// (`ERSPAN_V1_MDSIZE`), else `struct erspan_md2` (`ERSPAN_V2_MDSIZE`).
+pub const fn md_len(ver: u8) -> usize {
+    if ver == 1 {
+        4
+    } else {
+        8
+    }
+}
+
 /// `erspan_tunnel_init()`'s `t->hlen`: the GRE header (4 bytes for type
 /// I, 8 with the sequence number otherwise) and the ERSPAN header.
 pub const fn tunnel_hlen(ver: u8) -> u32 {

@@ -326,10 +326,135 @@ pub fn err_counts(kind: u8, daddr: u32, ttl: u8) -> bool {
     !(ttl == 0 && kind == icmp::TIME_EXCEEDED)
 }
 
+/// The outer IPv4 header's length.
+const IPV4_HLEN: usize = 20;
+
+/// What the link-layer header of an NBMA gre device (`ipgre_header_ops`)
+/// carries: a copy of the tunnel's outer IPv4 header with the addresses
+/// the neighbour entry (or the sender) gave, which `ipgre_xmit()` then
+/// takes as the tunnel parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkHeader {
+    /// Outer source (0: any).
+    pub saddr: u32,
+    /// Outer destination (0: none given).
+    pub daddr: u32,
+    /// Outer TOS (bit 0: inherit).
+    pub tos: u8,
+    /// Outer TTL (0: inherit).
+    pub ttl: u8,
+    /// `IP_DF`.
+    pub df: bool,
+}
+
+impl LinkHeader {
+    /// The header of a tunnel with parameters `p`, addressed `saddr` and
+    /// `daddr` where given (`ipgre_header()`).
+    pub fn new(p: &Parms, saddr: Option<u32>, daddr: Option<u32>) -> LinkHeader {
+        LinkHeader {
+            saddr: saddr.unwrap_or(p.saddr),
+            daddr: daddr.unwrap_or(p.daddr),
+            tos: p.tos,
+            ttl: p.ttl,
+            df: p.df,
+        }
+    }
+
+    /// Its length on a tunnel sending flags `o_flags`: the IPv4 header
+    /// and the GRE header (`tunnel->hlen + sizeof(struct iphdr)`).
+    pub const fn len(o_flags: u16) -> usize {
+        IPV4_HLEN + hlen(o_flags) as usize
+    }
+
+    /// Writes it into `buf` (of [`Self::len`] bytes): the IPv4 header, then
+    /// the GRE base header with flags `o_flags` and payload protocol
+    /// `proto` (the rest of the GRE header is written on transmit).
+    pub fn build(&self, o_flags: u16, proto: u16, buf: &mut [u8]) {
+        buf.fill(0);
+        buf[0] = 0x45;
+        buf[1] = self.tos;
+        if self.df {
+            buf[6] = 0x40;
+        }
+        buf[8] = self.ttl;
+        buf[9] = IPPROTO_GRE;
+        buf[12..16].copy_from_slice(&self.saddr.to_be_bytes());
+        buf[16..20].copy_from_slice(&self.daddr.to_be_bytes());
+        buf[20..22].copy_from_slice(&o_flags.to_be_bytes());
+        buf[22..24].copy_from_slice(&proto.to_be_bytes());
+    }
+
+    /// Reads the header at the front of `bytes` (`tnl_params = skb->data`
+    /// in `ipgre_xmit()`); `None` if it is shorter than an IPv4 header.
+    pub fn parse(bytes: &[u8]) -> Option<LinkHeader> {
+        let b = bytes.get(..IPV4_HLEN)?;
+        let addr = |at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        Some(LinkHeader {
+            saddr: addr(12),
+            daddr: addr(16),
+            tos: b[1],
+            ttl: b[8],
+            df: b[6] & 0x40 != 0,
+        })
+    }
+
+    /// The source address `ipgre_header_parse()` reports of a received
+    /// packet whose link-layer header is its outer IPv4 header.
+    pub fn source(outer: &[u8]) -> Option<[u8; 4]> {
+        outer.get(12..16)?.try_into().ok()
+    }
+
+    /// The tunnel parameters `p` with this header's addresses, TOS, TTL
+    /// and DF, as `ip_tunnel_xmit()` reads `tnl_params`.
+    pub fn apply(&self, p: &Parms) -> Parms {
+        Parms {
+            saddr: self.saddr,
+            daddr: self.daddr,
+            tos: self.tos,
+            ttl: self.ttl,
+            df: self.df,
+            ..*p
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn nbma_link_header() {
+        let p = Parms {
+            saddr: 0x0a00_0001,
+            ttl: 9,
+            tos: 0x10,
+            df: true,
+            o_flags: KEY,
+            ..Parms::default()
+        };
+        assert_eq!(LinkHeader::len(p.o_flags), 28);
+        let h = LinkHeader::new(&p, None, Some(0x0a00_0003));
+        let mut buf = [0xffu8; 28];
+        h.build(p.o_flags, 0x0800, &mut buf);
+        assert_eq!(
+            buf[..24],
+            [
+                0x45, 0x10, 0, 0, 0, 0, 0x40, 0, 9, 47, 0, 0, 10, 0, 0, 1, 10, 0, 0, 3, 0x20, 0, 8,
+                0
+            ]
+        );
+        assert_eq!(LinkHeader::parse(&buf), Some(h));
+        assert_eq!(LinkHeader::source(&buf), Some([10, 0, 0, 1]));
+        let q = h.apply(&p);
+        assert_eq!(
+            (q.saddr, q.daddr, q.o_flags),
+            (0x0a00_0001, 0x0a00_0003, KEY)
+        );
+        // No neighbour address: the tunnel's (none, for NBMA).
+        assert_eq!(LinkHeader::new(&p, None, None).daddr, 0);
+        assert_eq!(LinkHeader::parse(&buf[..19]), None);
+    }
 
     #[test]
     fn lengths() {

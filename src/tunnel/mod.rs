@@ -298,12 +298,13 @@ impl ErrState {
         ErrState { count, time: now }
     }
 
-    /// Transmit at `now`: the new state and whether to report a link
-    /// failure to the inner sender.
-    pub fn on_xmit(self, now: u64) -> (ErrState, bool) {
+    /// Transmit at the time `now` gives (asked only when errors are
+    /// counted, as `ip_tunnel_xmit()` reads jiffies): the new state and
+    /// whether to report a link failure to the inner sender.
+    pub fn on_xmit(self, now: impl FnOnce() -> u64) -> (ErrState, bool) {
         if self.count == 0 {
             (self, false)
-        } else if now < self.time + ERR_TIMEOUT_MS {
+        } else if now() < self.time + ERR_TIMEOUT_MS {
             (
                 ErrState {
                     count: self.count - 1,
@@ -418,10 +419,10 @@ mod tests {
     fn err_window() {
         let s = ErrState::default().record(1000).record(2000);
         assert_eq!(s.count, 2);
-        let (s, fail) = s.on_xmit(3000);
+        let (s, fail) = s.on_xmit(|| 3000);
         assert!(fail);
         assert_eq!(s.count, 1);
-        let (s, fail) = s.on_xmit(2000 + ERR_TIMEOUT_MS);
+        let (s, fail) = s.on_xmit(|| 2000 + ERR_TIMEOUT_MS);
         assert!(!fail);
         assert_eq!(s.count, 0);
     }

@@ -329,6 +329,78 @@ expect_fail "The interface netns is immutable" $L ip link set erspan0 netns far
 expect_fail "Cannot assign requested address" $L ip link set erspan0 up
 pass "erspan's bad input refused as ip_gre.ko"
 
+# External erspan (erspan_fb_xmit): left's x6 takes the ERSPAN version,
+# index, direction and hardware id from tc tunnel_key's erspan_opts and
+# the session id from its id (right's sp1/sp2, sessions 100 and 200,
+# find their sequence numbers old). Receive (erspan_rcv): right's external x8 attaches the
+# options, which tc flower matches (session 300, no tunnel of its own).
+$R ip link add x8 type erspan external
+for side in "$L x6" "$R x8"; do
+	${side% *} ip link set ${side##* } addrgenmode none
+	${side% *} ip link set ${side##* } up
+done
+$L ip addr add 192.168.70.1/24 dev x6
+$L ip neigh add 192.168.70.2 lladdr 02:00:00:00:70:02 dev x6
+$L tc qdisc add dev x6 clsact
+# tunnel_key_erspan ID OPTS: x6 sends with session ID and erspan_opts OPTS.
+tunnel_key_erspan() {
+	$L tc filter del dev x6 egress 2>/dev/null || true
+	$L tc filter add dev x6 egress matchall action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id "$1" erspan_opts "$2"
+}
+MIN_LEN=300
+tunnel_key_erspan 100 1:123:0:0
+CAPTURE_OPTS=-x capture right b0 "" -s 300 192.168.70.2
+wire_hex | grep -qE '^.{40}100088be.{8}100000640000007b' || fail "external ERSPAN v1 on the wire: $(wire_hex)"
+tunnel_key_erspan 200 2:0:1:7
+CAPTURE_OPTS=-x capture right b0 "" -s 300 192.168.70.2
+wire_hex | grep -qE '^.{40}100022eb.{8}200000c8.{8}00008078' || fail "external ERSPAN v2 on the wire: $(wire_hex)"
+MIN_LEN=0
+expect_counter left x6 tx_dropped 0
+$R tc qdisc add dev x8 clsact
+$R tc filter add dev x8 ingress pref 1 protocol all flower enc_key_id 300 erspan_opts 1:123:0:0 action pass
+$R tc filter add dev x8 ingress pref 2 protocol all flower enc_key_id 300 erspan_opts 2:0:1:7 action pass
+tunnel_key_erspan 300 1:123:0:0
+$L ping -c 2 -W 1 -i 0.2 192.168.70.2 >/dev/null 2>&1 || true
+tunnel_key_erspan 300 2:0:1:7
+$L ping -c 3 -W 1 -i 0.2 192.168.70.2 >/dev/null 2>&1 || true
+hits=$($R tc -s -j filter show dev x8 ingress | jq -c '[.[] | select(.options.actions) | .options.actions[0].stats.packets]')
+[ "$hits" = "[2,3]" ] || fail "flower erspan_opts hits on x8: $hits"
+expect_counter right x8 rx_packets 5
+# Without ERSPAN options: dropped (tx_dropped).
+$L tc filter del dev x6 egress
+$L tc filter add dev x6 egress matchall action tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 300
+$L ping -c 1 -W 1 192.168.70.2 >/dev/null 2>&1 || true
+expect_counter left x6 tx_dropped 1
+pass "external erspan: versions 1 and 2 from tunnel_key's erspan_opts on the wire; received options matched by flower"
+
+# NBMA gre (no remote) has ipgre_header_ops: a neighbour entry's
+# link-layer address is the remote (10.0.0.2 for .2, 10.0.0.3 for .3,
+# right's point-to-point n2 and n3). Without one the neighbour takes the
+# device's address (its local 10.0.0.1): nb sends to itself.
+$R ip addr add 10.0.0.3/24 dev b0
+$L ip link add nb type gre local 10.0.0.1 key 77
+$R ip link add n2 type gre local 10.0.0.2 remote 10.0.0.1 key 77
+$R ip link add n3 type gre local 10.0.0.3 remote 10.0.0.1 key 77
+$L ip addr add 192.168.60.1/24 dev nb
+$R ip addr add 192.168.60.2/24 dev n2
+$R ip addr add 192.168.60.3/32 dev n3
+for side in "$L nb" "$R n2" "$R n3"; do
+	${side% *} ip link set ${side##* } addrgenmode none
+	${side% *} ip link set ${side##* } up
+done
+$L ip neigh add 192.168.60.2 lladdr 10.0.0.2 dev nb nud permanent
+$L ip neigh add 192.168.60.3 lladdr 10.0.0.3 dev nb nud permanent
+capture right b0 "10\.0\.0\.1 > 10\.0\.0\.2: GREv0, Flags \[key present\], key=0x4d, .*192\.168\.60\.1 > 192\.168\.60\.2: ICMP echo request" 192.168.60.2
+capture right b0 "10\.0\.0\.1 > 10\.0\.0\.3: GREv0, Flags \[key present\], key=0x4d, .*192\.168\.60\.1 > 192\.168\.60\.3: ICMP echo request" 192.168.60.3
+$L ping -c 2 -W 2 -i 0.2 192.168.60.3 >/dev/null || fail "no ping through nb to n3"
+expect_counter right n2 rx_packets 2
+expect_counter right n3 rx_packets 4
+expect_counter left nb tx_packets 6
+$L ping -c 1 -W 1 192.168.60.9 >/dev/null 2>&1 && fail "192.168.60.9 answered"
+expect_counter left nb tx_packets 7
+expect_counter left nb rx_packets 7
+pass "NBMA gre: neighbour entries choose the remote (ipgre_header_ops); without one, the device's own address"
+
 # ip tunnel (the ioctls on gre0): keys, checksums and sequence numbers;
 # gretap has none.
 $L ip tunnel add tg1 mode gre local 10.0.0.1 remote 10.0.0.40 key 5 csum seq ttl 8
