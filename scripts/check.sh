@@ -6,7 +6,9 @@
 #   scenarios  tests/*/NAME.sh in the test VM, against the C drivers
 #              (--impl c, which proves the test) and rvnet (--impl rust),
 #              and once more on the debug kernel (KASAN, lockdep, kmemleak)
-#              against rvnet; the scenarios of one kind share a VM boot per
+#              against rvnet; tests/*/NAME.debug.sh (allocation-failure
+#              injection, which only the debug kernel has) on the debug
+#              kernel only, against C and rvnet; the scenarios of one kind share a VM boot per
 #              implementation and kernel (vm-run --each: each still passes
 #              or fails on its own, and the VM is reset between them)
 #   interop    tests/*/NAME.peer.sh with a peer VM: c/c, rust/c, rust/rust
@@ -125,21 +127,32 @@ batches() {
 		echo "$line"
 	done
 }
-c_jobs=() debug_jobs=() rust_jobs=()
+c_jobs=() debug_jobs=() rust_jobs=() debug_only=()
 for kind in $(ls -d tests/*/ | xargs -n1 basename); do
-	scen=()
+	scen=() only=()
 	for t in tests/$kind/*.sh; do
 		[ -e "$t" ] || continue
-		case $t in *.host.sh | *.dump.sh | *.bench.sh | *.peer.sh) continue ;; esac
+		case $t in
+		*.host.sh | *.dump.sh | *.bench.sh | *.peer.sh) continue ;;
+		# The debug kernel's only (allocation-failure injection), on both
+		# implementations.
+		*.debug.sh) only+=("$t") && continue ;;
+		esac
 		scen+=("$t")
 	done
-	[ ${#scen[@]} -gt 0 ] || continue
+	[ $((${#scen[@]} + ${#only[@]})) -gt 0 ] || continue
 	mapfile -t -O ${#c_jobs[@]} c_jobs < <(batches "$kind" c 5 --impl c)
+	mapfile -t -O ${#rust_jobs[@]} rust_jobs < <(batches "$kind" rust 5 --impl rust)
+	scen+=("${only[@]}")
+	debug_only+=("${only[@]}")
 	# Five scenarios to a VM, and three on the debug kernel (four times as
 	# slow), so that no one VM holds up the end of the run.
 	mapfile -t -O ${#debug_jobs[@]} debug_jobs < <(batches "$kind" rust,debug 3 --debug --impl rust)
-	mapfile -t -O ${#rust_jobs[@]} rust_jobs < <(batches "$kind" rust 5 --impl rust)
 done
+# The debug-only scenarios on the C drivers: first among the C runs.
+scen=("${debug_only[@]}")
+mapfile -t c_debug_jobs < <(batches debug-only c,debug 3 --debug --impl c)
+c_jobs=("${c_debug_jobs[@]}" "${c_jobs[@]}")
 for t in tests/*/*.peer.sh; do
 	for pair in c:c rust:c rust:rust; do
 		job="timed ${t#tests/}[${pair%:*}+peer-${pair#*:}] scripts/vm-run --impl ${pair%:*} --peer ${pair#*:} -- $t"

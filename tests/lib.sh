@@ -757,3 +757,177 @@ bench_row() {
 # median: the median of the numbers on standard input, one a line
 # (benchmarks).
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ---- Allocation-failure injection (the debug kernel) ----
+
+# failnth_ready: the debug kernel's fault injection set up so that
+# /proc/thread-self/fail-nth fails any slab or page allocation (sleeping
+# ones too, as syzkaller sets it), silently (FAILNTH_VERBOSE=1: with the
+# stack of each failed allocation on the console); exits 0 with a SKIP
+# line on a kernel without it (only the debug profile has
+# CONFIG_FAULT_INJECTION).
+failnth_ready() {
+	local d f
+	if [ ! -e /proc/thread-self/fail-nth ]; then
+		echo "SKIP: no /proc/thread-self/fail-nth: allocation-failure injection needs the debug kernel (vm-run --debug)"
+		exit 0
+	fi
+	for d in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+		for f in ignore-gfp-wait ignore-gfp-highmem; do
+			[ -e "$d/$f" ] && echo N >"$d/$f"
+		done
+		echo "${FAILNTH_VERBOSE:-0}" >"$d/verbose"
+	done
+	echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+}
+
+# failnth_state [@NS | PATH]...: what a failed operation must not leave
+# behind, read without starting a process (one costs 0.15 s on the debug
+# kernel; `ip -d link` and a sed, 0.6 s): the devices of the root namespace
+# and of each NS (its sysfs, ns_sysfs), each with its flags, MTU, operational
+# state, upper and lower devices and bridge ports; then each PATH, a file's
+# lines or a directory's entries (or "absent").
+failnth_state() {
+	local a d l v sys=/sys
+	for a in @ "$@"; do
+		case $a in
+		@*)
+			[ "$a" = @ ] || { ns_sysfs "${a#@}" && sys=$NS_SYSFS && echo "== netns ${a#@}"; }
+			for d in "$sys"/class/net/*; do
+				v=()
+				for l in flags mtu operstate; do read -r "v[${#v[@]}]" <"$d/$l"; done
+				l=("$d"/upper_* "$d"/lower_* "$d"/brif/*)
+				echo "${d##*/} ${v[*]} ${l[*]##*/}"
+			done
+			;;
+		*)
+			if [ -d "$a" ]; then
+				l=("$a"/*)
+				echo "== $a: ${l[*]##*/}"
+			elif [ -e "$a" ]; then
+				mapfile -t l <"$a"
+				printf '%s\n' "== $a" "${l[@]}"
+			else
+				echo "== $a absent"
+			fi
+			;;
+		esac
+	done
+}
+
+# failnth_link DEV: DEV as `ip -d -o link show` has it, without its index.
+failnth_link() {
+	local l
+	l=$(ip -d -o link show "$1")
+	echo "${l#*: }"
+}
+
+# failnth_tries K: the Ns failnth_loop tries for an operation of K
+# allocations: all, up to FAILNTH_TRIES (default 6; 0: all, however
+# many); else the first and last quarter of them (where the kind's own code
+# allocates: before and after the kernel's register_netdevice(), whose
+# sysfs files take most of a creation's hundreds) and the rest evenly
+# between; then K + 1 on, until one reaches none.
+failnth_tries() {
+	local k=$1 t=${FAILNTH_TRIES:-6} q i
+	if [ "$t" = 0 ] || [ "$k" -le "$t" ]; then
+		seq 1 "$k"
+		return
+	fi
+	q=$((t / 4))
+	{
+		seq 1 "$q"
+		for ((i = 1; i <= t - 2 * q; i++)); do echo $((q + i * (k - 2 * q) / (t - 2 * q + 1))); done
+		seq $((k - q + 1)) "$k"
+	} | sort -nu
+}
+
+# failnth_loop SETUP OP STATE CLEANUP [UNDO]: OP (one simple command of
+# ip, bridge or tc that sends one request changing something; exec'ed)
+# with its request's Nth kernel allocation failed
+# (tests/tools/libfailnth.c), for the Ns of failnth_tries and on until it
+# succeeds without reaching N. SETUP, STATE, CLEANUP and UNDO are eval'ed:
+# SETUP makes what OP needs, STATE prints what OP changes (failnth_state),
+# CLEANUP undoes SETUP and a successful OP, UNDO (cheaper) a successful OP
+# alone (by default CLEANUP then SETUP). After each try, either OP failed
+# with an allocation failure's errno and STATE is as before it, or OP
+# succeeded and STATE is as after an OP without failure (also when only
+# the acknowledgement was lost: "netlink receive error"). The errnos:
+# ENOMEM; ENOBUFS when the request's own buffer could not be had; EINVAL
+# when netdev_register_kobject()'s dev_set_name() could not allocate the
+# name, which it ignores, and device_add() refuses the nameless device.
+# Kernel problems (KASAN, lockdep, WARNING) and leaks fail the script
+# through vm-run. Prints how many allocations OP made, the tries and
+# their time.
+failnth_loop() {
+	# failnth_again: UNDO, or CLEANUP and SETUP once more, which must give
+	# the state before OP again.
+	failnth_again() {
+		if [ -n "$undo" ]; then
+			eval "$undo" || fail "failnth: undo failed: $undo"
+		else
+			eval "$cleanup" && eval "$setup" || fail "failnth: cleanup or setup failed"
+		fi
+		now=$(eval "$state")
+		[ "$now" = "$before" ] || fail "failnth: '$op': the state after cleanup and setup differs from the first:
+$(diff <(echo "$before") <(echo "$now"))"
+	}
+	local setup=$1 op=$2 state=$3 cleanup=$4 undo=${5:-} lib=/rvnet/tools/libfailnth.so
+	local report=/tmp/failnth.report before after now out rc res n count tries=() tried=() ok=0 why t0
+	local -A errnos=()
+	failnth_ready
+	read -r t0 _ </proc/uptime
+	eval "$setup" || fail "failnth: setup failed: $setup"
+	before=$(eval "$state")
+	# A try with N beyond reach: OP's allocations counted, and the state
+	# a success leaves.
+	: >"$report"
+	out=$(export LD_PRELOAD=$lib FAILNTH=1000000 FAILNTH_REPORT=$report && eval "exec $op" 2>&1) ||
+		fail "failnth: '$op' failed without a failure injected: $out"
+	read -r res count <"$report" || fail "failnth: '$op' sent no request that changes something"
+	[ "$res" = miss ] || fail "failnth: '$op': a millionth allocation"
+	after=$(eval "$state")
+	[ "$after" != "$before" ] || fail "failnth: '$op' changed nothing in '$state'"
+	failnth_again
+	mapfile -t tries < <(failnth_tries "$count")
+	for ((n = count + 1; n <= count + 20; n++)); do tries+=("$n"); done
+	for n in "${tries[@]}"; do
+		tried+=("$n")
+		: >"$report"
+		rc=0
+		out=$(export LD_PRELOAD=$lib FAILNTH=$n FAILNTH_REPORT=$report && eval "exec $op" 2>&1) || rc=$?
+		read -r res _ <"$report" || fail "failnth: '$op' N=$n sent no request: $out"
+		now=$(eval "$state")
+		if [ "$res" = miss ]; then
+			[ "$rc" = 0 ] || fail "failnth: '$op' failed with no failure injected (N=$n): $out"
+			[ "$now" = "$after" ] || fail "failnth: '$op' N=$n: not the state of a success:
+$(diff <(echo "$after") <(echo "$now"))"
+			break
+		fi
+		if [ "$rc" != 0 ]; then
+			why=$(grep -oE 'Cannot allocate memory|No buffer space available|Invalid argument' <<<"$out") ||
+				fail "failnth: '$op' N=$n: not an allocation failure's errno: $out"
+			if grep -q 'netlink receive error' <<<"$out"; then
+				# Done, but its acknowledgement could not be allocated.
+				[ "$now" = "$after" ] || fail "failnth: '$op' N=$n: acknowledgement lost, and not the state of a success:
+$(diff <(echo "$after") <(echo "$now"))"
+			else
+				[ "$now" = "$before" ] || fail "failnth: '$op' N=$n failed ($out), and left something:
+$(diff <(echo "$before") <(echo "$now"))"
+				errnos[$why]=$((${errnos[$why]:-0} + 1))
+				continue
+			fi
+		elif [ "$now" != "$after" ]; then
+			fail "failnth: '$op' N=$n succeeded, but not fully:
+$(diff <(echo "$after") <(echo "$now"))"
+		fi
+		ok=$((ok + 1))
+		failnth_again
+	done
+	[ "$res" = miss ] || fail "failnth: '$op' still reached allocation $n"
+	eval "$cleanup" || fail "failnth: cleanup failed: $cleanup"
+	out=
+	for why in "${!errnos[@]}"; do out+="${out:+, }${errnos[$why]} with $why"; done
+	read -r now _ </proc/uptime
+	pass "failnth: '$op': $count allocations; N=${tried[*]}: ${out:-none} failed cleanly, $ok succeeded, the last reached none ($(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }') s)"
+}

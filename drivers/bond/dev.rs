@@ -1106,6 +1106,227 @@ pub(crate) fn set_active_by_ifindex(
     Ok(())
 }
 
+/// `bond_enslave()` up to its `err_undo_flags`: checks `slave`, takes it
+/// over and makes it a slave of `bond`, undoing what it did on failure.
+fn enslave(bond: Dev<'_, BondKind>, slave: &NetDevice, extack: &ExtAck) -> Result {
+    let b = bond.state();
+    if slave.flags() & IFF_MASTER != 0 && slave.priv_flags() & IFF_BONDING == 0 {
+        return Err(extack.fail(EPERM, c"Device type (master device) cannot be enslaved"));
+    }
+    if slave.rx_handler_busy() {
+        return Err(extack.fail(EBUSY, c"Device is in use and cannot be enslaved"));
+    }
+    if bond.ptr_eq(slave) {
+        return Err(extack.fail(EPERM, c"Cannot enslave bond to itself."));
+    }
+    if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0
+        && bond.has_vlans()
+    {
+        return Err(extack.fail(
+            EPERM,
+            c"Can not enslave VLAN challenged device to VLAN enabled bond",
+        ));
+    }
+    if slave.flags() & IFF_UP != 0 {
+        return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
+    }
+    let (mode, first, fail_over_mac) = {
+        let ctl = b.ctl.lock();
+        let p = &ctl.params;
+        (p.mode, ctl.slaves.is_empty(), p.fail_over_mac)
+    };
+    if slave.link_type() != ARPHRD_ETHER as u16 {
+        if first && mode == Mode::Ieee8023ad {
+            return Err(extack.fail(EINVAL, c"8023AD mode requires Ethernet devices"));
+        }
+        return Err(extack.fail(EINVAL, c"Device type is different from other slaves"));
+    }
+
+    slave.notify(NETDEV_JOIN);
+    if first && bond.addr_assign_type() == crate::glue::netdev::NET_ADDR_RANDOM {
+        bond.set_mac(&slave.mac());
+        bond.set_addr_assign_type(NET_ADDR_STOLEN);
+        bond.notify(NETDEV_CHANGEADDR);
+    }
+
+    let original_mtu = slave.mtu();
+    slave.change_mtu(bond.mtu())?;
+    let perm_hwaddr = slave.mac();
+    let undo_mtu = |e: Error| {
+        let _ = slave.change_mtu(original_mtu);
+        e
+    };
+    let set_mac = if fail_over_mac == 0 || mode != Mode::ActiveBackup {
+        Some(bond.mac())
+    } else if fail_over_mac == crate::options::FOM_FOLLOW && !first && slave.mac() == bond.mac() {
+        Some(crate::glue::netdev::random_mac())
+    } else {
+        None
+    };
+    if let Some(mac) = set_mac {
+        slave.change_mac(&mac, extack).map_err(undo_mtu)?;
+    }
+    let undo_mac = |e: Error| {
+        if set_mac.is_some() {
+            let _ = slave.change_mac(&perm_hwaddr, &ExtAck::none());
+        }
+        undo_mtu(e)
+    };
+    slave.change_priv_flags(IFF_NO_ADDRCONF, 0);
+    if let Err(e) = slave.open(extack) {
+        slave.change_priv_flags(0, IFF_NO_ADDRCONF);
+        return Err(undo_mac(e));
+    }
+    slave.change_priv_flags(IFF_BONDING, 0);
+    let undo_open = |e: Error| {
+        slave.close();
+        slave.change_priv_flags(0, IFF_NO_ADDRCONF | IFF_BONDING);
+        undo_mac(e)
+    };
+    slave.add_vids_of(&bond).map_err(undo_open)?;
+    let undo_vids = |e: Error| {
+        slave.del_vids_of(&bond);
+        undo_open(e)
+    };
+    if slave.features() & crate::glue::netdev::feature_masks().lro != 0
+        && bond.features() & crate::glue::netdev::feature_masks().lro == 0
+    {
+        slave.disable_lro();
+    }
+
+    let id = {
+        let mut ctl = b.ctl.lock();
+        let id = ctl.next_id;
+        ctl.next_id = ctl.next_id.wrapping_add(1).max(1);
+        id
+    };
+    let state = Slave {
+        id,
+        perm_hwaddr,
+        original_mtu,
+        inactive: AtomicBool::new(false),
+        tx_enabled: AtomicBool::new(false),
+        link: AtomicU8::new(Link::Down as u8),
+        arp: ArpTimes::new(b.ctl.lock().params.arp_interval),
+    };
+    let lag = lag_info(&b.ctl.lock().params);
+    let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
+    slave.change_flags_raw(IFF_SLAVE, 0);
+
+    let stats = slave.stats();
+    {
+        let mut fold = b.stats.lock();
+        if fold.last.push((id, stats), GFP_ATOMIC).is_err() {
+            drop(fold);
+            slave.change_flags_raw(0, IFF_SLAVE);
+            port.detach();
+            return Err(undo_vids(ENOMEM));
+        }
+    }
+
+    let mut entry = SlaveEntry {
+        port: port.clone(),
+        link: SlaveLink::new(Link::Up, device_is_up(slave)),
+        link_failure_count: 0,
+        queue_id: 0,
+    };
+    let speed_ok = entry.set_speed(read_speed(slave, false));
+    {
+        let mut ctl = b.ctl.lock();
+        let p = &ctl.params;
+        let up = device_is_up(slave);
+        entry.link.link = if p.miimon != 0 {
+            if up && p.updelay != 0 {
+                entry.link.delay = p.updelay_ticks();
+                Link::Back
+            } else if up {
+                Link::Up
+            } else {
+                Link::Down
+            }
+        } else if p.arp_interval != 0 {
+            if slave.carrier_ok() {
+                Link::Up
+            } else {
+                Link::Down
+            }
+        } else {
+            Link::Up
+        };
+        if !speed_ok && mode == Mode::Ieee8023ad {
+            entry.link.link = Link::Down;
+        }
+        if uses_primary(mode) && p.primary_name_is(slave.name_str()) {
+            ctl.primary = Some(id);
+            ctl.force_primary = true;
+        }
+        if ctl.slaves.push(entry, GFP_KERNEL).is_err() {
+            drop(ctl);
+            b.stats.lock().last.retain(|(i, _)| *i != id);
+            slave.change_flags_raw(0, IFF_SLAVE);
+            port.detach();
+            return Err(undo_vids(ENOMEM));
+        }
+        let i = ctl.slaves.len() - 1;
+        match mode {
+            Mode::ActiveBackup | Mode::Ieee8023ad => ctl.set_backup(i, true),
+            Mode::Tlb | Mode::Alb => ctl.set_backup(i, true),
+            _ => {
+                ctl.set_backup(i, false);
+                if ctl.active.is_none()
+                    && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up)
+                {
+                    ctl.active = Some(id);
+                }
+            }
+        }
+        if let Some(e) = ctl.slaves.get(i) {
+            e.publish();
+        }
+    }
+    if mode == Mode::Ieee8023ad {
+        b.ad.bind(&bond, &port);
+    }
+    notify_lower_state(&port);
+
+    if !uses_primary(mode) {
+        if bond.flags() & IFF_PROMISC != 0 {
+            slave.adjust_promiscuity(1);
+        }
+        if bond.flags() & IFF_ALLMULTI != 0 {
+            slave.adjust_allmulti(1);
+        }
+        if bond.flags() & IFF_UP != 0 {
+            slave.sync_addr_lists_multiple(&bond);
+            if mode == Mode::Ieee8023ad {
+                let _ = slave.mc_add(&LACPDU_MCAST);
+            }
+        }
+    }
+    bond.compute_upper_features(true);
+    set_carrier(bond);
+    if uses_primary(mode) {
+        select_active_slave(bond);
+    }
+    update_tx(bond);
+    pr_info!(
+        "{}: ({}): Enslaving as {} interface with {} link\n",
+        bond.name_str(),
+        slave.name_str(),
+        if port.state().tx_enabled.load(Relaxed) {
+            "an active"
+        } else {
+            "a backup"
+        },
+        if port.state().link_up() {
+            "an up"
+        } else {
+            "a down"
+        }
+    );
+    Ok(())
+}
+
 #[vtable]
 impl DeviceOps for BondKind {
     type Device = Bond;
@@ -1345,225 +1566,15 @@ impl DeviceOps for BondKind {
         }
     }
 
-    /// `ndo_add_slave` (`bond_enslave`).
+    /// `ndo_add_slave` (`bond_enslave`): on failure, a bond still without
+    /// slaves that took the slave's address for its own gets a random one
+    /// again (`err_undo_flags`).
     fn add_slave(bond: Dev<'_, Self>, slave: &NetDevice, extack: &ExtAck) -> Result {
-        let b = bond.state();
-        if slave.flags() & IFF_MASTER != 0 && slave.priv_flags() & IFF_BONDING == 0 {
-            return Err(extack.fail(EPERM, c"Device type (master device) cannot be enslaved"));
+        let res = enslave(bond, slave, extack);
+        if res.is_err() && bond.state().ctl.lock().slaves.is_empty() && bond.mac() == slave.mac() {
+            bond.set_random_mac();
         }
-        if slave.rx_handler_busy() {
-            return Err(extack.fail(EBUSY, c"Device is in use and cannot be enslaved"));
-        }
-        if bond.ptr_eq(slave) {
-            return Err(extack.fail(EPERM, c"Cannot enslave bond to itself."));
-        }
-        if slave.features() & crate::glue::netdev::feature_masks().vlan_challenged != 0
-            && bond.has_vlans()
-        {
-            return Err(extack.fail(
-                EPERM,
-                c"Can not enslave VLAN challenged device to VLAN enabled bond",
-            ));
-        }
-        if slave.flags() & IFF_UP != 0 {
-            return Err(extack.fail(EPERM, c"Device can not be enslaved while up"));
-        }
-        let (mode, first, fail_over_mac) = {
-            let ctl = b.ctl.lock();
-            let p = &ctl.params;
-            (p.mode, ctl.slaves.is_empty(), p.fail_over_mac)
-        };
-        if slave.link_type() != ARPHRD_ETHER as u16 {
-            if first && mode == Mode::Ieee8023ad {
-                return Err(extack.fail(EINVAL, c"8023AD mode requires Ethernet devices"));
-            }
-            return Err(extack.fail(EINVAL, c"Device type is different from other slaves"));
-        }
-
-        slave.notify(NETDEV_JOIN);
-        if first && bond.addr_assign_type() == crate::glue::netdev::NET_ADDR_RANDOM {
-            bond.set_mac(&slave.mac());
-            bond.set_addr_assign_type(NET_ADDR_STOLEN);
-            bond.notify(NETDEV_CHANGEADDR);
-        }
-
-        let original_mtu = slave.mtu();
-        slave.change_mtu(bond.mtu())?;
-        let perm_hwaddr = slave.mac();
-        let undo_mtu = |e: Error| {
-            let _ = slave.change_mtu(original_mtu);
-            e
-        };
-        let set_mac = if fail_over_mac == 0 || mode != Mode::ActiveBackup {
-            Some(bond.mac())
-        } else if fail_over_mac == crate::options::FOM_FOLLOW && !first && slave.mac() == bond.mac()
-        {
-            Some(crate::glue::netdev::random_mac())
-        } else {
-            None
-        };
-        if let Some(mac) = set_mac {
-            slave.change_mac(&mac, extack).map_err(undo_mtu)?;
-        }
-        let undo_mac = |e: Error| {
-            if set_mac.is_some() {
-                let _ = slave.change_mac(&perm_hwaddr, &ExtAck::none());
-            }
-            undo_mtu(e)
-        };
-        slave.change_priv_flags(IFF_NO_ADDRCONF, 0);
-        if let Err(e) = slave.open(extack) {
-            slave.change_priv_flags(0, IFF_NO_ADDRCONF);
-            return Err(undo_mac(e));
-        }
-        slave.change_priv_flags(IFF_BONDING, 0);
-        let undo_open = |e: Error| {
-            slave.close();
-            slave.change_priv_flags(0, IFF_NO_ADDRCONF | IFF_BONDING);
-            undo_mac(e)
-        };
-        slave.add_vids_of(&bond).map_err(undo_open)?;
-        let undo_vids = |e: Error| {
-            slave.del_vids_of(&bond);
-            undo_open(e)
-        };
-        if slave.features() & crate::glue::netdev::feature_masks().lro != 0
-            && bond.features() & crate::glue::netdev::feature_masks().lro == 0
-        {
-            slave.disable_lro();
-        }
-
-        let id = {
-            let mut ctl = b.ctl.lock();
-            let id = ctl.next_id;
-            ctl.next_id = ctl.next_id.wrapping_add(1).max(1);
-            id
-        };
-        let state = Slave {
-            id,
-            perm_hwaddr,
-            original_mtu,
-            inactive: AtomicBool::new(false),
-            tx_enabled: AtomicBool::new(false),
-            link: AtomicU8::new(Link::Down as u8),
-            arp: ArpTimes::new(b.ctl.lock().params.arp_interval),
-        };
-        let lag = lag_info(&b.ctl.lock().params);
-        let port = Port::attach(bond, slave, state, Some(lag), extack).map_err(undo_vids)?;
-        slave.change_flags_raw(IFF_SLAVE, 0);
-
-        let stats = slave.stats();
-        {
-            let mut fold = b.stats.lock();
-            if fold.last.push((id, stats), GFP_ATOMIC).is_err() {
-                drop(fold);
-                slave.change_flags_raw(0, IFF_SLAVE);
-                port.detach();
-                return Err(undo_vids(ENOMEM));
-            }
-        }
-
-        let mut entry = SlaveEntry {
-            port: port.clone(),
-            link: SlaveLink::new(Link::Up, device_is_up(slave)),
-            link_failure_count: 0,
-            queue_id: 0,
-        };
-        let speed_ok = entry.set_speed(read_speed(slave, false));
-        {
-            let mut ctl = b.ctl.lock();
-            let p = &ctl.params;
-            let up = device_is_up(slave);
-            entry.link.link = if p.miimon != 0 {
-                if up && p.updelay != 0 {
-                    entry.link.delay = p.updelay_ticks();
-                    Link::Back
-                } else if up {
-                    Link::Up
-                } else {
-                    Link::Down
-                }
-            } else if p.arp_interval != 0 {
-                if slave.carrier_ok() {
-                    Link::Up
-                } else {
-                    Link::Down
-                }
-            } else {
-                Link::Up
-            };
-            if !speed_ok && mode == Mode::Ieee8023ad {
-                entry.link.link = Link::Down;
-            }
-            if uses_primary(mode) && p.primary_name_is(slave.name_str()) {
-                ctl.primary = Some(id);
-                ctl.force_primary = true;
-            }
-            if ctl.slaves.push(entry, GFP_KERNEL).is_err() {
-                drop(ctl);
-                b.stats.lock().last.retain(|(i, _)| *i != id);
-                slave.change_flags_raw(0, IFF_SLAVE);
-                port.detach();
-                return Err(undo_vids(ENOMEM));
-            }
-            let i = ctl.slaves.len() - 1;
-            match mode {
-                Mode::ActiveBackup | Mode::Ieee8023ad => ctl.set_backup(i, true),
-                Mode::Tlb | Mode::Alb => ctl.set_backup(i, true),
-                _ => {
-                    ctl.set_backup(i, false);
-                    if ctl.active.is_none()
-                        && ctl.slaves.get(i).is_some_and(|e| e.link.link == Link::Up)
-                    {
-                        ctl.active = Some(id);
-                    }
-                }
-            }
-            if let Some(e) = ctl.slaves.get(i) {
-                e.publish();
-            }
-        }
-        if mode == Mode::Ieee8023ad {
-            b.ad.bind(&bond, &port);
-        }
-        notify_lower_state(&port);
-
-        if !uses_primary(mode) {
-            if bond.flags() & IFF_PROMISC != 0 {
-                slave.adjust_promiscuity(1);
-            }
-            if bond.flags() & IFF_ALLMULTI != 0 {
-                slave.adjust_allmulti(1);
-            }
-            if bond.flags() & IFF_UP != 0 {
-                slave.sync_addr_lists_multiple(&bond);
-                if mode == Mode::Ieee8023ad {
-                    let _ = slave.mc_add(&LACPDU_MCAST);
-                }
-            }
-        }
-        bond.compute_upper_features(true);
-        set_carrier(bond);
-        if uses_primary(mode) {
-            select_active_slave(bond);
-        }
-        update_tx(bond);
-        pr_info!(
-            "{}: ({}): Enslaving as {} interface with {} link\n",
-            bond.name_str(),
-            slave.name_str(),
-            if port.state().tx_enabled.load(Relaxed) {
-                "an active"
-            } else {
-                "a backup"
-            },
-            if port.state().link_up() {
-                "an up"
-            } else {
-                "a down"
-            }
-        );
-        Ok(())
+        res
     }
 
     fn del_slave(dev: Dev<'_, Self>, port: &NetDevice) -> Result {
