@@ -160,12 +160,13 @@ pub(crate) fn update<K: TunnelKind>(
     cfg.parms.df = p.df;
     cfg.parms.link = p.link;
     cfg.fwmark = fwmark;
-    itn.remove(&dev, false)?;
-    if K::ETH_HLEN == 0 {
-        dev.set_tunnel_addrs(p.saddr, p.daddr);
-    }
-    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
-    itn.add(dev, false)?;
+    let new_cfg = KBox::new(cfg, GFP_KERNEL)?;
+    itn.refile(dev, cfg.parms, || {
+        if K::ETH_HLEN == 0 {
+            dev.set_tunnel_addrs(p.saddr, p.daddr);
+        }
+        t.cfg.replace(new_cfg);
+    })?;
     if old.parms.link != p.link || old.fwmark != fwmark {
         let mtu = bind_dev(dev);
         if !keep_mtu {
@@ -185,9 +186,8 @@ pub(crate) fn set_flags<K: TunnelKind>(dev: Dev<'_, K>, i_flags: u16, o_flags: u
     let mut cfg = t.config();
     cfg.parms.i_flags = i_flags;
     cfg.parms.o_flags = o_flags;
-    itn.remove(&dev, false)?;
-    t.cfg.replace(KBox::new(cfg, GFP_KERNEL)?);
-    itn.add(dev, false)
+    let new_cfg = KBox::new(cfg, GFP_KERNEL)?;
+    itn.refile(dev, cfg.parms, || t.cfg.replace(new_cfg))
 }
 
 /// Whether `dev`'s point-to-point/broadcast flags fit a remote `daddr`

@@ -6,7 +6,7 @@
 //! writers (RTNL) replace it whole.
 
 use crate::glue::link::{Dev, DevRef, KindHandle, LinkOps};
-use crate::glue::netdev::{Net, UnregisterQueue};
+use crate::glue::netdev::{Net, NetDevice, UnregisterQueue};
 use crate::glue::pernet::{PernetId, PernetOps};
 use crate::glue::rcu::{RcuBox, RcuSection};
 use crate::glue::tunnel::{net_has_fallback_tunnels, Flow, LinkNet, Route, TunnelCells};
@@ -232,8 +232,9 @@ impl<K: TunnelKind> Table<K> {
         self.chains.iter().flatten()
     }
 
-    /// A copy, with `first` in front of its chain.
-    fn try_clone(&self, first: Option<Entry<K>>) -> Result<Table<K>> {
+    /// A copy without the entries of `skip`, with `first` in front of its
+    /// chain.
+    fn try_clone(&self, first: Option<Entry<K>>, skip: Option<&NetDevice>) -> Result<Table<K>> {
         let mut first = first.map(|e| (chain_of::<K>(&e.parms), e));
         let mut chains = KVec::with_capacity(self.chains.len(), GFP_KERNEL)?;
         for (i, chain) in self.chains.iter().enumerate() {
@@ -243,7 +244,10 @@ impl<K: TunnelKind> Table<K> {
             if let Some(e) = head {
                 copy.push(e, GFP_KERNEL)?;
             }
-            for e in chain.iter() {
+            for e in chain
+                .iter()
+                .filter(|e| skip.is_none_or(|d| !e.dev.device().ptr_eq(d)))
+            {
                 copy.push(
                     Entry {
                         parms: e.parms,
@@ -370,7 +374,7 @@ impl<K: TunnelKind> TunnelNet<K> {
     }
 
     fn update(&self, first: Option<Entry<K>>, f: impl FnOnce(&mut Table<K>) -> Result) -> Result {
-        let mut next = self.table.read(|t| t.try_clone(first))?;
+        let mut next = self.table.read(|t| t.try_clone(first, None))?;
         f(&mut next)?;
         self.table.replace(KBox::new(next, GFP_KERNEL)?);
         Ok(())
@@ -394,8 +398,24 @@ impl<K: TunnelKind> TunnelNet<K> {
         })
     }
 
+    /// Files `dev` anew under `parms` (`ip_tunnel_update()`'s unlink and
+    /// add, newest first): the new table is built, every allocation made,
+    /// before `commit` runs and the table is published, neither of which
+    /// can fail; on an allocation failure nothing has changed.
+    pub(crate) fn refile(&self, dev: Dev<'_, K>, parms: Parms, commit: impl FnOnce()) -> Result {
+        let entry = Entry {
+            parms,
+            dev: DevRef::new(dev)?,
+        };
+        let next = self.table.read(|t| t.try_clone(Some(entry), Some(&dev)))?;
+        let next = KBox::new(next, GFP_KERNEL)?;
+        commit();
+        self.table.replace(next);
+        Ok(())
+    }
+
     /// `ip_tunnel_del()` (and, from `ndo_uninit`, forgetting the fallback).
-    pub(crate) fn remove(&self, dev: &crate::glue::netdev::NetDevice, uninit: bool) -> Result {
+    pub(crate) fn remove(&self, dev: &NetDevice, uninit: bool) -> Result {
         self.update(None, |t| {
             for chain in t.chains.iter_mut() {
                 chain.retain(|e| !e.dev.device().ptr_eq(dev));
