@@ -869,14 +869,18 @@ unsafe impl Sync for NetDeviceRef {}
 impl NetDeviceRef {
     /// Takes a reference to `dev`.
     pub fn new(dev: &NetDevice) -> kernel::error::Result<kernel::alloc::KBox<NetDeviceRef>> {
-        let r = kernel::alloc::KBox::new(
+        // The box first, the reference in it after: a `NetDeviceRef` that
+        // `KBox::new` dropped on an allocation failure would release a
+        // reference never taken.
+        let slot = kernel::alloc::KBox::new_uninit(kernel::alloc::flags::GFP_KERNEL)?;
+        let r = kernel::alloc::KBox::write(
+            slot,
             NetDeviceRef {
                 // SAFETY: `as_raw` is never null.
                 dev: unsafe { NonNull::new_unchecked(dev.as_raw()) },
                 tracker: Opaque::zeroed(),
             },
-            kernel::alloc::flags::GFP_KERNEL,
-        )?;
+        );
         // SAFETY: `dev` is valid; the tracker lives in a box that does not
         // move until `drop` releases it.
         unsafe { b::rvnet_netdev_hold(dev.as_raw(), r.tracker.get()) };
