@@ -17,5 +17,4 @@ modprobe "$GRE_MODULE"
 gre_state() { failnth_state && ip -d link show dev g0 | sed 1d; }
 failnth_loop 'ip link add name g0 type gre local 192.0.2.1 remote 192.0.2.2' \
 	'ip link set g0 type gre local 192.0.2.1 remote 192.0.2.3 key 7' gre_state 'ip link del g0'
-ip link del g0
 unload_module "$GRE_MODULE"
