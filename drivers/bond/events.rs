@@ -24,7 +24,7 @@ impl NetdevEvents for BondEvents {
         if let Some(bond) = Dev::<BondKind>::of(dev) {
             if event == NETDEV_CHANGENAME {
                 bond.state().proc_file.remove();
-                crate::procfs::add_device(bond)?;
+                crate::procfs::add_device(bond);
             }
         }
         let Some(port) = Port::<Slave>::of(dev) else {

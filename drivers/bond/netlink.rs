@@ -260,7 +260,8 @@ impl LinkOps for BondKind {
         }
         let bond = link.register(Bond::new(params)?)?;
         bond.set_carrier(false);
-        crate::procfs::add_device(bond)
+        crate::procfs::add_device(bond);
+        Ok(())
     }
 
     fn changelink(dev: Dev<'_, Self>, data: Option<Attrs<'_>>, extack: &ExtAck) -> Result {

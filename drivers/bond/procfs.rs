@@ -39,10 +39,23 @@ impl PernetOps for BondNet {
     }
 }
 
-/// Creates (or re-creates, after a rename) `/proc/net/bonding/BOND`.
-pub(crate) fn add_device(bond: Dev<'_, BondKind>) -> Result {
+/// Creates (or re-creates, after a rename) `/proc/net/bonding/BOND`. The
+/// file is a view: without memory for it the bond works on and only a
+/// warning says so (`bond_create_proc_entry()`).
+pub(crate) fn add_device(bond: Dev<'_, BondKind>) {
     let dir = BondNet::of(bond.net()).dir;
-    bond.state().proc_file.create::<DeviceFile>(&dir, &bond)
+    if bond
+        .state()
+        .proc_file
+        .create::<DeviceFile>(&dir, &bond)
+        .is_err()
+    {
+        pr_warn!(
+            "{}: Cannot create /proc/net/bonding/{}\n",
+            bond.name_str(),
+            bond.name_str()
+        );
+    }
 }
 
 struct DeviceFile;
