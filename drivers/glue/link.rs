@@ -987,7 +987,18 @@ unsafe extern "C" fn newlink_callback<T: LinkOps>(
         params: unsafe { &*params },
         _p: PhantomData,
     };
-    errno(T::newlink(link, &ExtAck::from_raw(extack)))
+    let ret = T::newlink(link, &ExtAck::from_raw(extack));
+    // rtnl frees the device when `newlink` fails, and may free a device
+    // registered by then only once it is unregistering: a kind that failed
+    // after registering leaves that to us, as `create_device` does (and as
+    // C drivers unregister on their late error paths).
+    // SAFETY: rtnl holds RTNL and passes a valid device.
+    unsafe {
+        if ret.is_err() && (*dev).reg_state == b::NETREG_REGISTERED as u8 {
+            b::unregister_netdevice_queue(dev, core::ptr::null_mut());
+        }
+    }
+    errno(ret)
 }
 
 /// # Safety
